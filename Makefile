@@ -1,0 +1,102 @@
+# nskit: one static, freestanding C++20 binary (musl, no libstdc++).
+#
+#   make            build/nskit, stripped and statically linked against musl
+#   make test       every test (unit, integration, e2e): see tests/run
+#   make unit       the Catch2 unit tests only (a hosted glibc build)
+#   make bench      side-by-side figures, see bench/run
+#   make clean
+#
+# Two toolchains are supported. On Debian, g++ with musl-tools' specs file
+# compiles against musl's headers; libstdc++'s header-only parts come from
+# g++'s own include directories, and their glibc-minded config header asks
+# __GLIBC_PREREQ, which we define as 0 (src/base/cxx_shim.cpp has the rest).
+# On a native musl toolchain (Alpine) plain g++ already does the right thing.
+# Either way the link is done by gcc, so no C++ runtime library is pulled in.
+
+CXX        ?= g++
+CC         ?= gcc
+BUILD      := build
+VERSION    := $(shell cat VERSION)
+# The commit is part of the build identity; a Docker build has no .git and passes it in.
+NSKIT_COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+
+MUSL_SPECS ?= /usr/lib/x86_64-linux-musl/musl-gcc.specs
+GCC_MAJOR  := $(shell $(CXX) -dumpversion 2>/dev/null | cut -d. -f1)
+MACHINE    := $(shell $(CXX) -dumpmachine 2>/dev/null)
+
+ifneq ($(findstring musl,$(MACHINE)),)
+  TOOLCHAIN   := native-musl
+  MUSL_FLAGS  :=
+else ifneq ($(wildcard $(MUSL_SPECS)),)
+  TOOLCHAIN   := debian-musl
+  MUSL_FLAGS  := -specs $(MUSL_SPECS) \
+                 -isystem /usr/include/c++/$(GCC_MAJOR) \
+                 -isystem /usr/include/$(MACHINE)/c++/$(GCC_MAJOR) \
+                 '-D__GLIBC_PREREQ(major,minor)=0'
+else
+  TOOLCHAIN   :=
+endif
+
+SOURCES  := $(sort $(wildcard src/*.cpp src/*/*.cpp))
+OBJECTS  := $(SOURCES:src/%.cpp=$(BUILD)/obj/%.o)
+
+COMMON_FLAGS := -std=c++20 -Isrc -Wall -Wextra -Wno-missing-field-initializers \
+                -fno-exceptions -fno-rtti -fno-threadsafe-statics \
+                -ffile-prefix-map=$(CURDIR)=. \
+                -DNSKIT_VERSION='"$(VERSION)"' -DNSKIT_COMMIT='"$(NSKIT_COMMIT)"'
+STATIC_FLAGS := $(COMMON_FLAGS) $(MUSL_FLAGS) -DNSKIT_FREESTANDING -Os -fno-pie \
+                -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
+                -ffunction-sections -fdata-sections -fno-ident -fno-plt \
+                -fomit-frame-pointer
+LINK_FLAGS   := $(if $(filter debian-musl,$(TOOLCHAIN)),-specs $(MUSL_SPECS)) \
+                -static -no-pie -s -Wl,--gc-sections -Wl,--hash-style=gnu -Wl,--build-id=none \
+                -Wl,-z,norelro -Wl,-z,noexecstack
+
+.PHONY: all toolchain test unit bench clean
+all: $(BUILD)/nskit
+
+toolchain:
+	@command -v $(CXX) >/dev/null || { echo "make: $(CXX) not found: install g++ (Debian: apt-get install g++ musl-tools)" >&2; exit 1; }
+	@command -v $(CC) >/dev/null || { echo "make: $(CC) not found: install gcc" >&2; exit 1; }
+	@test -n "$(TOOLCHAIN)" || { echo "make: no musl toolchain: install musl-tools (Debian: apt-get install musl-tools; looked for $(MUSL_SPECS)) or build on a musl system such as Alpine" >&2; exit 1; }
+
+$(BUILD)/obj/%.o: src/%.cpp | toolchain
+	@mkdir -p $(dir $@)
+	@echo "  CXX  $<"; $(CXX) $(STATIC_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/nskit: $(OBJECTS) | toolchain
+	$(CC) $(LINK_FLAGS) $(OBJECTS) -o $@.tmp
+	mv $@.tmp $@
+
+# The unit tests: the same sources (less main.cpp) built hosted, with glibc
+# and exceptions for Catch2 in the test files only.
+HOSTED_FLAGS := $(COMMON_FLAGS) -O1 -g
+TEST_SOURCES := $(sort $(wildcard tests/unit/*.cpp))
+HOSTED_OBJS  := $(filter-out $(BUILD)/hosted/main.o,$(SOURCES:src/%.cpp=$(BUILD)/hosted/%.o))
+TEST_OBJS    := $(TEST_SOURCES:tests/unit/%.cpp=$(BUILD)/unit/%.o)
+
+$(BUILD)/hosted/%.o: src/%.cpp
+	@mkdir -p $(dir $@)
+	@echo "  CXX  $< (hosted)"; $(CXX) $(HOSTED_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/unit/%.o: tests/unit/%.cpp
+	@test -f /usr/include/catch2/catch.hpp || { echo "make: Catch2 not found: apt-get install catch2" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++20 -Isrc -Itests/unit -O1 -g -MMD -MP -c $< -o $@
+
+$(BUILD)/unit-tests: $(HOSTED_OBJS) $(TEST_OBJS)
+	$(CXX) $^ -o $@
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+test:
+	tests/run
+
+bench: $(BUILD)/nskit
+	bench/run
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(OBJECTS:.o=.d) $(HOSTED_OBJS:.o=.d) $(TEST_OBJS:.o=.d)

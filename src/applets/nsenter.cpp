@@ -1,0 +1,2 @@
+#include "applets/applets.h"
+namespace nskit { int nsenter_main(std::string_view, int, char**) { return 0; } }

@@ -1,0 +1,95 @@
+#include "base/buffer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utility>
+
+#include "base/sys.h"
+
+namespace nskit {
+
+Buffer::Buffer(Buffer&& other)
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      capacity_(std::exchange(other.capacity_, 0))
+{
+}
+
+Buffer& Buffer::operator=(Buffer&& other)
+{
+    if (this != &other) {
+        ::free(data_);
+        data_ = std::exchange(other.data_, nullptr);
+        size_ = std::exchange(other.size_, 0);
+        capacity_ = std::exchange(other.capacity_, 0);
+    }
+    return *this;
+}
+
+Buffer::~Buffer() { ::free(data_); }
+
+bool Buffer::reserve_more(std::size_t more)
+{
+    if (capacity_ - size_ >= more)
+        return true;
+    std::size_t wanted = capacity_ ? capacity_ * 2 : 4096;
+    while (wanted - size_ < more)
+        wanted *= 2;
+    char* grown = static_cast<char*>(::realloc(data_, wanted));
+    if (!grown)
+        return false;
+    data_ = grown;
+    capacity_ = wanted;
+    return true;
+}
+
+bool Buffer::append(std::string_view bytes)
+{
+    if (!reserve_more(bytes.size()))
+        return false;
+    ::memcpy(data_ + size_, bytes.data(), bytes.size());
+    size_ += bytes.size();
+    return true;
+}
+
+Result<void> read_all(int fd, Buffer& into, std::size_t limit)
+{
+    for (;;) {
+        if (into.size() >= limit)
+            return Error::because("the file is larger than expected", "read failed");
+        if (!into.reserve_more(4096))
+            return Error::from_errno(ENOMEM, "read failed");
+        auto spare = into.spare();
+        std::size_t want = spare.size() < limit - into.size() ? spare.size() : limit - into.size();
+        std::size_t n = TRY(sys::read(fd, spare.data(), want));
+        if (n == 0)
+            return {};
+        into.commit(n);
+    }
+}
+
+Result<Buffer> read_file(int dir, const char* path, std::size_t limit)
+{
+    Fd fd = TRY(sys::openat(dir, path, O_RDONLY));
+    Buffer buffer;
+    TRY(read_all(fd.get(), buffer, limit).describe("cannot read ", path));
+    return buffer;
+}
+
+Result<std::string_view> read_small_file(int dir, const char* path, std::span<char> into)
+{
+    Fd fd = TRY(sys::openat(dir, path, O_RDONLY));
+    std::size_t total = 0;
+    while (total < into.size()) {
+        std::size_t n = TRY(sys::read(fd.get(), into.data() + total, into.size() - total).describe("cannot read ", path));
+        if (n == 0)
+            break;
+        total += n;
+    }
+    return std::string_view(into.data(), total);
+}
+
+}  // namespace nskit

@@ -1,0 +1,53 @@
+// Bytes whose size is only known at run time (a process environment, an HTTP
+// reply, a file to install): one malloc'd block that grows, freed in the
+// destructor. Everything smaller lives on the stack in a Text<N>.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace nskit {
+
+class Buffer {
+public:
+    Buffer() = default;
+    Buffer(Buffer&& other);
+    Buffer& operator=(Buffer&& other);
+    Buffer(const Buffer&) = delete;
+    Buffer& operator=(const Buffer&) = delete;
+    ~Buffer();
+
+    char* data() { return data_; }
+    const char* data() const { return data_; }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    std::string_view view() const { return {data_, size_}; }
+
+    // Makes room for at least `more` bytes past size(); false when out of memory.
+    [[nodiscard]] bool reserve_more(std::size_t more);
+    [[nodiscard]] bool append(std::string_view bytes);
+    // The free space after size(), to read into; commit() what was written.
+    std::span<char> spare() { return {data_ + size_, capacity_ - size_}; }
+    void commit(std::size_t n) { size_ += n; }
+    void clear() { size_ = 0; }
+    void truncate(std::size_t n) { size_ = n < size_ ? n : size_; }
+
+private:
+    char* data_ = nullptr;
+    std::size_t size_ = 0;
+    std::size_t capacity_ = 0;
+};
+
+// Reads `fd` to its end, refusing to grow past `limit` bytes.
+Result<void> read_all(int fd, Buffer& into, std::size_t limit);
+
+// Reads a whole file (relative to `dir`, or AT_FDCWD) up to `limit` bytes.
+Result<Buffer> read_file(int dir, const char* path, std::size_t limit);
+
+// Reads a small file into `into`; returns the bytes read (possibly cut).
+Result<std::string_view> read_small_file(int dir, const char* path, std::span<char> into);
+
+}  // namespace nskit

@@ -1,0 +1,315 @@
+#include "base/sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <grp.h>
+#include <stdio.h>
+
+namespace nskit::sys {
+
+namespace {
+
+// Returns the error for a failed call with errno captured at once.
+template <class... Parts>
+Error failed(const Parts&... what)
+{
+    return Error::from_errno(errno, what...);
+}
+
+Result<void> check(long rc, const char* what)
+{
+    if (rc < 0)
+        return failed(what);
+    return {};
+}
+
+}  // namespace
+
+Result<Fd> open(const char* path, int flags, mode_t mode)
+{
+    int fd = ::open(path, flags | O_CLOEXEC, mode);
+    if (fd < 0)
+        return failed("cannot open ", path);
+    return Fd(fd);
+}
+
+Result<Fd> openat(int dir, const char* path, int flags, mode_t mode)
+{
+    int fd = ::openat(dir, path, flags | O_CLOEXEC, mode);
+    if (fd < 0)
+        return failed("cannot open ", path);
+    return Fd(fd);
+}
+
+Result<std::size_t> read(int fd, void* buffer, std::size_t size)
+{
+    for (;;) {
+        ssize_t n = ::read(fd, buffer, size);
+        if (n >= 0)
+            return static_cast<std::size_t>(n);
+        if (errno != EINTR)
+            return failed("read failed");
+    }
+}
+
+Result<std::size_t> pread(int fd, void* buffer, std::size_t size, off_t offset)
+{
+    for (;;) {
+        ssize_t n = ::pread(fd, buffer, size, offset);
+        if (n >= 0)
+            return static_cast<std::size_t>(n);
+        if (errno != EINTR)
+            return failed("read failed");
+    }
+}
+
+Result<void> write_all(int fd, std::string_view data)
+{
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return failed("write failed");
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return {};
+}
+
+Result<struct stat> fstat(int fd)
+{
+    struct stat st;
+    if (::fstat(fd, &st) < 0)
+        return failed("cannot stat file descriptor ", fd);
+    return st;
+}
+
+Result<struct stat> stat(const char* path)
+{
+    struct stat st;
+    if (::stat(path, &st) < 0)
+        return failed("cannot stat ", path);
+    return st;
+}
+
+Result<struct stat> fstatat(int dir, const char* path, int flags)
+{
+    struct stat st;
+    if (::fstatat(dir, path, &st, flags) < 0)
+        return failed("cannot stat ", path);
+    return st;
+}
+
+Result<long> fstatfs_type(int fd)
+{
+    struct statfs sfs;
+    if (::fstatfs(fd, &sfs) < 0)
+        return failed("cannot statfs file descriptor ", fd);
+    return static_cast<long>(sfs.f_type);
+}
+
+Result<void> fsync(int fd) { return check(::fsync(fd), "fsync failed"); }
+Result<void> fchmod(int fd, mode_t mode) { return check(::fchmod(fd, mode), "chmod failed"); }
+
+Result<void> renameat(int from_dir, const char* from, int to_dir, const char* to)
+{
+    if (::renameat(from_dir, from, to_dir, to) < 0)
+        return failed("cannot rename ", from, " to ", to);
+    return {};
+}
+
+Result<void> unlinkat(int dir, const char* path, int flags)
+{
+    if (::unlinkat(dir, path, flags) < 0)
+        return failed("cannot remove ", path);
+    return {};
+}
+
+Result<void> symlinkat(const char* target, int dir, const char* path)
+{
+    if (::symlinkat(target, dir, path) < 0)
+        return failed("cannot create symlink ", path);
+    return {};
+}
+
+Result<std::size_t> readlinkat(int dir, const char* path, char* buffer, std::size_t size)
+{
+    ssize_t n = ::readlinkat(dir, path, buffer, size);
+    if (n < 0)
+        return failed("cannot read link ", path);
+    return static_cast<std::size_t>(n);
+}
+
+Result<Fd> dup_cloexec(int fd, int min_fd)
+{
+    int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, min_fd);
+    if (copy < 0)
+        return failed("cannot duplicate file descriptor ", fd);
+    return Fd(copy);
+}
+
+Result<Fd> pidfd_open(pid_t pid)
+{
+    long fd = ::syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0)
+        return failed("cannot pin process ", pid);
+    return Fd(static_cast<int>(fd));
+}
+
+Result<void> pidfd_send_signal(int pidfd, int signal)
+{
+    return check(::syscall(SYS_pidfd_send_signal, pidfd, signal, nullptr, 0), "cannot signal process");
+}
+
+Result<Fd> pidfd_getfd(int pidfd, int target_fd)
+{
+    long fd = ::syscall(SYS_pidfd_getfd, pidfd, target_fd, 0);
+    if (fd < 0)
+        return failed("cannot get file descriptor ", target_fd, " of the target");
+    return Fd(static_cast<int>(fd));
+}
+
+Result<void> setns(int fd, int nstype) { return check(::syscall(SYS_setns, fd, nstype), "setns failed"); }
+Result<void> unshare(int flags) { return check(::syscall(SYS_unshare, flags), "unshare failed"); }
+
+Result<int> ioctl(int fd, unsigned long request)
+{
+    int rc = ::ioctl(fd, request);
+    if (rc < 0)
+        return failed("ioctl failed");
+    return rc;
+}
+
+Result<void> chroot(const char* path)
+{
+    if (::chroot(path) < 0)
+        return failed("cannot change root directory to ", path);
+    return {};
+}
+
+Result<void> chdir(const char* path)
+{
+    if (::chdir(path) < 0)
+        return failed("cannot change directory to ", path);
+    return {};
+}
+
+Result<void> fchdir(int fd) { return check(::fchdir(fd), "cannot change directory"); }
+
+Result<void> mount(const char* source, const char* target, const char* type, unsigned long flags,
+                   const void* data)
+{
+    if (::mount(source, target, type, flags, data) < 0)
+        return failed("cannot mount ", source ? source : "none", " on ", target);
+    return {};
+}
+
+Result<void> umount2(const char* target, int flags)
+{
+    if (::umount2(target, flags) < 0)
+        return failed("cannot unmount ", target);
+    return {};
+}
+
+// Credentials go through raw system calls: nskit is single-threaded, so the
+// libc wrappers' broadcast to every thread is not needed.
+Result<void> setgroups(std::span<const gid_t> groups)
+{
+    return check(::syscall(SYS_setgroups, groups.size(), groups.data()), "setgroups failed");
+}
+
+Result<void> setresuid(uid_t uid) { return check(::syscall(SYS_setresuid, uid, uid, uid), "setuid failed"); }
+Result<void> setresgid(gid_t gid) { return check(::syscall(SYS_setresgid, gid, gid, gid), "setgid failed"); }
+
+namespace {
+struct CapHeader {
+    std::uint32_t version;
+    int pid;
+};
+struct CapData {
+    std::uint32_t effective, permitted, inheritable;
+};
+constexpr std::uint32_t capability_version_3 = 0x20080522;
+}  // namespace
+
+Result<CapSets> capget()
+{
+    CapHeader header{capability_version_3, 0};
+    CapData data[2]{};
+    if (::syscall(SYS_capget, &header, data) < 0)
+        return failed("capget failed");
+    CapSets caps;
+    caps.effective = data[0].effective | std::uint64_t(data[1].effective) << 32;
+    caps.permitted = data[0].permitted | std::uint64_t(data[1].permitted) << 32;
+    caps.inheritable = data[0].inheritable | std::uint64_t(data[1].inheritable) << 32;
+    return caps;
+}
+
+Result<void> capset(const CapSets& caps)
+{
+    CapHeader header{capability_version_3, 0};
+    CapData data[2] = {
+        {std::uint32_t(caps.effective), std::uint32_t(caps.permitted), std::uint32_t(caps.inheritable)},
+        {std::uint32_t(caps.effective >> 32), std::uint32_t(caps.permitted >> 32),
+         std::uint32_t(caps.inheritable >> 32)},
+    };
+    return check(::syscall(SYS_capset, &header, data), "capset failed");
+}
+
+Result<int> prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)
+{
+    int rc = ::prctl(option, a2, a3, a4, a5);
+    if (rc < 0)
+        return failed("prctl failed");
+    return rc;
+}
+
+Result<pid_t> fork()
+{
+    pid_t pid = ::fork();
+    if (pid < 0)
+        return failed("cannot fork");
+    return pid;
+}
+
+Result<WaitStatus> waitpid(pid_t pid, int options)
+{
+    for (;;) {
+        int status = 0;
+        pid_t got = ::waitpid(pid, &status, options);
+        if (got >= 0)
+            return WaitStatus{got, status};
+        if (errno != EINTR)
+            return failed("waitpid failed");
+    }
+}
+
+int last_capability()
+{
+    static int cached = -1;
+    if (cached >= 0)
+        return cached;
+    cached = 40;  // CAP_CHECKPOINT_RESTORE, the last one as of Linux 5.9+
+    int fd = ::open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        char buffer[8];
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        ::close(fd);
+        if (n > 0)
+            if (auto v = parse_decimal(trim({buffer, static_cast<std::size_t>(n)}), 63))
+                cached = static_cast<int>(*v);
+    }
+    return cached;
+}
+
+}  // namespace nskit::sys

@@ -1,0 +1,85 @@
+// The one place where nskit talks to the kernel. Each wrapper makes one
+// system call and returns its result or an Error naming the step and errno.
+// Calls that libc does not wrap everywhere (pidfd_*, clone3, capget) go
+// through syscall(2) with their own argument structs here.
+#pragma once
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "base/fd.h"
+#include "base/result.h"
+
+namespace nskit::sys {
+
+// Kernel constants that musl's headers do not carry (linux/nsfs.h, sockios.h,
+// linux/magic.h, linux/capability.h); values are ABI and never change.
+inline constexpr unsigned long NS_GET_USERNS = 0xb701;
+inline constexpr unsigned long NS_GET_PARENT = 0xb702;
+inline constexpr unsigned long NS_GET_NSTYPE = 0xb703;
+inline constexpr unsigned long SIOCGSKNETNS = 0x894c;
+inline constexpr long NSFS_MAGIC = 0x6e736673;
+inline constexpr long PROC_SUPER_MAGIC = 0x9fa0;
+inline constexpr int PR_CAP_AMBIENT = 47;
+inline constexpr int PR_CAP_AMBIENT_RAISE = 2;
+inline constexpr int PR_CAP_AMBIENT_CLEAR_ALL = 4;
+
+Result<Fd> open(const char* path, int flags, mode_t mode = 0);
+Result<Fd> openat(int dir, const char* path, int flags, mode_t mode = 0);
+Result<std::size_t> read(int fd, void* buffer, std::size_t size);
+Result<std::size_t> pread(int fd, void* buffer, std::size_t size, off_t offset);
+Result<void> write_all(int fd, std::string_view data);
+Result<struct stat> fstat(int fd);
+Result<struct stat> stat(const char* path);
+Result<struct stat> fstatat(int dir, const char* path, int flags);
+Result<long> fstatfs_type(int fd);
+Result<void> fsync(int fd);
+Result<void> fchmod(int fd, mode_t mode);
+Result<void> renameat(int from_dir, const char* from, int to_dir, const char* to);
+Result<void> unlinkat(int dir, const char* path, int flags);
+Result<void> symlinkat(const char* target, int dir, const char* path);
+Result<std::size_t> readlinkat(int dir, const char* path, char* buffer, std::size_t size);
+Result<Fd> dup_cloexec(int fd, int min_fd = 0);
+
+Result<Fd> pidfd_open(pid_t pid);
+Result<void> pidfd_send_signal(int pidfd, int signal);
+Result<Fd> pidfd_getfd(int pidfd, int target_fd);
+Result<void> setns(int fd, int nstype);
+Result<void> unshare(int flags);
+Result<int> ioctl(int fd, unsigned long request);
+
+Result<void> chroot(const char* path);
+Result<void> chdir(const char* path);
+Result<void> fchdir(int fd);
+Result<void> mount(const char* source, const char* target, const char* type, unsigned long flags,
+                   const void* data = nullptr);
+Result<void> umount2(const char* target, int flags);
+
+Result<void> setgroups(std::span<const gid_t> groups);
+Result<void> setresuid(uid_t uid);
+Result<void> setresgid(gid_t gid);
+
+struct CapSets {
+    std::uint64_t effective = 0, permitted = 0, inheritable = 0;
+};
+Result<CapSets> capget();
+Result<void> capset(const CapSets& caps);
+Result<int> prctl(int option, unsigned long a2 = 0, unsigned long a3 = 0, unsigned long a4 = 0,
+                  unsigned long a5 = 0);
+
+Result<pid_t> fork();
+struct WaitStatus {
+    pid_t pid;
+    int status;
+};
+Result<WaitStatus> waitpid(pid_t pid, int options);
+
+// The highest capability number this kernel knows (/proc/sys/kernel/cap_last_cap).
+int last_capability();
+
+}  // namespace nskit::sys

@@ -1,0 +1,66 @@
+#include "base/text.h"
+
+namespace nskit {
+
+std::optional<std::uint64_t> parse_decimal(std::string_view s, std::uint64_t max)
+{
+    if (s.empty() || s.size() > 20)
+        return std::nullopt;
+    std::uint64_t value = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        unsigned digit = static_cast<unsigned>(c - '0');
+        if (value > (max - digit) / 10)
+            return std::nullopt;
+        value = value * 10 + digit;
+    }
+    return value;
+}
+
+std::optional<std::uint64_t> parse_hex(std::string_view s)
+{
+    if (s.empty() || s.size() > 16)
+        return std::nullopt;
+    std::uint64_t value = 0;
+    for (char c : s) {
+        unsigned digit;
+        if (c >= '0' && c <= '9')
+            digit = static_cast<unsigned>(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            digit = static_cast<unsigned>(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            digit = static_cast<unsigned>(c - 'A' + 10);
+        else
+            return std::nullopt;
+        value = value << 4 | digit;
+    }
+    return value;
+}
+
+std::string_view split_first(std::string_view& s, char sep)
+{
+    auto at = s.find(sep);
+    std::string_view head = s.substr(0, at);
+    s = at == std::string_view::npos ? std::string_view() : s.substr(at + 1);
+    return head;
+}
+
+std::string_view trim(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
+        s.remove_suffix(1);
+    return s;
+}
+
+std::string_view base_name(std::string_view path)
+{
+    while (path.size() > 1 && path.back() == '/')
+        path.remove_suffix(1);
+    auto slash = path.rfind('/');
+    return slash == std::string_view::npos || path.size() == 1 ? path : path.substr(slash + 1);
+}
+
+}  // namespace nskit

@@ -1,0 +1,79 @@
+// Multi-call dispatch: nskit runs the applet named by the file it was started
+// as (a link "nsenter -> nskit"), or by its first argument ("nskit nsenter").
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "applets/applets.h"
+#include "base/output.h"
+#include "base/text.h"
+#include "version.h"
+
+namespace nskit {
+
+const char identity[] = "NSKIT-IDENTITY:" NSKIT_VERSION "+" NSKIT_COMMIT "\n";
+
+namespace {
+
+const Applet* find_applet(std::string_view name)
+{
+    for (const Applet& applet : applets())
+        if (applet.name == name)
+            return &applet;
+    return nullptr;
+}
+
+// Our own descriptors are close-on-exec, but one that lands on 0, 1 or 2
+// because the caller closed them would catch stray writes. Park /dev/null
+// there (close-on-exec too, so the program we run still sees them closed).
+void guard_standard_fds()
+{
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) >= 0)
+            continue;
+        int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null < 0)
+            return;
+        if (null != fd) {
+            ::dup3(null, fd, O_CLOEXEC);
+            ::close(null);
+        }
+    }
+}
+
+int nskit_main(int argc, char** argv)
+{
+    std::string_view first = argc > 1 ? argv[1] : "";
+    if (first == "--version" || first == "-V") {
+        Writer(1).put("nskit ", version, " (commit ", commit, ", static x86_64 musl)\n");
+        return 0;
+    }
+    if (argc > 1 && first != "--help" && first != "-h") {
+        if (const Applet* applet = find_applet(first))
+            return applet->main(applet->name, argc - 1, argv + 1);
+        warn("nskit", "unknown applet '", first, "'");
+    }
+    Writer out(first == "--help" || first == "-h" ? 1 : 2);
+    out.put("Usage: nskit APPLET [ARGUMENTS...]\n   or: APPLET [ARGUMENTS...]  (through a link named after it)\n\n"
+            "Applets:\n");
+    for (const Applet& applet : applets()) {
+        out.put("  ", applet.name);
+        for (std::size_t pad = applet.name.size(); pad < 14; ++pad)
+            out.put(' ');
+        out.put(applet.summary, '\n');
+    }
+    out.put("\nnskit --version prints the version and build identity.\n");
+    return first == "--help" || first == "-h" ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace nskit
+
+int main(int argc, char** argv)
+{
+    using namespace nskit;
+    guard_standard_fds();
+    std::string_view called_as = base_name(argc > 0 && argv[0] ? argv[0] : "nskit");
+    if (const Applet* applet = find_applet(called_as))
+        return applet->main(called_as, argc, argv);
+    return nskit_main(argc, argv);
+}
