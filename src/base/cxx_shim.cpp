@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#ifdef NSKIT_FREESTANDING
 namespace {
 [[noreturn]] void die(const char* what)
 {
@@ -21,7 +22,6 @@ namespace {
 }
 }  // namespace
 
-#ifdef NSKIT_FREESTANDING
 namespace std {
 [[noreturn]] void __throw_out_of_range_fmt(const char*, ...) { die("out of range"); }
 [[noreturn]] void __throw_out_of_range(const char*) { die("out of range"); }

@@ -1,0 +1,83 @@
+#include "ns/process.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/sys.h"
+
+namespace nskit {
+
+namespace {
+
+volatile pid_t forward_to = 0;
+
+void forward_signal(int signal)
+{
+    if (forward_to > 0)
+        ::kill(forward_to, signal);
+}
+
+void set_handler(int signal, void (*handler)(int))
+{
+    struct sigaction action {};
+    action.sa_handler = handler;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(signal, &action, nullptr);
+}
+
+[[noreturn]] void die_like(int signal)
+{
+    // The child already dumped core if it was going to; do not do it twice.
+    struct rlimit no_core {0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);
+    set_handler(signal, SIG_DFL);
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, signal);
+    ::sigprocmask(SIG_UNBLOCK, &only, nullptr);
+    ::kill(::getpid(), signal);
+    ::_exit(128 + signal);
+}
+
+}  // namespace
+
+Result<pid_t> fork_child()
+{
+    pid_t pid = TRY(sys::fork());
+    if (pid == 0)
+        set_handler(SIGCHLD, SIG_DFL);
+    return pid;
+}
+
+int wait_and_mirror(pid_t child)
+{
+    forward_to = child;
+    for (int signal : {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2})
+        set_handler(signal, forward_signal);
+    for (int signal : {SIGINT, SIGQUIT})
+        set_handler(signal, SIG_IGN);
+
+    for (;;) {
+        auto waited = sys::waitpid(child, WUNTRACED);
+        if (!waited.ok())
+            return 1;
+        int status = waited.value().status;
+        if (WIFSTOPPED(status)) {
+            // Stop ourselves so the shell that started us sees the stop, then
+            // pass the continue on.
+            ::kill(::getpid(), SIGSTOP);
+            ::kill(child, SIGCONT);
+            continue;
+        }
+        if (WIFEXITED(status))
+            return WEXITSTATUS(status);
+        if (WIFSIGNALED(status))
+            die_like(WTERMSIG(status));
+        return 1;
+    }
+}
+
+}  // namespace nskit

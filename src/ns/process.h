@@ -1,0 +1,23 @@
+// Forking before exec when the new pid namespace must be the program's own,
+// and making the waiting parent indistinguishable from the program: same
+// exit code, same killing signal, same stops.
+#pragma once
+
+#include <sys/types.h>
+
+#include "base/result.h"
+
+namespace nskit {
+
+// Forks. Returns 0 in the child and the child's pid in the parent.
+Result<pid_t> fork_child();
+
+// In the parent: waits for `child`, stops when it stops (and continues it
+// when we are continued), forwards SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 to it,
+// and ignores the terminal's SIGINT and SIGQUIT (they reach the child
+// directly). Returns the child's exit code; when the child was killed by a
+// signal, re-raises that signal on itself (without a core dump) and returns
+// 128 + signal only if that did not end us.
+int wait_and_mirror(pid_t child);
+
+}  // namespace nskit

@@ -1,0 +1,116 @@
+# Shared by every shell test suite (tests/integration/*.sh, tests/e2e/*.sh).
+# A suite is a table of cases:
+#
+#   expect "NAME" --rc 0 --out "TEXT" [--err "SUBSTRING"] -- COMMAND ARGS...
+#
+# --out compares stdout exactly (trailing newlines dropped), --out-has and
+# --err look for a substring. Each case records one line in $NSKIT_RESULTS:
+# "pass NAME", "fail NAME: why" or "skip NAME: reason"; tests/run sums them.
+# A case that cannot run here (not root, a kernel feature missing) calls
+# skip with the reason: it is counted as skipped, never as passed.
+
+set -u
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+NSKIT=${NSKIT:-$TOP/build/nskit}
+NSKIT_RESULTS=${NSKIT_RESULTS:-/dev/null}
+SUITE=${SUITE:-$(basename "$0" .sh)}
+
+_cleanups=()
+# at_exit CMD...: run CMD when the suite ends, however it ends (last in, first out).
+at_exit() { _cleanups+=("$*"); }
+_run_cleanups() {
+    local i
+    for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[$i]}" >/dev/null 2>&1 || true; done
+}
+trap _run_cleanups EXIT
+trap 'exit 130' INT TERM
+
+pass() { echo "pass $SUITE: $1" >>"$NSKIT_RESULTS"; echo "  PASS $1"; }
+fail() { echo "fail $SUITE: $1: $2" >>"$NSKIT_RESULTS"; echo "  FAIL $1: $2"; }
+skip() { echo "skip $SUITE: $1: $2" >>"$NSKIT_RESULTS"; echo "  SKIP $1: $2"; }
+
+# expect NAME [--rc N] [--out TEXT] [--out-has TEXT] [--err TEXT] [--no-err] [--in TEXT] -- CMD...
+expect() {
+    local name=$1; shift
+    local rc=0 out= out_set= out_has= err_has= no_err= input= input_set=
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --rc) rc=$2; shift 2 ;;
+            --out) out=$2; out_set=1; shift 2 ;;
+            --out-has) out_has=$2; shift 2 ;;
+            --err) err_has=$2; shift 2 ;;
+            --no-err) no_err=1; shift ;;
+            --in) input=$2; input_set=1; shift 2 ;;
+            --) shift; break ;;
+            *) fail "$name" "bad expect argument '$1'"; return ;;
+        esac
+    done
+    local stdout stderr got
+    stdout=$(mktemp) stderr=$(mktemp)
+    if [ -n "$input_set" ]; then
+        printf '%s' "$input" | timeout 60 "$@" >"$stdout" 2>"$stderr"
+    else
+        timeout 60 "$@" >"$stdout" 2>"$stderr" </dev/null
+    fi
+    got=$?
+    local why=
+    if [ "$got" != "$rc" ]; then
+        why="exit status $got, expected $rc"
+    elif [ -n "$out_set" ] && [ "$(cat "$stdout")" != "$out" ]; then
+        why="stdout '$(head -c 300 "$stdout")', expected '$out'"
+    elif [ -n "$out_has" ] && ! grep -qF -- "$out_has" "$stdout"; then
+        why="stdout '$(head -c 300 "$stdout")' lacks '$out_has'"
+    elif [ -n "$err_has" ] && ! grep -qF -- "$err_has" "$stderr"; then
+        why="stderr '$(head -c 300 "$stderr")' lacks '$err_has'"
+    elif [ -n "$no_err" ] && [ -s "$stderr" ]; then
+        why="unexpected stderr '$(head -c 300 "$stderr")'"
+    fi
+    if [ -n "$why" ]; then
+        fail "$name" "$why (stderr: $(head -c 200 "$stderr" | tr '\n' ' '))"
+    else
+        pass "$name"
+    fi
+    rm -f "$stdout" "$stderr"
+}
+
+# same NAME A B: pass when two values agree (differential cases).
+same() {
+    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "'$2' != '$3'"; fi
+}
+
+# Guards: each returns non-zero (after recording a skip) when the case cannot run here.
+need_root() {
+    [ "$(id -u)" = 0 ] && return 0
+    skip "$1" "needs root"; return 1
+}
+need_cmd() {
+    command -v "$2" >/dev/null 2>&1 && return 0
+    skip "$1" "needs the command '$2'"; return 1
+}
+need_ns() {
+    [ -e "/proc/self/ns/$2" ] && return 0
+    skip "$1" "kernel has no $2 namespace"; return 1
+}
+
+ns_inode() { stat -L -c %i "/proc/$1/ns/$2"; }
+
+# start_target ARGS...: run `unshare ARGS... sleep` in the background as a
+# namespace holder; prints the pid of the sleeping process inside.
+start_target() {
+    local pidfile; pidfile=$(mktemp)
+    unshare "$@" sh -c 'echo $$ > '"$pidfile"'; exec sleep 1000' >/dev/null 2>&1 &
+    local holder=$!
+    local i
+    for i in $(seq 1 100); do [ -s "$pidfile" ] && break; sleep 0.05; done
+    # with --fork the sleeping process is a child of unshare: find it by its parent
+    local inner; inner=$(pgrep -P "$holder" sleep 2>/dev/null | head -1)
+    [ -n "$inner" ] || inner=$holder
+    at_exit "kill -9 $holder $inner"
+    rm -f "$pidfile"
+    # wait until the exec into sleep has happened, so /proc/PID/exe is sleep
+    for i in $(seq 1 100); do
+        [ "$(readlink "/proc/$inner/exe" 2>/dev/null)" = "$(readlink -f "$(command -v sleep)")" ] && break
+        sleep 0.02
+    done
+    echo "$inner"
+}
