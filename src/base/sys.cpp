@@ -312,4 +312,50 @@ int last_capability()
     return cached;
 }
 
+// --- added for unshare (kept at the end to ease merges) ---
+
+Result<Pipe> pipe()
+{
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) < 0)
+        return failed("cannot create a pipe");
+    return Pipe{Fd(fds[0]), Fd(fds[1])};
+}
+
+Result<void> kill(pid_t pid, int signal)
+{
+    if (::kill(pid, signal) < 0)
+        return failed("cannot signal process ", pid);
+    return {};
+}
+
+Result<std::uint64_t> mount_id(const char* path)
+{
+    // struct statx by hand: musl 1.2.3 has no statx(); stx_mask is at offset
+    // 0 and stx_mnt_id at 144 of its 256 bytes (linux/stat.h, ABI).
+    constexpr unsigned statx_mnt_id = 0x1000;
+    std::uint64_t buffer[32] = {};
+    if (::syscall(SYS_statx, AT_FDCWD, path, 0, statx_mnt_id, buffer) < 0)
+        return failed("cannot stat ", path);
+    if (!(static_cast<std::uint32_t>(buffer[0]) & statx_mnt_id))
+        return Error::because("the kernel does not report mount ids", "cannot find the mount of ", path);
+    return buffer[144 / 8];
+}
+
+Result<void> setresuid(uid_t real, uid_t effective, uid_t saved)
+{
+    return check(::syscall(SYS_setresuid, real, effective, saved), "setuid failed");
+}
+
+Result<void> setresgid(gid_t real, gid_t effective, gid_t saved)
+{
+    return check(::syscall(SYS_setresgid, real, effective, saved), "setgid failed");
+}
+
+Error execve(const char* path, char* const argv[], char* const envp[])
+{
+    ::execve(path, argv, envp);
+    return failed("failed to execute ", path);
+}
+
 }  // namespace nskit::sys

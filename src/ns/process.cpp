@@ -52,12 +52,14 @@ Result<pid_t> fork_child()
     return pid;
 }
 
-int wait_and_mirror(pid_t child)
+int wait_and_mirror(pid_t child) { return wait_and_mirror(child, {{SIGTERM, SIGHUP, SIGUSR1, SIGUSR2}, {SIGINT, SIGQUIT}}); }
+
+int wait_and_mirror(pid_t child, SignalPolicy policy)
 {
     forward_to = child;
-    for (int signal : {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2})
+    for (int signal : policy.forward)
         set_handler(signal, forward_signal);
-    for (int signal : {SIGINT, SIGQUIT})
+    for (int signal : policy.ignore)
         set_handler(signal, SIG_IGN);
 
     for (;;) {

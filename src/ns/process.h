@@ -5,6 +5,8 @@
 
 #include <sys/types.h>
 
+#include <initializer_list>
+
 #include "base/result.h"
 
 namespace nskit {
@@ -19,5 +21,16 @@ Result<pid_t> fork_child();
 // signal, re-raises that signal on itself (without a core dump) and returns
 // 128 + signal only if that did not end us.
 int wait_and_mirror(pid_t child);
+
+// What the waiting parent does with signals sent to it: forward them to the
+// child, or ignore them; any other signal keeps its default action.
+struct SignalPolicy {
+    std::initializer_list<int> forward;
+    std::initializer_list<int> ignore;
+};
+
+// wait_and_mirror with another policy (unshare's: ignore SIGINT and SIGTERM,
+// or forward them with --forward-signals).
+int wait_and_mirror(pid_t child, SignalPolicy policy);
 
 }  // namespace nskit

@@ -1,0 +1,40 @@
+// A helper process, forked before unshare(2) so that it keeps the caller's
+// namespaces and credentials: it waits until asked, does one job on the
+// caller's behalf (write its id maps, bind-mount its namespaces where the
+// caller no longer has the right to mount), and hands back an Error if the
+// job failed. Dropping a helper that was never asked makes it exit unused.
+#pragma once
+
+#include <sys/types.h>
+
+#include "base/fd.h"
+#include "base/result.h"
+
+namespace nskit {
+
+class Helper {
+public:
+    // The job, run in the helper with the caller's pid. `context` is read in
+    // the helper's copy of memory: fill it before start().
+    using Job = Result<void> (*)(pid_t caller, const void* context);
+
+    static Result<Helper> start(Job job, const void* context);
+
+    Helper() = default;
+    Helper(Helper&& other);
+    Helper& operator=(Helper&& other);
+    ~Helper();
+
+    bool started() const { return pid_ > 0; }
+    // Asks for the job and waits for the helper to finish it.
+    Result<void> run();
+    // In a child forked from the caller: let go of the helper without waiting for it.
+    void forget();
+
+private:
+    pid_t pid_ = 0;
+    Fd go_;      // a byte: do the job; end of file: exit unused
+    Fd result_;  // the Error bytes on failure, nothing on success
+};
+
+}  // namespace nskit

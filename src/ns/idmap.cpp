@@ -1,0 +1,240 @@
+#include "ns/idmap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/exec.h"
+#include "base/sys.h"
+#include "base/text.h"
+
+extern char** environ;
+
+namespace nskit {
+
+namespace {
+
+// Ids are 32 bits and (uid_t)-1 is never a valid id: a range ends at or before it.
+constexpr std::uint64_t id_limit = 0xffffffffu;
+
+bool fits(std::uint64_t first, std::uint64_t count) { return count > 0 && first + count <= id_limit; }
+
+bool overlaps(std::uint64_t a, std::uint64_t a_count, std::uint64_t b, std::uint64_t b_count)
+{
+    return a < b + b_count && b < a + a_count;
+}
+
+// The next word of `s` separated by spaces or tabs.
+std::string_view next_word(std::string_view& s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    std::size_t n = 0;
+    while (n < s.size() && s[n] != ' ' && s[n] != '\t')
+        ++n;
+    std::string_view word = s.substr(0, n);
+    s.remove_prefix(n);
+    return word;
+}
+
+// A range's ids on one side with `hole` cut out: up to two pieces.
+struct Pieces {
+    std::uint64_t first[2], count[2];
+    int size = 0;
+};
+
+Pieces cut(std::uint64_t first, std::uint64_t count, std::uint64_t hole)
+{
+    Pieces p;
+    if (hole < first || hole >= first + count) {
+        p.first[0] = first, p.count[0] = count, p.size = 1;
+        return p;
+    }
+    if (hole > first)
+        p.first[p.size] = first, p.count[p.size] = hole - first, ++p.size;
+    if (hole + 1 < first + count)
+        p.first[p.size] = hole + 1, p.count[p.size] = first + count - hole - 1, ++p.size;
+    return p;
+}
+
+template <class Id>
+Text<16> number(Id id)
+{
+    return Text<16>(static_cast<std::uint64_t>(id));
+}
+
+Text<32> proc_file(pid_t pid, const char* name)
+{
+    Text<32> path("/proc/");
+    if (pid > 0)
+        path.append(pid);
+    else
+        path.append("self");
+    path.append('/', name);
+    return path;
+}
+
+}  // namespace
+
+Result<void> IdMap::add(IdRange range)
+{
+    if (!fits(range.inner, range.count) || !fits(range.outer, range.count))
+        return Error::because("the range is empty or goes past the last id", "invalid id range ", range.inner,
+                              ':', range.outer, ':', range.count);
+    for (const IdRange& other : ranges())
+        if (overlaps(range.inner, range.count, other.inner, other.count) ||
+            overlaps(range.outer, range.count, other.outer, other.count))
+            return Error::because("it overlaps another range", "invalid id range ", range.inner, ':',
+                                  range.outer, ':', range.count);
+    if (size_ == capacity)
+        return Error::because("more ranges than the kernel accepts", "invalid id map");
+    ranges_[size_++] = range;
+    return {};
+}
+
+Result<Buffer> IdMap::text() const
+{
+    Buffer text;
+    for (const IdRange& r : ranges()) {
+        Text<40> line(r.inner, ' ', r.outer, ' ', r.count, '\n');
+        if (!text.append(line.view()))
+            return Error::from_errno(ENOMEM, "cannot build an id map");
+    }
+    return text;
+}
+
+Result<IdRange> parse_id_range(std::string_view text)
+{
+    bool legacy = text.find(',') != std::string_view::npos;
+    std::string_view rest = text;
+    std::optional<std::uint64_t> fields[3];
+    for (auto& field : fields)
+        field = parse_decimal(split_first(rest, legacy ? ',' : ':'), id_limit);
+    if (!fields[0] || !fields[1] || !fields[2] || !rest.empty())
+        return Error::because("expected inner:outer:count", "cannot parse id range '", text, '\'');
+    IdRange range;
+    // The old form names the outer id first.
+    range.inner = static_cast<std::uint32_t>(legacy ? *fields[1] : *fields[0]);
+    range.outer = static_cast<std::uint32_t>(legacy ? *fields[0] : *fields[1]);
+    range.count = static_cast<std::uint32_t>(*fields[2]);
+    if (!fits(range.inner, range.count) || !fits(range.outer, range.count))
+        return Error::because("the range is empty or goes past the last id", "invalid id range '", text, '\'');
+    return range;
+}
+
+Result<IdRange> find_subordinate_range(std::string_view subid_text, std::string_view name, std::uint32_t id)
+{
+    Text<16> id_text(id);
+    while (!subid_text.empty()) {
+        std::string_view line = trim(split_first(subid_text, '\n'));
+        if (line.empty() || line[0] == '#')
+            continue;
+        std::string_view owner = split_first(line, ':');
+        auto start = parse_decimal(split_first(line, ':'), id_limit);
+        auto count = parse_decimal(line, id_limit);
+        if (!start || !count || !fits(*start, *count))
+            continue;
+        if (owner == name || owner == id_text.view())
+            return IdRange{0, static_cast<std::uint32_t>(*start), static_cast<std::uint32_t>(*count)};
+    }
+    return Error::because("no range for this user", "cannot find subordinate ids of ", name);
+}
+
+Result<void> add_identity_of(IdMap& map, std::string_view proc_map_text)
+{
+    while (!proc_map_text.empty()) {
+        std::string_view line = split_first(proc_map_text, '\n');
+        auto inner = parse_decimal(next_word(line), id_limit);
+        next_word(line);
+        auto count = parse_decimal(next_word(line), id_limit);
+        if (!inner || !count)
+            continue;
+        TRY(map.add({static_cast<std::uint32_t>(*inner), static_cast<std::uint32_t>(*inner),
+                     static_cast<std::uint32_t>(*count)}));
+    }
+    return {};
+}
+
+Result<IdMap> merge_single(const IdMap& ranges, IdRange single)
+{
+    IdMap merged;
+    TRY(merged.add(single));
+    for (const IdRange& r : ranges.ranges()) {
+        Pieces inner = cut(r.inner, r.count, single.inner);
+        Pieces outer = cut(r.outer, r.count, single.outer);
+        // Pair what is left inside with what is left outside, in order.
+        int i = 0, o = 0;
+        std::uint64_t used_i = 0, used_o = 0;
+        while (i < inner.size && o < outer.size) {
+            std::uint64_t left_i = inner.count[i] - used_i, left_o = outer.count[o] - used_o;
+            std::uint64_t n = left_i < left_o ? left_i : left_o;
+            TRY(merged.add({static_cast<std::uint32_t>(inner.first[i] + used_i),
+                            static_cast<std::uint32_t>(outer.first[o] + used_o), static_cast<std::uint32_t>(n)}));
+            used_i += n, used_o += n;
+            if (used_i == inner.count[i])
+                ++i, used_i = 0;
+            if (used_o == outer.count[o])
+                ++o, used_o = 0;
+        }
+    }
+    return merged;
+}
+
+Result<void> write_id_map(pid_t pid, IdKind kind, const IdMap& map)
+{
+    auto path = proc_file(pid, kind == IdKind::user ? "uid_map" : "gid_map");
+    Buffer text = TRY(map.text());
+    Fd fd = TRY(sys::open(path.c_str(), O_WRONLY));
+    TRY(sys::write_all(fd.get(), text.view()).describe("cannot write ", path));
+    return {};
+}
+
+Result<void> run_id_map_helper(pid_t pid, IdKind kind, const IdMap& map)
+{
+    const char* program = kind == IdKind::user ? "newuidmap" : "newgidmap";
+    // Every number as a NUL-terminated word in one buffer, pointed to once it stops growing.
+    Buffer words;
+    std::size_t count = 1 + 3 * map.ranges().size();
+    bool ok = words.append(number(pid).view()) && words.append({"", 1});
+    for (const IdRange& r : map.ranges())
+        for (std::uint32_t id : {r.inner, r.outer, r.count})
+            ok = ok && words.append(number(id).view()) && words.append({"", 1});
+    if (!ok)
+        return Error::from_errno(ENOMEM, "cannot run ", program);
+    char* argv[2 + 3 * IdMap::capacity + 1];
+    argv[0] = const_cast<char*>(program);
+    char* word = words.data();
+    for (std::size_t i = 0; i < count; ++i) {
+        argv[1 + i] = word;
+        while (*word)
+            ++word;
+        ++word;
+    }
+    argv[1 + count] = nullptr;
+
+    pid_t child = TRY(sys::fork());
+    if (child == 0) {
+        Error failed = exec_program(argv, environ);
+        ::_exit(exit_status_for(failed));
+    }
+    auto waited = TRY(sys::waitpid(child, 0));
+    int status = waited.status;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return {};
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        return Error::because("not found (it comes with the uidmap package)", "cannot run ", program);
+    return Error::because("it failed", program, ' ', number(pid), " could not write the map");
+}
+
+Result<void> write_setgroups(pid_t pid, Setgroups setting)
+{
+    if (setting == Setgroups::unchanged)
+        return {};
+    auto path = proc_file(pid, "setgroups");
+    Fd fd = TRY(sys::open(path.c_str(), O_WRONLY));
+    TRY(sys::write_all(fd.get(), setting == Setgroups::allow ? "allow" : "deny").describe("cannot write ", path));
+    return {};
+}
+
+}  // namespace nskit
