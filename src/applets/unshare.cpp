@@ -209,7 +209,7 @@ Result<void> add_ranges(IdMap& map, std::string_view text, IdKind kind, uid_t ca
         return add_identity_of(map, current.view()).describe("invalid ", option, " all");
     }
     IdRange range = TRY(parse_id_range(text).describe("invalid ", option, " '", text, '\''));
-    return map.add(range).describe("invalid ", option, " '", text, "' (it overlaps another range)");
+    return map.add(range).describe("invalid ", option, " '", text, '\'');
 }
 
 Result<void> add_persist(Plan& plan, NsKind kind, const char* file)
@@ -225,6 +225,8 @@ Result<void> add_persist(Plan& plan, NsKind kind, const char* file)
 
 enum class Parsed { run, help, version };
 
+bool bad_usage = false;  // the command line itself was wrong: point to --help
+
 Result<Parsed> parse(Plan& plan, int argc, char** argv)
 {
     plan.caller_uid = ::geteuid();
@@ -232,7 +234,14 @@ Result<Parsed> parse(Plan& plan, int argc, char** argv)
     OptionParser parser(options, argc, argv);
     OptionHit hit;
     bool map_group_single_by_option = false;
-    while (TRY(parser.next(hit))) {
+    for (;;) {
+        auto more = parser.next(hit);
+        if (!more.ok()) {
+            bad_usage = true;
+            return more.take_error();
+        }
+        if (!more.value())
+            break;
         std::string_view value = hit.value ? hit.value : "";
         if (hit.id >= namespace_base) {
             NsKind kind = static_cast<NsKind>(hit.id - namespace_base);
@@ -610,7 +619,8 @@ int unshare_main(std::string_view program, int argc, char** argv)
     auto parsed = parse(plan, argc, argv);
     if (!parsed.ok()) {
         report(program, parsed.error());
-        Writer(2).put("Try '", program, " --help' for more information.\n");
+        if (bad_usage)
+            Writer(2).put("Try '", program, " --help' for more information.\n");
         return 1;
     }
     if (parsed.value() == Parsed::help) {
