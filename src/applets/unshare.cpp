@@ -141,6 +141,12 @@ struct Plan {
     char** program = nullptr;  // null: the user's shell
 };
 
+// "invalid --option 'value': reason", built in one place rather than at every call.
+[[gnu::noinline]] Error invalid(const char* option, std::string_view value, const char* reason)
+{
+    return Error::because(reason, "invalid ", option, " '", value, '\'');
+}
+
 std::optional<std::int64_t> parse_offset(std::string_view text)
 {
     bool negative = !text.empty() && text[0] == '-';
@@ -167,15 +173,14 @@ Result<std::uint32_t> parse_id_or_name(std::string_view text, IdKind kind, const
             return static_cast<std::uint32_t>(group->gid);
         }
     }
-    return Error::because(kind == IdKind::user ? "no such user" : "no such group", "invalid ", option, " '", text,
-                          '\'');
+    return invalid(option, text, kind == IdKind::user ? "no such user" : "no such group");
 }
 
 Result<std::uint32_t> parse_number(std::string_view text, const char* option)
 {
     if (auto id = parse_decimal(text, 0xfffffffeu))
         return static_cast<std::uint32_t>(*id);
-    return Error::because("not a number", "invalid ", option, " '", text, '\'');
+    return invalid(option, text, "not a number");
 }
 
 // The name of the effective user, for /etc/subuid and /etc/subgid.
@@ -258,7 +263,7 @@ Result<Parsed> parse(Plan& plan, int argc, char** argv)
             if (hit.value) {
                 auto signal = parse_signal_name(value);
                 if (!signal)
-                    return Error::because("unknown signal", "invalid --kill-child '", value, '\'');
+                    return invalid("--kill-child", value, "unknown signal");
                 plan.kill_signal = *signal;
             }
             break;
@@ -273,8 +278,7 @@ Result<Parsed> parse(Plan& plan, int argc, char** argv)
         case PROPAGATION: {
             auto flags = parse_propagation(value);
             if (!flags)
-                return Error::because("expected slave, shared, private or unchanged", "invalid --propagation '",
-                                      value, '\'');
+                return invalid("--propagation", value, "expected slave, shared, private or unchanged");
             plan.propagation = *flags;
             break;
         }
@@ -284,7 +288,7 @@ Result<Parsed> parse(Plan& plan, int argc, char** argv)
             else if (value == "deny")
                 plan.setgroups = Setgroups::deny;
             else
-                return Error::because("expected allow or deny", "invalid --setgroups '", value, '\'');
+                return invalid("--setgroups", value, "expected allow or deny");
             break;
         case MAP_ROOT:
             plan.map_user = 0, plan.map_group = 0;
@@ -313,7 +317,7 @@ Result<Parsed> parse(Plan& plan, int argc, char** argv)
             auto uid = parse_decimal(split_first(rest, ':'), 0xfffffffeu);
             auto gid = parse_decimal(rest, 0xfffffffeu);
             if (!uid || !gid)
-                return Error::because("expected uid:gid", "invalid --owner '", value, '\'');
+                return invalid("--owner", value, "expected uid:gid");
             plan.owner_uid = static_cast<uid_t>(*uid);
             plan.owner_gid = static_cast<gid_t>(*gid);
             break;
@@ -327,8 +331,8 @@ Result<Parsed> parse(Plan& plan, int argc, char** argv)
         case BOOTTIME: {
             auto offset = parse_offset(value);
             if (!offset)
-                return Error::because("not a whole number of seconds", "invalid ",
-                                      hit.id == MONOTONIC ? "--monotonic" : "--boottime", " offset '", value, '\'');
+                return invalid(hit.id == MONOTONIC ? "--monotonic" : "--boottime", value,
+                               "not a whole number of seconds");
             (hit.id == MONOTONIC ? plan.monotonic : plan.boottime) = offset;
             break;
         }

@@ -322,13 +322,6 @@ Result<Pipe> pipe()
     return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 
-Result<void> kill(pid_t pid, int signal)
-{
-    if (::kill(pid, signal) < 0)
-        return failed("cannot signal process ", pid);
-    return {};
-}
-
 Result<std::uint64_t> mount_id(const char* path)
 {
     // struct statx by hand: musl 1.2.3 has no statx(); stx_mask is at offset
@@ -340,16 +333,6 @@ Result<std::uint64_t> mount_id(const char* path)
     if (!(static_cast<std::uint32_t>(buffer[0]) & statx_mnt_id))
         return Error::because("the kernel does not report mount ids", "cannot find the mount of ", path);
     return buffer[144 / 8];
-}
-
-Result<void> setresuid(uid_t real, uid_t effective, uid_t saved)
-{
-    return check(::syscall(SYS_setresuid, real, effective, saved), "setuid failed");
-}
-
-Result<void> setresgid(gid_t real, gid_t effective, gid_t saved)
-{
-    return check(::syscall(SYS_setresgid, real, effective, saved), "setgid failed");
 }
 
 Error execve(const char* path, char* const argv[], char* const envp[])

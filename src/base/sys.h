@@ -86,12 +86,9 @@ struct Pipe {
 };
 // A close-on-exec pipe.
 Result<Pipe> pipe();
-Result<void> kill(pid_t pid, int signal);
 // The id of the mount that holds `path` (statx STATX_MNT_ID), as the first
 // field of /proc/self/mountinfo names it.
 Result<std::uint64_t> mount_id(const char* path);
-Result<void> setresuid(uid_t real, uid_t effective, uid_t saved);
-Result<void> setresgid(gid_t real, gid_t effective, gid_t saved);
 
 // Replaces this process with `path`; returns only on failure.
 Error execve(const char* path, char* const argv[], char* const envp[]);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/buffer.h"
 #include "base/exec.h"
 #include "base/sys.h"
 #include "base/text.h"
@@ -93,14 +94,13 @@ Result<void> IdMap::add(IdRange range)
     return {};
 }
 
-Result<Buffer> IdMap::text() const
+Result<Text<4096>> IdMap::text() const
 {
-    Buffer text;
-    for (const IdRange& r : ranges()) {
-        Text<40> line(r.inner, ' ', r.outer, ' ', r.count, '\n');
-        if (!text.append(line.view()))
-            return Error::from_errno(ENOMEM, "cannot build an id map");
-    }
+    Text<4096> text;
+    for (const IdRange& r : ranges())
+        text.append(r.inner, ' ', r.outer, ' ', r.count, '\n');
+    if (text.truncated())
+        return Error::because("longer than the kernel accepts (4095 bytes)", "invalid id map");
     return text;
 }
 
@@ -184,7 +184,7 @@ Result<IdMap> merge_single(const IdMap& ranges, IdRange single)
 Result<void> write_id_map(pid_t pid, IdKind kind, const IdMap& map)
 {
     auto path = proc_file(pid, kind == IdKind::user ? "uid_map" : "gid_map");
-    Buffer text = TRY(map.text());
+    auto text = TRY(map.text());
     Fd fd = TRY(sys::open(path.c_str(), O_WRONLY));
     TRY(sys::write_all(fd.get(), text.view()).describe("cannot write ", path));
     return {};

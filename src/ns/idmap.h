@@ -12,8 +12,8 @@
 #include <span>
 #include <string_view>
 
-#include "base/buffer.h"
 #include "base/result.h"
+#include "base/text.h"
 
 namespace nskit {
 
@@ -36,8 +36,9 @@ public:
     std::span<const IdRange> ranges() const { return {ranges_, size_}; }
     bool empty() const { return size_ == 0; }
 
-    // "inner outer count\n" per range, the text uid_map/gid_map take.
-    Result<Buffer> text() const;
+    // "inner outer count\n" per range, the text uid_map/gid_map take; the
+    // kernel takes less than a page of it.
+    Result<Text<4096>> text() const;
 
 private:
     IdRange ranges_[capacity];

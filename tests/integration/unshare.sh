@@ -173,7 +173,7 @@ expect "--setgroups bad value" --rc 1 --err "invalid --setgroups 'maybe'" -- $U 
 expect "--propagation bad value" --rc 1 --err "invalid --propagation 'sideways'" -- $U -m --propagation sideways true
 expect "--kill-child bad signal" --rc 1 --err "invalid --kill-child 'NOPE': unknown signal" -- $U --kill-child=NOPE true
 expect "--monotonic without -T" --rc 1 --err "require unsharing a time namespace" -- $U --monotonic 5 true
-expect "--monotonic not a number" --rc 1 --err "invalid --monotonic offset '1.5'" -- $U -T --monotonic 1.5 true
+expect "--monotonic not a number" --rc 1 --err "invalid --monotonic '1.5'" -- $U -T --monotonic 1.5 true
 expect "--map-user unknown name" --rc 1 --err "invalid --map-user 'nskit-no-such-user': no such user" -- $U --map-user=nskit-no-such-user true
 expect "--owner malformed" --rc 1 --err "invalid --owner '1000'" -- $U --owner 1000 true
 expect "unknown option with persist" --rc 1 --err "unrecognized option" -- $U --uts="$WORK/uts" --nope true

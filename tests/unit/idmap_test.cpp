@@ -78,6 +78,10 @@ TEST_CASE("map text is what uid_map takes")
     auto text = map.text();
     REQUIRE(text.ok());
     CHECK(text.value().view() == "0 1000 1\n1 100000 65535\n");
+    IdMap big;
+    for (std::uint32_t i = 0; i < IdMap::capacity; ++i)
+        REQUIRE(big.add({i * 100000, 1000000000 + i * 100000, 100000}).ok());
+    CHECK_FALSE(big.text().ok());  // 340 long lines pass a page
 }
 
 TEST_CASE("a single mapping punches a hole in the ranges")
