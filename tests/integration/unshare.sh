@@ -38,7 +38,7 @@ need_user() {
 WORK=$(mktemp -d /tmp/nskit-unshare.XXXXXX)
 chmod 755 "$WORK"  # the unprivileged user enters namespaces persisted here
 mount --bind "$WORK" "$WORK" && mount --make-private "$WORK"
-at_exit "rmdir $WORK"
+at_exit "rm -rf $WORK"
 at_exit "umount -l $WORK"
 # And a shared one, for the propagation cases.
 SHARED=$WORK/shared

@@ -1,0 +1,312 @@
+// unshare's command line: the option table (the namespace options derived
+// from the kind table), and parsing it into a checked plan.
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <array>
+
+#include "applets/unshare.h"
+#include "base/buffer.h"
+#include "base/signals.h"
+#include "context/accounts.h"
+
+namespace nskit {
+
+namespace {
+
+// Option ids: one per namespace kind (namespace_base + NsKind), then the rest.
+enum : int {
+    namespace_base = 100,
+    FORK = 1,
+    KILL_CHILD,
+    FORWARD_SIGNALS,
+    MOUNT_PROC,
+    PROPAGATION,
+    SETGROUPS,
+    MAP_ROOT,
+    MAP_CURRENT,
+    MAP_USER,
+    MAP_GROUP,
+    MAP_USERS,
+    MAP_GROUPS,
+    MAP_AUTO,
+    MAP_SUBIDS,
+    OWNER,
+    KEEP_CAPS,
+    ROOT,
+    WD,
+    SETUID,
+    SETGID,
+    MONOTONIC,
+    BOOTTIME,
+    HELP,
+    VERSION,
+};
+
+constexpr Option other_options[] = {
+    {FORK, 'f', "fork", Arg::none, "", "fork before launching <program>"},
+    {KILL_CHILD, '\0', "kill-child", Arg::optional, "signame", "when dying, kill the forked child (implies --fork)"},
+    {FORWARD_SIGNALS, '\0', "forward-signals", Arg::none, "", "forward SIGTERM and SIGINT to the child (implies --fork)"},
+    {MOUNT_PROC, '\0', "mount-proc", Arg::optional, "dir", "mount proc filesystem first (implies --mount)"},
+    {PROPAGATION, '\0', "propagation", Arg::required, "slave|shared|private|unchanged",
+     "modify mount propagation in mount namespace"},
+    {SETGROUPS, '\0', "setgroups", Arg::required, "allow|deny", "control the setgroups syscall in user namespaces"},
+    {MAP_ROOT, 'r', "map-root-user", Arg::none, "", "map current user to root (implies --user)"},
+    {MAP_CURRENT, 'c', "map-current-user", Arg::none, "", "map current user to itself (implies --user)"},
+    {MAP_USER, '\0', "map-user", Arg::required, "uid|name", "map current user to uid (implies --user)"},
+    {MAP_GROUP, '\0', "map-group", Arg::required, "gid|name", "map current group to gid (implies --user)"},
+    {MAP_USERS, '\0', "map-users", Arg::required, "inner:outer:count",
+     "map count users from outeruid to inneruid (implies --user); also auto, subids, all"},
+    {MAP_GROUPS, '\0', "map-groups", Arg::required, "inner:outer:count",
+     "map count groups from outergid to innergid (implies --user); also auto, subids, all"},
+    {MAP_AUTO, '\0', "map-auto", Arg::none, "", "map users and groups automatically (implies --user)"},
+    {MAP_SUBIDS, '\0', "map-subids", Arg::none, "", "identity map the subordinate ids (implies --user)"},
+    {OWNER, '\0', "owner", Arg::required, "uid:gid", "owner of the new user namespace (implies --user)"},
+    {KEEP_CAPS, '\0', "keep-caps", Arg::none, "", "retain capabilities granted in user namespaces"},
+    {ROOT, 'R', "root", Arg::required, "dir", "run the command with root directory set to <dir>"},
+    {WD, 'w', "wd", Arg::required, "dir", "change working directory to <dir>"},
+    {SETUID, 'S', "setuid", Arg::required, "uid", "set uid in entered namespace"},
+    {SETGID, 'G', "setgid", Arg::required, "gid", "set gid in entered namespace"},
+    {MONOTONIC, '\0', "monotonic", Arg::required, "offset", "set clock monotonic offset (seconds) in time namespaces"},
+    {BOOTTIME, '\0', "boottime", Arg::required, "offset", "set clock boottime offset (seconds) in time namespaces"},
+    {HELP, 'h', "help", Arg::none, "", "display this help"},
+    {VERSION, 'V', "version", Arg::none, "", "display version"},
+};
+
+// The namespace options come from the kind table: -U/--user[=FILE] and so on.
+constexpr auto make_options()
+{
+    std::array<Option, namespace_kinds.size() + std::size(other_options)> table{};
+    std::size_t i = 0;
+    for (const NsInfo& ns : namespace_kinds)
+        table[i++] = {namespace_base + static_cast<int>(ns.kind), ns.short_option, ns.long_option, Arg::optional,
+                      "file", ns.description};
+    for (const Option& option : other_options)
+        table[i++] = option;
+    return table;
+}
+constexpr auto options = make_options();
+
+}  // namespace
+
+constexpr Usage unshare_usage = {"[options] [<program> [<argument>...]]", "Run a program with some namespaces unshared from the parent.",
+                         options};
+
+
+namespace {
+
+// "invalid --option 'value': reason", built in one place rather than at every call.
+[[gnu::noinline]] Error invalid(const char* option, std::string_view value, const char* reason)
+{
+    return Error::because(reason, "invalid ", option, " '", value, '\'');
+}
+
+std::optional<std::int64_t> parse_offset(std::string_view text)
+{
+    bool negative = !text.empty() && text[0] == '-';
+    if (negative)
+        text.remove_prefix(1);
+    auto value = parse_decimal(text, INT64_MAX);
+    if (!value)
+        return std::nullopt;
+    return negative ? -static_cast<std::int64_t>(*value) : static_cast<std::int64_t>(*value);
+}
+
+// An id given as a number or, looked up in /etc/passwd or /etc/group, a name.
+Result<std::uint32_t> parse_id_or_name(std::string_view text, IdKind kind, const char* option)
+{
+    if (auto id = parse_decimal(text, 0xfffffffeu))
+        return static_cast<std::uint32_t>(*id);
+    const char* file = kind == IdKind::user ? "/etc/passwd" : "/etc/group";
+    auto contents = read_file(AT_FDCWD, file, 16 << 20);
+    if (contents.ok()) {
+        if (kind == IdKind::user) {
+            if (auto user = find_user(contents.value().view(), text))
+                return static_cast<std::uint32_t>(user->uid);
+        } else if (auto group = find_group(contents.value().view(), text)) {
+            return static_cast<std::uint32_t>(group->gid);
+        }
+    }
+    return invalid(option, text, kind == IdKind::user ? "no such user" : "no such group");
+}
+
+Result<std::uint32_t> parse_number(std::string_view text, const char* option)
+{
+    if (auto id = parse_decimal(text, 0xfffffffeu))
+        return static_cast<std::uint32_t>(*id);
+    return invalid(option, text, "not a number");
+}
+
+// The name of the effective user, for /etc/subuid and /etc/subgid.
+Text<64> caller_name(uid_t uid)
+{
+    Text<64> name;
+    if (auto passwd = read_file(AT_FDCWD, "/etc/passwd", 16 << 20); passwd.ok())
+        if (auto user = find_user(passwd.value().view(), uid))
+            name.append(user->name);
+    return name;
+}
+
+// Adds a --map-users/--map-groups argument: a range, or auto, subids, all.
+Result<void> add_ranges(IdMap& map, std::string_view text, IdKind kind, uid_t caller_uid)
+{
+    const char* option = kind == IdKind::user ? "--map-users" : "--map-groups";
+    if (text == "auto" || text == "subids") {
+        const char* file = kind == IdKind::user ? "/etc/subuid" : "/etc/subgid";
+        Buffer subids = TRY(read_file(AT_FDCWD, file, 16 << 20));
+        auto name = caller_name(caller_uid);
+        IdRange range = TRY(find_subordinate_range(subids.view(), name.view(), caller_uid)
+                                .describe("cannot find subordinate ids of ", name.empty() ? "the user" : name.c_str(),
+                                          " in ", file));
+        if (text == "subids")
+            range.inner = range.outer;
+        return map.add(range).describe("invalid ", option, ' ', text);
+    }
+    if (text == "all") {
+        const char* file = kind == IdKind::user ? "/proc/self/uid_map" : "/proc/self/gid_map";
+        Buffer current = TRY(read_file(AT_FDCWD, file, 1 << 20));
+        return add_identity_of(map, current.view()).describe("invalid ", option, " all");
+    }
+    IdRange range = TRY(parse_id_range(text).describe("invalid ", option, " '", text, '\''));
+    return map.add(range).describe("invalid ", option, " '", text, '\'');
+}
+
+Result<void> add_persist(UnsharePlan& plan, NsKind kind, const char* file)
+{
+    for (std::size_t i = 0; i < plan.persist_count; ++i)
+        if (plan.persists[i].kind == kind) {
+            plan.persists[i].file = file;
+            return {};
+        }
+    plan.persists[plan.persist_count++] = {kind, file};
+    return {};
+}
+}  // namespace
+
+Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, bool& bad_usage)
+{
+    plan.caller_uid = ::geteuid();
+    plan.caller_gid = ::getegid();
+    OptionParser parser(options, argc, argv);
+    OptionHit hit;
+    bool map_group_single_by_option = false;
+    for (;;) {
+        auto more = parser.next(hit);
+        if (!more.ok()) {
+            bad_usage = true;
+            return more.take_error();
+        }
+        if (!more.value())
+            break;
+        std::string_view value = hit.value ? hit.value : "";
+        if (hit.id >= namespace_base) {
+            NsKind kind = static_cast<NsKind>(hit.id - namespace_base);
+            plan.clone_flags |= info(kind).clone_flag;
+            if (hit.value)
+                TRY(add_persist(plan, kind, hit.value));
+            continue;
+        }
+        switch (hit.id) {
+        case FORK: plan.fork = true; break;
+        case KILL_CHILD:
+            plan.fork = true;
+            plan.kill_signal = SIGKILL;
+            if (hit.value) {
+                auto signal = parse_signal_name(value);
+                if (!signal)
+                    return invalid("--kill-child", value, "unknown signal");
+                plan.kill_signal = *signal;
+            }
+            break;
+        case FORWARD_SIGNALS:
+            plan.fork = true;
+            plan.forward_signals = true;
+            break;
+        case MOUNT_PROC:
+            plan.clone_flags |= CLONE_NEWNS;
+            plan.proc_dir = hit.value ? hit.value : "/proc";
+            break;
+        case PROPAGATION: {
+            auto flags = parse_propagation(value);
+            if (!flags)
+                return invalid("--propagation", value, "expected slave, shared, private or unchanged");
+            plan.propagation = *flags;
+            break;
+        }
+        case SETGROUPS:
+            if (value == "allow")
+                plan.setgroups = Setgroups::allow;
+            else if (value == "deny")
+                plan.setgroups = Setgroups::deny;
+            else
+                return invalid("--setgroups", value, "expected allow or deny");
+            break;
+        case MAP_ROOT:
+            plan.map_user = 0, plan.map_group = 0;
+            map_group_single_by_option = true;
+            break;
+        case MAP_CURRENT:
+            plan.map_user = plan.caller_uid, plan.map_group = plan.caller_gid;
+            map_group_single_by_option = true;
+            break;
+        case MAP_USER: plan.map_user = TRY(parse_id_or_name(value, IdKind::user, "--map-user")); break;
+        case MAP_GROUP:
+            plan.map_group = TRY(parse_id_or_name(value, IdKind::group, "--map-group"));
+            map_group_single_by_option = true;
+            break;
+        case MAP_USERS: TRY(add_ranges(plan.user_ranges, value, IdKind::user, plan.caller_uid)); break;
+        case MAP_GROUPS: TRY(add_ranges(plan.group_ranges, value, IdKind::group, plan.caller_uid)); break;
+        case MAP_AUTO:
+        case MAP_SUBIDS: {
+            const char* which = hit.id == MAP_AUTO ? "auto" : "subids";
+            TRY(add_ranges(plan.user_ranges, which, IdKind::user, plan.caller_uid));
+            TRY(add_ranges(plan.group_ranges, which, IdKind::group, plan.caller_uid));
+            break;
+        }
+        case OWNER: {
+            std::string_view rest = value;
+            auto uid = parse_decimal(split_first(rest, ':'), 0xfffffffeu);
+            auto gid = parse_decimal(rest, 0xfffffffeu);
+            if (!uid || !gid)
+                return invalid("--owner", value, "expected uid:gid");
+            plan.owner_uid = static_cast<uid_t>(*uid);
+            plan.owner_gid = static_cast<gid_t>(*gid);
+            break;
+        }
+        case KEEP_CAPS: plan.keep_caps = true; break;
+        case ROOT: plan.root = hit.value; break;
+        case WD: plan.wd = hit.value; break;
+        case SETUID: plan.setuid = TRY(parse_number(value, "--setuid")); break;
+        case SETGID: plan.setgid = TRY(parse_number(value, "--setgid")); break;
+        case MONOTONIC:
+        case BOOTTIME: {
+            auto offset = parse_offset(value);
+            if (!offset)
+                return invalid(hit.id == MONOTONIC ? "--monotonic" : "--boottime", value,
+                               "not a whole number of seconds");
+            (hit.id == MONOTONIC ? plan.monotonic : plan.boottime) = offset;
+            break;
+        }
+        case HELP: return Parsed::help;
+        case VERSION: return Parsed::version;
+        }
+    }
+    if (parser.index() < argc)
+        plan.program = argv + parser.index();
+
+    bool maps = plan.map_user || plan.map_group || !plan.user_ranges.empty() || !plan.group_ranges.empty();
+    if (maps || plan.owner_uid)
+        plan.clone_flags |= CLONE_NEWUSER;
+    if (map_group_single_by_option && plan.setgroups == Setgroups::allow)
+        return Error::because("they are mutually exclusive", "options --setgroups=allow and --map-group");
+    if ((plan.monotonic || plan.boottime) && !(plan.clone_flags & CLONE_NEWTIME))
+        return Error::because("they require unsharing a time namespace (-T)", "options --monotonic and --boottime");
+    for (std::size_t i = 0; i < plan.persist_count; ++i)
+        if (plan.persists[i].kind == NsKind::pid && !plan.fork)
+            return Error::because("a pid namespace lives only with a process in it: add --fork",
+                                  "cannot persist the pid namespace");
+    return Parsed::run;
+}
+
+}  // namespace nskit
