@@ -8,20 +8,16 @@ namespace nskit {
 
 namespace {
 
-struct SignalName {
-    const char* name;
-    int number;
+// Signals 1 to 31 in number order (x86-64 numbering), then the aliases.
+constexpr std::string_view signal_names =
+    "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU "
+    "URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS ";
+static_assert(SIGSYS == 31 && SIGBUS == 7 && SIGIO == 29, "signal_names follows the x86-64 numbering");
+struct Alias {
+    char name[5];
+    signed char number;
 };
-
-constexpr SignalName signal_names[] = {
-    {"HUP", SIGHUP},   {"INT", SIGINT},       {"QUIT", SIGQUIT},     {"ILL", SIGILL},     {"TRAP", SIGTRAP},
-    {"ABRT", SIGABRT}, {"IOT", SIGIOT},       {"BUS", SIGBUS},       {"FPE", SIGFPE},     {"KILL", SIGKILL},
-    {"USR1", SIGUSR1}, {"SEGV", SIGSEGV},     {"USR2", SIGUSR2},     {"PIPE", SIGPIPE},   {"ALRM", SIGALRM},
-    {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD},     {"CLD", SIGCHLD},    {"CONT", SIGCONT},
-    {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},     {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},   {"URG", SIGURG},
-    {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},     {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},   {"WINCH", SIGWINCH},
-    {"IO", SIGIO},     {"POLL", SIGPOLL},     {"PWR", SIGPWR},       {"SYS", SIGSYS},
-};
+constexpr Alias aliases[] = {{"IOT", SIGABRT}, {"CLD", SIGCHLD}, {"POLL", SIGIO}};
 
 bool same_letters(std::string_view a, std::string_view upper)
 {
@@ -41,9 +37,13 @@ std::optional<int> parse_signal_name(std::string_view name)
 {
     if (name.size() > 3 && same_letters(name.substr(0, 3), "SIG"))
         name.remove_prefix(3);
-    for (const SignalName& s : signal_names)
-        if (same_letters(name, s.name))
-            return s.number;
+    std::string_view names = signal_names;
+    for (int number = 1; !names.empty(); ++number)
+        if (same_letters(name, split_first(names, ' ')))
+            return number;
+    for (const Alias& alias : aliases)
+        if (same_letters(name, alias.name))
+            return alias.number;
     // RTMIN, RTMIN+n, RTMAX, RTMAX-n
     if (name.size() >= 5 && (same_letters(name.substr(0, 5), "RTMIN") || same_letters(name.substr(0, 5), "RTMAX"))) {
         bool from_min = same_letters(name.substr(0, 5), "RTMIN");

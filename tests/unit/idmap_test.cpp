@@ -147,6 +147,13 @@ TEST_CASE("signal names as util-linux takes them")
     CHECK(parse_signal_name("SIGKILL") == 9);
     CHECK(parse_signal_name("sigterm") == 15);
     CHECK(parse_signal_name("usr1") == 10);
+    CHECK(parse_signal_name("SIGSYS") == 31);
+    CHECK(parse_signal_name("HUP") == 1);
+    CHECK(parse_signal_name("io") == 29);
+    CHECK(parse_signal_name("POLL") == 29);
+    CHECK(parse_signal_name("IOT") == 6);
+    CHECK(parse_signal_name("CLD") == 17);
+    CHECK_FALSE(parse_signal_name(""));
     CHECK(parse_signal_name("RTMIN") == SIGRTMIN);
     CHECK(parse_signal_name("RTMIN+2") == SIGRTMIN + 2);
     CHECK(parse_signal_name("SIGRTMAX-1") == SIGRTMAX - 1);
