@@ -183,11 +183,13 @@ int run_forked(const UnsharePlan& plan, std::string_view applet, Helper& bind_he
         go = made_go.take_value();
     }
     pid_t parent = ::getpid();
-    if (!plan.forward_signals) {
-        // Ignored from before the fork: a ^C must not kill us and leave the child.
-        ::signal(SIGINT, SIG_IGN);
-        ::signal(SIGTERM, SIG_IGN);
-    }
+    // Held from before the fork until wait_and_mirror handles them: a ^C or a
+    // TERM in between must neither kill us (leaving the child) nor be lost.
+    sigset_t held, previous;
+    sigemptyset(&held);
+    sigaddset(&held, SIGINT);
+    sigaddset(&held, SIGTERM);
+    ::sigprocmask(SIG_BLOCK, &held, &previous);
     auto forked = fork_child();
     if (!forked.ok()) {
         report(applet, forked.error());
@@ -196,8 +198,7 @@ int run_forked(const UnsharePlan& plan, std::string_view applet, Helper& bind_he
     pid_t child = forked.value();
     if (child == 0) {
         bind_helper.forget();
-        ::signal(SIGINT, SIG_DFL);
-        ::signal(SIGTERM, SIG_DFL);
+        ::sigprocmask(SIG_SETMASK, &previous, nullptr);
         if (plan.kill_signal) {
             (void)sys::prctl(PR_SET_PDEATHSIG, static_cast<unsigned long>(plan.kill_signal));
             if (::getppid() != parent)  // the parent died before the prctl

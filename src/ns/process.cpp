@@ -61,6 +61,13 @@ int wait_and_mirror(pid_t child, SignalPolicy policy)
         set_handler(signal, forward_signal);
     for (int signal : policy.ignore)
         set_handler(signal, SIG_IGN);
+    // A caller may hold these blocked across the fork so none is lost or fatal before now.
+    sigset_t handled;
+    sigemptyset(&handled);
+    for (auto list : {policy.forward, policy.ignore})
+        for (int signal : list)
+            sigaddset(&handled, signal);
+    ::sigprocmask(SIG_UNBLOCK, &handled, nullptr);
 
     for (;;) {
         auto waited = sys::waitpid(child, WUNTRACED);

@@ -30,7 +30,8 @@ struct SignalPolicy {
 };
 
 // wait_and_mirror with another policy (unshare's: ignore SIGINT and SIGTERM,
-// or forward them with --forward-signals).
+// or forward them with --forward-signals). The policy's signals are unblocked
+// once handled, so a caller can block them before forking.
 int wait_and_mirror(pid_t child, SignalPolicy policy);
 
 }  // namespace nskit

@@ -182,6 +182,18 @@ same "no mount left by bad input" "$(mounts)" "$before"
 
 echo "-- --kill-child and --forward-signals, with real signals"
 wait_gone() { local i; for i in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done; return 1; }
+# wait_status PID: its exit status once it ends; after 10 s it and its
+# children are killed and the status is 255, so a broken case fails, not hangs.
+wait_status() {
+    local i
+    for i in $(seq 1 200); do
+        if [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" = Z ] || ! kill -0 "$1" 2>/dev/null; then
+            wait "$1"; return $?
+        fi
+        sleep 0.05
+    done
+    pkill -KILL -P "$1"; kill -KILL "$1"; wait "$1" 2>/dev/null; return 255
+}
 child_of() { local i c; for i in $(seq 1 100); do c=$(pgrep -P "$1" | head -1); [ -n "$c" ] && { echo "$c"; return; }; sleep 0.05; done; }
 
 $U -fp --kill-child sleep 1000 &
@@ -199,17 +211,19 @@ rm -f "$mark"
 
 $U --forward-signals sh -c 'trap "exit 42" TERM; while :; do sleep 0.05; done' &
 holder=$!; child_of $holder >/dev/null; sleep 0.2
-kill -TERM $holder; wait $holder; same "--forward-signals: TERM reaches the child, its status is ours" "$?" 42
+kill -TERM $holder; wait_status $holder; same "--forward-signals: TERM reaches the child, its status is ours" "$?" 42
 
-$U --forward-signals sh -c 'trap "exit 43" INT; while :; do sleep 0.05; done' &
+# A background job starts with SIGINT ignored, and a shell cannot trap a signal
+# ignored at its start: give the whole chain the default disposition back.
+env --default-signal=INT $U --forward-signals sh -c 'trap "exit 43" INT; while :; do sleep 0.05; done' &
 holder=$!; child_of $holder >/dev/null; sleep 0.2
-kill -INT $holder; wait $holder; same "--forward-signals: INT reaches the child" "$?" 43
+kill -INT $holder; wait_status $holder; same "--forward-signals: INT reaches the child" "$?" 43
 
 $U -f sh -c 'trap "exit 44" TERM; while :; do sleep 0.05; done' &
 holder=$!; child=$(child_of $holder); sleep 0.2
 kill -TERM $holder; sleep 0.2
 if kill -0 $holder 2>/dev/null; then pass "without --forward-signals unshare ignores TERM"; else fail "without --forward-signals unshare ignores TERM" "it died"; fi
-kill -TERM "$child"; wait $holder; same "the child's own TERM status comes back" "$?" 44
+kill -TERM "$child"; wait_status $holder; same "the child's own TERM status comes back" "$?" 44
 
 echo "-- --owner (root creates a namespace for a user)"
 touch "$WORK/owned" "$WORK/notowned"
