@@ -298,6 +298,9 @@ Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, b
     bool maps = plan.map_user || plan.map_group || !plan.user_ranges.empty() || !plan.group_ranges.empty();
     if (maps || plan.owner_uid)
         plan.clone_flags |= CLONE_NEWUSER;
+    // util-linux writes /proc/self/setgroups anyway and fails with EPERM.
+    if (plan.setgroups != Setgroups::unchanged && !(plan.clone_flags & CLONE_NEWUSER))
+        return Error::because("it needs a new user namespace (-U)", "option --setgroups");
     if (map_group_single_by_option && plan.setgroups == Setgroups::allow)
         return Error::because("they are mutually exclusive", "options --setgroups=allow and --map-group");
     if ((plan.monotonic || plan.boottime) && !(plan.clone_flags & CLONE_NEWTIME))

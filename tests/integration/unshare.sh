@@ -169,6 +169,7 @@ expect "map past the last id" --rc 1 --err "goes past the last id" -- $U --map-u
 expect "overlapping map inside" --rc 1 --err "unshare: invalid --map-users '5:2000:10': it overlaps another range" -- $U --uts="$WORK/uts" --map-users=0:1000:10 --map-users=5:2000:10 true
 expect "overlapping map outside" --rc 1 --err "overlaps another range" -- $U --map-groups=0:1000:10 --map-groups=100:1005:10 true
 expect "--setgroups allow with a gid map" --rc 1 --err "options --setgroups=allow and --map-group: they are mutually exclusive" -- $U --uts="$WORK/uts" -r --setgroups=allow true
+expect "--setgroups without a user namespace" --rc 1 --err "option --setgroups: it needs a new user namespace (-U)" -- $U --setgroups deny true
 expect "--setgroups bad value" --rc 1 --err "invalid --setgroups 'maybe'" -- $U --setgroups=maybe true
 expect "--propagation bad value" --rc 1 --err "invalid --propagation 'sideways'" -- $U -m --propagation sideways true
 expect "--kill-child bad signal" --rc 1 --err "invalid --kill-child 'NOPE': unknown signal" -- $U --kill-child=NOPE true

@@ -49,6 +49,7 @@ TEST_CASE("unshare refuses bad values and bad combinations before doing anything
         {{"--bogus"}, "--bogus: unrecognized option", true},
         {{"-Z"}, "-Z: invalid option", true},
         {{"--setgroups"}, "--setgroups: option requires an argument", true},
+        {{"--setgroups=deny"}, "option --setgroups: it needs a new user namespace (-U)", false},
         {{"--setgroups=maybe"}, "invalid --setgroups 'maybe': expected allow or deny", false},
         {{"--propagation", "up"}, "invalid --propagation 'up': expected slave, shared, private or unchanged", false},
         {{"--kill-child=NOPE"}, "invalid --kill-child 'NOPE': unknown signal", false},
