@@ -249,6 +249,7 @@ if need_user "unprivileged cases"; then
     expect "unprivileged --map-auto via newuidmap" --rc 0 --out "0 100000 65536|0 100000 65536" -- $AS_USER $U --map-auto sh -c 'cat /proc/self/uid_map /proc/self/gid_map | tr -s " " | sed "s/^ //" | paste -sd"|"'
     expect "unprivileged --map-auto -r punches the hole" --rc 0 --out "0 $USER_ID 1|1 100000 65535" -- $AS_USER $U --map-auto -r sh -c 'tr -s " " </proc/self/uid_map | sed "s/^ //" | paste -sd"|"'
     expect "unprivileged --map-users=subids" --rc 0 --out "100000 100000 65536" -- $AS_USER $U --map-users=subids sh -c 'tr -s " " </proc/self/uid_map | sed "s/^ //"'
+    same "unprivileged -c --map-auto as util-linux" "$($AS_USER $U -c --map-auto cat /proc/self/uid_map /proc/self/gid_map)" "$($AS_USER $UL -c --map-auto cat /proc/self/uid_map /proc/self/gid_map)"
     same "unprivileged --map-auto -r as util-linux" "$($AS_USER $U --map-auto -r cat /proc/self/uid_map /proc/self/gid_map)" "$($AS_USER $UL --map-auto -r cat /proc/self/uid_map /proc/self/gid_map)"
     expect "unprivileged --map-users outside the subuid range" --rc 1 --err "newuidmap" -- $AS_USER $U --map-users=0:500000:10 true
     expect "unprivileged pid namespace and /proc" --rc 0 --out "1" -- $AS_USER $U -rfp --mount-proc sh -c 'echo $$'
