@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <grp.h>
+#include <poll.h>
 #include <stdio.h>
 
 namespace nskit::sys {
@@ -113,7 +114,7 @@ Result<struct stat> fstatat(int dir, const char* path, int flags)
 Result<long> fstatfs_type(int fd)
 {
     struct statfs sfs;
-    if (::fstatfs(fd, &sfs) < 0)
+    if (::syscall(SYS_fstatfs, fd, &sfs) < 0)
         return failed("cannot statfs file descriptor ", fd);
     return static_cast<long>(sfs.f_type);
 }
@@ -169,6 +170,12 @@ Result<Fd> pidfd_open(pid_t pid)
 Result<void> pidfd_send_signal(int pidfd, int signal)
 {
     return check(::syscall(SYS_pidfd_send_signal, pidfd, signal, nullptr, 0), "cannot signal process");
+}
+
+bool pidfd_exited(int pidfd, int timeout_ms)
+{
+    struct pollfd poller {pidfd, POLLIN, 0};
+    return ::poll(&poller, 1, timeout_ms) > 0 && (poller.revents & (POLLIN | POLLHUP));
 }
 
 Result<Fd> pidfd_getfd(int pidfd, int target_fd)
@@ -280,6 +287,14 @@ Result<pid_t> fork()
     if (pid < 0)
         return failed("cannot fork");
     return pid;
+}
+
+Result<void> disable_core_dumps()
+{
+    struct {
+        std::uint64_t current, maximum;
+    } no_core{0, 0};
+    return check(::syscall(SYS_prlimit64, 0, 4 /* RLIMIT_CORE */, &no_core, nullptr), "cannot disable core dumps");
 }
 
 Result<WaitStatus> waitpid(pid_t pid, int options)

@@ -45,6 +45,9 @@ Result<Fd> dup_cloexec(int fd, int min_fd = 0);
 
 Result<Fd> pidfd_open(pid_t pid);
 Result<void> pidfd_send_signal(int pidfd, int signal);
+// True once the process has exited (a pidfd polls readable then, zombie or
+// not), waiting up to `timeout_ms` for it.
+bool pidfd_exited(int pidfd, int timeout_ms = 0);
 Result<Fd> pidfd_getfd(int pidfd, int target_fd);
 Result<void> setns(int fd, int nstype);
 Result<void> unshare(int flags);
@@ -70,6 +73,9 @@ Result<int> prctl(int option, unsigned long a2 = 0, unsigned long a3 = 0, unsign
                   unsigned long a5 = 0);
 
 Result<pid_t> fork();
+// RLIMIT_CORE to 0 for this process (prlimit64: libc's setrlimit would pull
+// in its all-threads machinery).
+Result<void> disable_core_dumps();
 struct WaitStatus {
     pid_t pid;
     int status;
