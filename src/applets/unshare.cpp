@@ -226,9 +226,10 @@ int run_forked(const UnsharePlan& plan, std::string_view applet, Helper& bind_he
         auto child_ready = sys::read(ready.read.get(), &byte, 1);
         if (child_ready.ok() && child_ready.value() == 1) {
             if (auto bound = bind_helper.run(); !bound.ok()) {
+                Error failed = bound.take_error();  // before the clean-up can replace it
                 ::kill(child, SIGKILL);
                 (void)sys::waitpid(child, 0);
-                report(applet, bound.error());
+                report(applet, failed);
                 return 1;
             }
             (void)sys::write_all(go.write.get(), "g");

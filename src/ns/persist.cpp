@@ -93,11 +93,14 @@ Result<void> bind_namespaces(pid_t pid, std::span<const Persist> persists)
         auto source = proc_ns_path(pid, persists[i].kind);
         auto bound = sys::mount(source.c_str(), persists[i].file, nullptr, MS_BIND);
         if (!bound.ok()) {
-            const Persist& failed = persists[i];
+            // Saved before the clean-up, whose own failures would take the error slot.
+            Error failed = std::move(bound)
+                               .describe("cannot persist the ", info(persists[i].kind).description, " at ",
+                                         persists[i].file)
+                               .take_error();
             while (i-- > 0)
                 (void)sys::umount2(persists[i].file, MNT_DETACH);
-            return std::move(bound).describe("cannot persist the ", info(failed.kind).description, " at ",
-                                             failed.file);
+            return failed;
         }
     }
     return {};
