@@ -18,6 +18,7 @@
 #include "base/output.h"
 #include "base/sys.h"
 #include "context/accounts.h"
+#include "context/ambient.h"
 #include "context/cgroup.h"
 #include "context/env.h"
 #include "context/lsm.h"
@@ -265,20 +266,6 @@ Result<Fd> open_directory(const Target* target, const char* dir, const char* tar
         .describe("cannot open /proc/", target->pid(), '/', target_entry);
 }
 
-// --keep-caps: what the user namespace granted survives the exec, through
-// the inheritable and ambient sets.
-Result<void> keep_capabilities()
-{
-    auto caps = TRY(sys::capget());
-    caps.inheritable = caps.permitted;
-    TRY(sys::capset(caps));
-    for (int cap = 0; cap <= sys::last_capability(); ++cap)
-        if (caps.permitted & (std::uint64_t(1) << cap))
-            TRY(sys::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, static_cast<unsigned long>(cap))
-                    .describe("cannot keep capability ", cap));
-    return {};
-}
-
 // --env: the target's environment instead of ours. An empty one is refused:
 // it means a process that cleared it, or a kernel thread-like target, and
 // running a program with nothing at all (no PATH) is never what was meant.
@@ -381,7 +368,7 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
     if (uid)
         TRY(sys::setresuid(*uid).describe("cannot set uid ", *uid));
     if (request.keep_caps && entering_userns)
-        TRY(keep_capabilities());
+        TRY(raise_ambient_capabilities());
     if (label)
         TRY(apply_exec_label(*label));
 
