@@ -50,7 +50,7 @@ STATIC_FLAGS := $(COMMON_FLAGS) $(MUSL_FLAGS) -DNSKIT_FREESTANDING -Os -fno-pie 
                 -fomit-frame-pointer -flto
 LINK_FLAGS   := -Os -flto $(if $(filter debian-musl,$(TOOLCHAIN)),-specs $(MUSL_SPECS)) \
                 -static -no-pie -s -Wl,--gc-sections -Wl,--hash-style=gnu -Wl,--build-id=none \
-                -Wl,-z,norelro -Wl,-z,noexecstack
+                -Wl,-z,norelro -Wl,-z,noexecstack -Wl,-z,noseparate-code
 
 .PHONY: all toolchain test unit bench clean
 all: $(BUILD)/nskit

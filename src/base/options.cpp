@@ -4,7 +4,7 @@ namespace nskit {
 
 Text<48> option_name(const Option& option)
 {
-    if (!option.long_name.empty())
+    if (*option.long_name)
         return Text<48>("--", option.long_name);
     return Text<48>('-', option.short_name);
 }
@@ -42,14 +42,15 @@ Result<bool> OptionParser::next_long(std::string_view word, OptionHit& hit)
     const Option* found = nullptr;
     int prefix_matches = 0;
     for (const Option& option : options_) {
-        if (option.long_name.empty())
+        std::string_view long_name = option.long_name;
+        if (long_name.empty())
             continue;
-        if (option.long_name == name) {
+        if (long_name == name) {
             found = &option;
             prefix_matches = 1;
             break;
         }
-        if (starts_with(option.long_name, name) && (!found || found->id != option.id)) {
+        if (starts_with(long_name, name) && (!found || found->id != option.id)) {
             found = &option;
             ++prefix_matches;
         }
@@ -110,22 +111,23 @@ void print_help(Writer& out, std::string_view program, const Usage& usage)
     out.put("\nUsage:\n ", program, ' ', usage.synopsis, "\n\n", usage.summary, "\n\nOptions:\n");
     for (const Option& option : usage.options) {
         Text<64> left(' ');
+        bool has_long = *option.long_name;
         if (option.short_name)
-            left.append('-', option.short_name, option.long_name.empty() ? "" : ", ");
+            left.append('-', option.short_name, has_long ? ", " : "");
         else
             left.append("    ");
-        if (!option.long_name.empty())
+        if (has_long)
             left.append("--", option.long_name);
         if (option.arg == Arg::required)
-            left.append(option.long_name.empty() ? " <" : " <", option.arg_name, '>');
+            left.append(" <", option.arg_name, '>');
         else if (option.arg == Arg::optional)
-            left.append(option.long_name.empty() ? "[<" : "[=<", option.arg_name, ">]");
+            left.append(has_long ? "[=<" : "[<", option.arg_name, ">]");
         out.put(left);
         for (std::size_t pad = left.size(); pad < 30; ++pad)
             out.put(' ');
         if (left.size() >= 30)
             out.put(' ');
-        if (!option.help_verb.empty())
+        if (*option.help_verb)
             out.put(option.help_verb, ' ');
         out.put(option.help, '\n');
     }

@@ -18,13 +18,15 @@ namespace nskit {
 enum class Arg : std::uint8_t { none, required, optional };
 
 struct Option {
-    int id;
-    char short_name;  // '\0' for a long-only option
-    std::string_view long_name;
+    // Plain pointers and small integers: tables of these are most of an
+    // applet's read-only data.
+    short id;
+    char short_name;        // '\0' for a long-only option
+    const char* long_name;  // "" for a short-only option
     Arg arg;
-    std::string_view arg_name;  // shown in --help: "pid", "file"
-    std::string_view help;
-    std::string_view help_verb = {};  // put before help: "enter" + "user namespace"
+    const char* arg_name;   // shown in --help: "pid", "file"
+    const char* help;
+    const char* help_verb = "";  // put before help: "enter" + "user namespace"
 };
 
 struct Usage {

@@ -24,7 +24,7 @@ struct NsInfo {
     int clone_flag;                // CLONE_NEW*
     std::string_view proc_name;    // under /proc/PID/ns/
     char short_option;             // nsenter's and unshare's -U, -C, ...
-    std::string_view long_option;  // --user, --cgroup, ...
+    std::string_view long_option;  // --user, --cgroup, ... (NUL-terminated: option tables use .data())
     std::string_view description;  // "user namespace"
 };
 
