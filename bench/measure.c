@@ -45,18 +45,25 @@ static double now_us(void)
     return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+/* In the forked child: the command with /dev/null for stdio, traced or not. */
+static void exec_quietly(struct command *c, int traced)
+{
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    if (traced)
+        ptrace(PTRACE_TRACEME, 0, 0, 0);
+    execvp(c->argv[0], c->argv);
+    _exit(127);
+}
+
 static void run_once(struct command *c)
 {
     double start = now_us();
     pid_t pid = fork();
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
-        execvp(c->argv[0], c->argv);
-        _exit(127);
-    }
+    if (pid == 0)
+        exec_quietly(c, 0);
     int status = 0;
     waitpid(pid, &status, 0);
     c->times_us[c->count++] = now_us() - start;
@@ -67,15 +74,8 @@ static void run_once(struct command *c)
 static long peak_rss_kib(struct command *c)
 {
     pid_t pid = fork();
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
-        ptrace(PTRACE_TRACEME, 0, 0, 0);
-        execvp(c->argv[0], c->argv);
-        _exit(127);
-    }
+    if (pid == 0)
+        exec_quietly(c, 1);
     long peak = -1;
     int status;
     if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status)) /* the stop after execve */

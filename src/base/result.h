@@ -49,6 +49,14 @@ struct Error {
 Error& error_slot();
 void stash_error(const Error& e);
 
+// Replaces the text of what failed in the slot, keeping why.
+template <class... Parts>
+void redescribe_error(const Parts&... what)
+{
+    error_slot().what.clear();
+    error_slot().what.append(what...);
+}
+
 // Returned by TRY: "failed, and the error is already in the slot".
 struct Failure {};
 
@@ -82,10 +90,8 @@ public:
     template <class... Parts>
     Result describe(const Parts&... what) &&
     {
-        if (!ok_) {
-            error_slot().what.clear();
-            error_slot().what.append(what...);
-        }
+        if (!ok_)
+            redescribe_error(what...);
         return std::move(*this);
     }
 
@@ -112,10 +118,8 @@ public:
     template <class... Parts>
     Result describe(const Parts&... what) &&
     {
-        if (!ok_) {
-            error_slot().what.clear();
-            error_slot().what.append(what...);
-        }
+        if (!ok_)
+            redescribe_error(what...);
         return std::move(*this);
     }
 

@@ -80,6 +80,18 @@ std::string_view trim(std::string_view s)
     return s;
 }
 
+std::string_view next_word(std::string_view& s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    std::size_t n = 0;
+    while (n < s.size() && s[n] != ' ' && s[n] != '\t')
+        ++n;
+    std::string_view word = s.substr(0, n);
+    s.remove_prefix(n);
+    return word;
+}
+
 std::string_view base_name(std::string_view path)
 {
     while (path.size() > 1 && path.back() == '/')

@@ -90,6 +90,9 @@ std::string_view split_first(std::string_view& s, char sep);
 
 std::string_view trim(std::string_view s);
 
+// The next word of `s` (separated by spaces or tabs); leaves the rest in `s`.
+std::string_view next_word(std::string_view& s);
+
 // The last path component, as basename(3) without modifying its argument.
 std::string_view base_name(std::string_view path);
 

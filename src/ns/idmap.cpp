@@ -26,19 +26,6 @@ bool overlaps(std::uint64_t a, std::uint64_t a_count, std::uint64_t b, std::uint
     return a < b + b_count && b < a + a_count;
 }
 
-// The next word of `s` separated by spaces or tabs.
-std::string_view next_word(std::string_view& s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    std::size_t n = 0;
-    while (n < s.size() && s[n] != ' ' && s[n] != '\t')
-        ++n;
-    std::string_view word = s.substr(0, n);
-    s.remove_prefix(n);
-    return word;
-}
-
 // A range's ids on one side with `hole` cut out: up to two pieces.
 struct Pieces {
     std::uint64_t first[2], count[2];

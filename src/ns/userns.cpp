@@ -4,20 +4,6 @@
 
 namespace nskit {
 
-namespace {
-std::string_view next_word(std::string_view& s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    std::size_t end = 0;
-    while (end < s.size() && s[end] != ' ' && s[end] != '\t')
-        ++end;
-    std::string_view word = s.substr(0, end);
-    s.remove_prefix(end);
-    return word;
-}
-}  // namespace
-
 std::optional<std::uint32_t> id_inside(std::string_view map, std::uint32_t outside)
 {
     while (!map.empty()) {
