@@ -51,7 +51,7 @@ bool isatty(int fd);
 
 // statx(2)'s attribute bits for `path` (relative to `dir`): which ones the
 // kernel set, and which ones it knows about. musl 1.2.3 has no statx.
-inline constexpr std::uint64_t STATX_ATTR_MOUNT_ROOT = 0x2000;
+inline constexpr std::uint64_t attribute_mount_root = 0x2000;  // STATX_ATTR_MOUNT_ROOT
 struct StatxAttributes {
     std::uint64_t set = 0, known = 0;
 };

@@ -23,8 +23,8 @@ constexpr std::string_view dry_verbs[outcome_count] = {
 Result<bool> is_mount_point(int dir)
 {
     auto attributes = sys::statx_attributes(dir, "", AT_EMPTY_PATH);
-    if (attributes.ok() && (attributes.value().known & sys::STATX_ATTR_MOUNT_ROOT))
-        return (attributes.value().set & sys::STATX_ATTR_MOUNT_ROOT) != 0;
+    if (attributes.ok() && (attributes.value().known & sys::attribute_mount_root))
+        return (attributes.value().set & sys::attribute_mount_root) != 0;
     struct stat self = TRY(sys::fstat(dir));
     struct stat parent = TRY(sys::fstatat(dir, "..", 0));
     return self.st_dev != parent.st_dev || self.st_ino == parent.st_ino;
