@@ -149,14 +149,14 @@ int run_install(std::string_view program, const Settings& settings)
         out.put('\n');
         return 1;
     }
+    Target target(program, settings.directory, settings.dry_run);
+    if (!target.open())
+        return 1;
     auto self = read_own_binary();
     if (!self.ok()) {
         report(program, self.error());
         return 1;
     }
-    Target target(program, settings.directory, settings.dry_run);
-    if (!target.open())
-        return 1;
 
     Plan plan(target, self.value().view(), settings.copies ? Mode::copies : Mode::links, settings.force);
     if (!plan.entry("nskit", Role::binary))
