@@ -64,6 +64,14 @@ $(BUILD)/obj/%.o: src/%.cpp | toolchain
 	@mkdir -p $(dir $@)
 	@echo "  CXX  $<"; $(CXX) $(STATIC_FLAGS) -MMD -MP -c $< -o $@
 
+# Every object sees the version and commit (-D above): rebuild them when either
+# changes, or an installed binary would carry a stale identity.
+$(BUILD)/identity: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(VERSION)+$(NSKIT_COMMIT)' | cmp -s - $@ || echo '$(VERSION)+$(NSKIT_COMMIT)' >$@
+$(OBJECTS) $(HOSTED_OBJS): $(BUILD)/identity
+FORCE:
+
 $(BUILD)/nskit: $(OBJECTS) | toolchain
 	$(CC) $(LINK_FLAGS) $(OBJECTS) -o $@.tmp
 	mv $@.tmp $@
