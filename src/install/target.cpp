@@ -70,9 +70,9 @@ bool Target::open()
 {
     auto opened = sys::open(directory_, O_RDONLY | O_DIRECTORY);
     if (!opened.ok()) {
-        report(program_, opened.error());
         if (is_default(directory_) && opened.error().code == ENOENT)
             return refuse_unmounted();
+        report(program_, opened.error());
         return false;
     }
     dir_ = opened.take_value();
