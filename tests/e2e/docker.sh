@@ -82,7 +82,7 @@ docker_stop() {
     for f in "$DOCKER_DIR"/x/containerd/containerd.pid; do
         p=$(cat "$f" 2>/dev/null) && [ -n "$p" ] && kill -KILL "$p" 2>/dev/null
     done
-    for p in $(grep -l -- "$DOCKER_DIR" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3); do
+    for p in $(pgrep -f -- "$DOCKER_DIR"); do
         [ "$p" != $$ ] && kill -KILL "$p" 2>/dev/null
     done
     # Mounts under our directory, deepest first.
@@ -117,3 +117,43 @@ make_debian_image() {
     "$TOP/scripts/make-base-image" --tag "$name" --cache "$NSKIT_TEST_CACHE" || return 1
     echo "  (made $name in $((SECONDS - start)) s: $how)"
 }
+
+# Run as a suite (tests/run runs every tests/e2e/*.sh), this file tests itself:
+# the engine starts, runs a container, and leaves nothing behind, even when the
+# suite that started it fails half-way.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    . "$(dirname "$0")/../lib.sh"
+    _leftovers() {  # processes, mounts or files that still name the directory
+        local d=$1
+        { pgrep -af -- "$d"
+          grep -F -- "$d" /proc/self/mountinfo
+          [ -e "$d" ] && echo "$d"; } | head -3
+    }
+    if docker_start "the private engine"; then
+        pass "a private dockerd starts on $DOCKER_HOST"
+        if make_busybox_image nskit-test/busybox; then
+            expect "a busybox container runs without a network" --rc 0 --out "0 lo" \
+                -- docker run --rm --network none nskit-test/busybox sh -c 'echo $(id -u) $(ls /sys/class/net)'
+        else
+            fail "a busybox container runs without a network" "make_busybox_image failed"
+        fi
+        dir=$DOCKER_DIR
+        docker run -d --network none nskit-test/busybox sleep 1000 >/dev/null
+        docker_stop
+        same "docker_stop leaves no process, mount or file" "$(_leftovers "$dir")" ""
+        # A suite that fails with a container running: its exit still cleans up.
+        marker=$(mktemp)
+        NSKIT_RESULTS=/dev/null bash -c '
+            . "$1/tests/lib.sh"; . "$1/tests/e2e/docker.sh"
+            docker_start inner || exit 0
+            make_busybox_image inner-busybox && docker run -d --network none inner-busybox sleep 1000 >/dev/null
+            echo "$DOCKER_DIR" >"$2"
+            exit 3' inner "$TOP" "$marker" >/dev/null 2>&1
+        inner=$(cat "$marker"); rm -f "$marker"
+        if [ -z "$inner" ]; then
+            fail "a failing suite leaves nothing behind" "the inner engine did not start"
+        else
+            same "a failing suite leaves nothing behind" "$(_leftovers "$inner")" ""
+        fi
+    fi
+fi
