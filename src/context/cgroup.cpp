@@ -1,0 +1,165 @@
+#include "context/cgroup.h"
+
+#include <fcntl.h>
+
+#include "base/buffer.h"
+#include "base/sys.h"
+
+namespace nskit {
+
+namespace {
+
+constexpr std::size_t cgroup_file_limit = 64 * 1024;
+constexpr std::size_t mountinfo_limit = 8 * 1024 * 1024;
+
+bool has_token(std::string_view list, std::string_view token)
+{
+    while (!list.empty())
+        if (split_first(list, ',') == token)
+            return true;
+    return false;
+}
+
+bool serves(const MountInfoLine& mount, const CgroupMembership& membership)
+{
+    if (membership.unified())
+        return mount.fs_type == "cgroup2";
+    if (mount.fs_type != "cgroup" || membership.controllers.empty())
+        return false;
+    std::string_view wanted = membership.controllers;
+    while (!wanted.empty())
+        if (!has_token(mount.super_options, split_first(wanted, ',')))
+            return false;
+    return true;
+}
+
+// A path that climbs out of the hierarchy's visible part ("/../x": the target
+// is outside our cgroup namespace) cannot be reached through our mounts.
+bool climbs(std::string_view path)
+{
+    while (!path.empty())
+        if (split_first(path, '/') == "..")
+            return true;
+    return false;
+}
+
+std::optional<CgroupMembership> membership_in(std::string_view file, const CgroupMembership& like)
+{
+    while (!file.empty())
+        if (auto m = parse_cgroup_line(split_first(file, '\n')))
+            if (m->hierarchy == like.hierarchy && m->controllers == like.controllers)
+                return m;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<CgroupMembership> parse_cgroup_line(std::string_view line)
+{
+    CgroupMembership m;
+    auto first = line.find(':');
+    if (first == std::string_view::npos)
+        return std::nullopt;
+    auto second = line.find(':', first + 1);
+    if (second == std::string_view::npos)
+        return std::nullopt;
+    m.hierarchy = line.substr(0, first);
+    m.controllers = line.substr(first + 1, second - first - 1);
+    m.path = line.substr(second + 1);  // a path may itself contain ':'
+    if (!parse_decimal(m.hierarchy) || m.path.empty() || m.path[0] != '/')
+        return std::nullopt;
+    return m;
+}
+
+std::optional<MountInfoLine> parse_mountinfo_line(std::string_view line)
+{
+    // id parent major:minor root mount-point options [optional...] - type source super-options
+    MountInfoLine m;
+    std::string_view fields[5];
+    for (auto& field : fields) {
+        if (line.empty())
+            return std::nullopt;
+        field = split_first(line, ' ');
+    }
+    m.root = fields[3];
+    m.mount_point = fields[4];
+    for (;;) {
+        if (line.empty())
+            return std::nullopt;
+        if (split_first(line, ' ') == "-")
+            break;
+    }
+    m.fs_type = split_first(line, ' ');
+    split_first(line, ' ');  // source
+    m.super_options = split_first(line, ' ');
+    if (m.root.empty() || m.mount_point.empty() || m.fs_type.empty())
+        return std::nullopt;
+    return m;
+}
+
+bool locate_cgroup(std::string_view mountinfo, const CgroupMembership& membership, CgroupPath& directory)
+{
+    if (climbs(membership.path))
+        return false;
+    while (!mountinfo.empty()) {
+        auto mount = parse_mountinfo_line(split_first(mountinfo, '\n'));
+        if (!mount || !serves(*mount, membership))
+            continue;
+        CgroupPath root;
+        append_unescaped(root, mount->root);
+        std::string_view r = root.view();
+        if (r == "/")
+            r = "";
+        std::string_view path = membership.path;
+        if (path.substr(0, r.size()) != r || (path.size() > r.size() && path[r.size()] != '/'))
+            continue;
+        directory.clear();
+        append_unescaped(directory, mount->mount_point);
+        std::string_view rest = path.substr(r.size());
+        if (rest != "/")
+            directory.append(rest);
+        return !directory.truncated();
+    }
+    return false;
+}
+
+Result<CgroupJoin> plan_cgroup_join(pid_t target)
+{
+    Text<40> target_file("/proc/", target, "/cgroup");
+    Buffer theirs = TRY(read_file(AT_FDCWD, target_file.c_str(), cgroup_file_limit));
+    Buffer ours = TRY(read_file(AT_FDCWD, "/proc/self/cgroup", cgroup_file_limit));
+    Buffer mountinfo = TRY(read_file(AT_FDCWD, "/proc/self/mountinfo", mountinfo_limit));
+
+    CgroupJoin plan;
+    std::string_view lines = theirs.view();
+    while (!lines.empty()) {
+        auto membership = parse_cgroup_line(split_first(lines, '\n'));
+        if (!membership)
+            continue;
+        if (auto mine = membership_in(ours.view(), *membership); mine && mine->path == membership->path)
+            continue;
+        CgroupPath directory;
+        if (!locate_cgroup(mountinfo.view(), *membership, directory)) {
+            ++plan.unmounted_;
+            continue;
+        }
+        if (plan.count_ == CgroupJoin::max_hierarchies)
+            return Error::because("too many cgroup hierarchies", "cannot join the cgroups of ", target);
+        Text<600> procs(directory, "/cgroup.procs");
+        auto& slot = plan.targets_[plan.count_];
+        slot.procs = TRY(sys::open(procs.c_str(), O_WRONLY));
+        slot.directory = directory;
+        ++plan.count_;
+    }
+    return plan;
+}
+
+Result<void> CgroupJoin::join(pid_t self)
+{
+    Text<24> pid(self);
+    for (std::size_t i = 0; i < count_; ++i)
+        TRY(sys::write_all(targets_[i].procs.get(), pid.view()).describe("cannot join cgroup ", targets_[i].directory));
+    return {};
+}
+
+}  // namespace nskit

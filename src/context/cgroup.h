@@ -1,0 +1,94 @@
+// Joining the cgroups of another process, as `docker exec` puts its process
+// in the container's cgroups: every cgroup v1 hierarchy the target belongs to
+// and the v2 one. Done in two steps so a failure to open any target leaves
+// us where we were: plan_cgroup_join() opens every cgroup.procs first (in our
+// own mount namespace, where the cgroup file systems are mounted), and
+// CgroupJoin::join() then writes our pid to each.
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+#include "base/fd.h"
+#include "base/result.h"
+#include "base/text.h"
+
+namespace nskit {
+
+// One line of /proc/PID/cgroup: "4:memory:/docker/abc" or "0::/user.slice".
+struct CgroupMembership {
+    std::string_view hierarchy;    // "4", "0" for the v2 hierarchy
+    std::string_view controllers;  // "cpu,cpuacct", "name=systemd", "" for v2
+    std::string_view path;         // relative to the hierarchy's root
+    bool unified() const { return hierarchy == "0" && controllers.empty(); }
+};
+std::optional<CgroupMembership> parse_cgroup_line(std::string_view line);
+
+// The fields of one /proc/self/mountinfo line that locate a cgroup hierarchy.
+// Paths are still octal-escaped as the kernel writes them ("\040" for space).
+struct MountInfoLine {
+    std::string_view root;         // the directory of the file system mounted here
+    std::string_view mount_point;
+    std::string_view fs_type;      // "cgroup", "cgroup2"
+    std::string_view super_options;  // "rw,cpu,cpuacct"
+};
+std::optional<MountInfoLine> parse_mountinfo_line(std::string_view line);
+
+// Appends the mountinfo-escaped `path` to `out`, decoding "\ooo".
+template <std::size_t N>
+void append_unescaped(Text<N>& out, std::string_view path);
+
+using CgroupPath = Text<512>;
+
+// Where `membership`'s cgroup directory is in our mount namespace, given the
+// text of /proc/self/mountinfo; false when the hierarchy is not mounted here
+// (or only a part of it that does not contain the cgroup).
+bool locate_cgroup(std::string_view mountinfo, const CgroupMembership& membership, CgroupPath& directory);
+
+class CgroupJoin {
+public:
+    static constexpr std::size_t max_hierarchies = 16;
+
+    // Writes `self` (our own pid) to every cgroup.procs opened by the plan.
+    // A failure part-way leaves us in some of the cgroups: harmless, because
+    // every caller gives up and exits on it, and the process is all there is.
+    Result<void> join(pid_t self);
+
+    std::size_t size() const { return count_; }
+    std::string_view directory(std::size_t i) const { return targets_[i].directory.view(); }
+    // Hierarchies of the target that are not mounted here and so are left alone.
+    std::size_t unmounted() const { return unmounted_; }
+
+private:
+    friend Result<CgroupJoin> plan_cgroup_join(pid_t target);
+    struct Target {
+        Fd procs;
+        CgroupPath directory;
+    };
+    std::array<Target, max_hierarchies> targets_;
+    std::size_t count_ = 0;
+    std::size_t unmounted_ = 0;
+};
+
+// Opens cgroup.procs of every cgroup `target` is in and we are not.
+Result<CgroupJoin> plan_cgroup_join(pid_t target);
+
+template <std::size_t N>
+void append_unescaped(Text<N>& out, std::string_view path)
+{
+    auto octal = [&](std::size_t k) { return path[k] >= '0' && path[k] <= '7'; };
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        char c = path[i];
+        if (c == '\\' && i + 3 < path.size() && octal(i + 1) && octal(i + 2) && octal(i + 3)) {
+            c = static_cast<char>((path[i + 1] - '0') * 64 + (path[i + 2] - '0') * 8 + (path[i + 3] - '0'));
+            i += 3;
+        }
+        out.append(c);
+    }
+}
+
+}  // namespace nskit
