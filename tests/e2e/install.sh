@@ -108,7 +108,8 @@ same "uninstall leaves exactly what was there before" "$(listing "$t")" "$foreig
 
 # -- failures -----------------------------------------------------------------------------------
 t=$(fresh)
-mount -t tmpfs -o size=64k nskit-full "$t"
+# Room for one binary (and a page to spare), not for its replacement beside it.
+mount -t tmpfs -o size=$(( ($(stat -c %s "$work/old") / 4096 + 2) * 4096 )) nskit-full "$t"
 "$work/old" install "$t" >/dev/null
 before=$(listing "$t")
 expect "a full target fails" --rc 1 --err "No space left on device" -- "${installer[@]}" -v "$t:/target" nskit
@@ -167,7 +168,7 @@ fi
 # -- the installed nsenter enters a running container --------------------------------------------
 t=$(fresh)
 "${installer[@]}" -v "$t:/target" nskit >/dev/null
-if [ "$("$t/nsenter" -t $$ -- echo entered 2>/dev/null)" != entered ]; then
+if [ "$("$t/nsenter" -t $$ -n echo entered 2>/dev/null)" != entered ]; then
     skip "the installed nsenter enters a running container" "this build's nsenter applet is not there yet"
 else
     id=$(docker run -d --network none nskit-test/busybox sleep 1000)

@@ -127,8 +127,8 @@ same "the new binary is in place" "$(cmp "$NSKIT" "$t/nskit" && echo same)" same
 # -- failures leave the previous version intact and no temporary file -------------------------------
 if need_root "a full filesystem"; then
     t=$(fresh)
-    # 64 KiB: room for one binary, not for its replacement beside it.
-    mount -t tmpfs -o size=64k nskit-full "$t"
+    # Room for one binary (and a page to spare), not for its replacement beside it.
+    mount -t tmpfs -o size=$(( ($(stat -c %s "$old_binary") / 4096 + 2) * 4096 )) nskit-full "$t"
     "$old_binary" install "$t" >/dev/null
     before=$(listing "$t")
     expect "an upgrade on a full filesystem fails" --rc 1 --err "No space left on device" -- "$NSKIT" install "$t"
