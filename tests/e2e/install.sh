@@ -18,6 +18,10 @@ fresh() { mktemp -d "$work/t.XXXXXX"; }
 version_of() { grep -ao 'NSKIT-IDENTITY:[0-9A-Za-z.+_~-]*' "$1" | head -1 | cut -d: -f2; }
 # The installer as a person runs it (an array: `expect` runs it through timeout, not a function).
 installer=(docker run --rm --network none)
+# The applets that get a link: every one `nskit --help` lists, less the installer's own.
+mapfile -t linked < <("$NSKIT" --help | awk '/^Applets:/ { on = 1; next } on && NF == 0 { exit } on { print $1 }' |
+    grep -vxE 'install|uninstall|export')
+entries=$((1 + ${#linked[@]}))
 
 if make_busybox_image nskit-test/busybox; then pass "a static busybox image"; else fail "a static busybox image" "docker import failed"; fi
 if ! make_debian_image debian:bookworm-slim; then
@@ -60,12 +64,12 @@ new=$(version_of "$reference")
 # -- installing ---------------------------------------------------------------------------------
 t=$(fresh)
 expect "docker run -v DIR:/target nskit installs" --rc 0 \
-    --out "$(printf 'installed     /target/nskit (nskit %s)\ninstalled     /target/nsenter -> nskit\ninstall: 2 installed in /target' "$new")" \
+    --out "$(printf 'installed     /target/nskit (nskit %s)\n' "$new"; printf 'installed     /target/%s -> nskit\n' "${linked[@]}"; echo "install: $entries installed in /target")" \
     -- "${installer[@]}" -v "$t:/target" nskit
 expect "the installed nskit runs on the host" --rc 0 --out-has "(commit $commit," -- "$t/nskit" --version
 same "the installed nsenter is a relative link" "$(readlink "$t/nsenter")" nskit
 before=$(listing "$t")
-expect "a second run changes nothing" --rc 0 --out-has "install: 2 unchanged in /target; nothing changed" \
+expect "a second run changes nothing" --rc 0 --out-has "install: $entries unchanged in /target; nothing changed" \
     -- "${installer[@]}" -v "$t:/target" nskit
 same "a second run leaves the same files" "$(listing "$t")" "$before"
 expect "--dry-run through the image" --rc 0 --out-has "dry run, nothing changed" -- "${installer[@]}" -v "$t:/target" nskit --dry-run
@@ -136,7 +140,7 @@ printf 'mine\n' >"$t/notes"
 ln -s notes "$t/unshare-not-ours"
 before=$(listing "$t")
 "${installer[@]}" -v "$t:/target" nskit >/dev/null
-expect "uninstall removes what was installed" --rc 0 --out-has "uninstall: 2 removed in /target" \
+expect "uninstall removes what was installed" --rc 0 --out-has "uninstall: $entries removed in /target" \
     -- "${installer[@]}" -v "$t:/target" --entrypoint /nskit nskit uninstall
 same "after uninstall the directory is exactly as before" "$(listing "$t")" "$before"
 
@@ -146,14 +150,14 @@ same "export writes the binary to standard output" "$(cmp "$reference" "$work/ex
 docker rmi -f nskit >/dev/null
 docker load -i "$work/image.tar" >/dev/null
 t=$(fresh)
-expect "an image saved with docker save and loaded again installs" --rc 0 --out-has "2 installed" \
+expect "an image saved with docker save and loaded again installs" --rc 0 --out-has "$entries installed" \
     -- "${installer[@]}" -v "$t:/target" nskit
 
 # -- install.sh, the command a person runs ----------------------------------------------------------
 t=$(fresh)
-expect "install.sh --prefix DIR builds the image and installs" --rc 0 --out-has "2 installed in /target" \
+expect "install.sh --prefix DIR builds the image and installs" --rc 0 --out-has "$entries installed in /target" \
     -- "$TOP/install.sh" --prefix "$t"
-expect "install.sh --uninstall" --rc 0 --out-has "2 removed in /target" -- "$TOP/install.sh" --prefix "$t" --uninstall
+expect "install.sh --uninstall" --rc 0 --out-has "$entries removed in /target" -- "$TOP/install.sh" --prefix "$t" --uninstall
 same "install.sh --uninstall leaves nothing" "$(ls -A "$t")" ""
 
 # -- the unit tests in the image's test stage ----------------------------------------------------

@@ -23,10 +23,23 @@ listing() { find "$1" -mindepth 1 -printf '%f %y %m %s %i %l\n' | sort; }
 temporaries() { find "$1" -name '*.nskit-new.*' | wc -l; }
 fresh() { local d; d=$(mktemp -d "$work/t.XXXXXX"); echo "$d"; }
 
+# The applets that get a link: every one `nskit --help` lists, less the installer's own.
+mapfile -t linked < <("$NSKIT" --help | awk '/^Applets:/ { on = 1; next } on && NF == 0 { exit } on { print $1 }' |
+    grep -vxE 'install|uninstall|export')
+entries=$((1 + ${#linked[@]}))
+# What install prints for a directory: VERB for nskit and each link, then the summary.
+lines() {  # lines VERB DIR SUMMARY
+    printf '%-14s%s/nskit (nskit %s)\n' "$1" "$2" "$new"
+    local a
+    for a in "${linked[@]}"; do printf '%-14s%s/%s -> nskit\n' "$1" "$2" "$a"; done
+    printf '%s' "$3"
+}
+everything=$(printf '%s\n' nskit "${linked[@]}" | sort | tr '\n' ' ')
+
 # -- first install, idempotence, what is there -----------------------------------------------------
 t=$(fresh)
 expect "install into an empty directory" --rc 0 \
-    --out "$(printf 'installed     %s/nskit (nskit %s)\ninstalled     %s/nsenter -> nskit\ninstall: 2 installed in %s' "$t" "$new" "$t" "$t")" \
+    --out "$(lines installed "$t" "install: $entries installed in $t")" \
     -- "$NSKIT" install "$t"
 same "the installed nskit is the running binary" "$(cmp "$NSKIT" "$t/nskit" && echo same)" same
 same "the installed nskit has mode 0755" "$(stat -c %a "$t/nskit")" 755
@@ -34,17 +47,17 @@ same "nsenter is a relative link to nskit" "$(readlink "$t/nsenter")" nskit
 expect "the installed nskit runs" --rc 0 --out-has "nskit " -- "$t/nskit" --version
 before=$(listing "$t")
 expect "a second install changes nothing and says so" --rc 0 \
-    --out "$(printf 'unchanged     %s/nskit (nskit %s)\nunchanged     %s/nsenter -> nskit\ninstall: 2 unchanged in %s; nothing changed' "$t" "$new" "$t" "$t")" \
+    --out "$(lines unchanged "$t" "install: $entries unchanged in $t; nothing changed")" \
     -- "$NSKIT" install "$t"
 same "a second install leaves the same inodes" "$(listing "$t")" "$before"
-expect "uninstall removes what install put there" --rc 0 --out-has "uninstall: 2 removed in $t" \
+expect "uninstall removes what install put there" --rc 0 --out-has "uninstall: $entries removed in $t" \
     -- "$NSKIT" uninstall "$t"
 same "uninstall leaves the directory empty" "$(ls -A "$t")" ""
 
 # -- dry run, choice of applets, copies ------------------------------------------------------------
 t=$(fresh)
 expect "--dry-run says what it would do" --rc 0 \
-    --out "$(printf 'would install %s/nskit (nskit %s)\nwould install %s/nsenter -> nskit\ninstall: dry run, nothing changed: 2 would install in %s' "$t" "$new" "$t" "$t")" \
+    --out "$(lines 'would install' "$t" "install: dry run, nothing changed: $entries would install in $t")" \
     -- "$NSKIT" install --dry-run "$t"
 same "--dry-run writes nothing" "$(ls -A "$t")" ""
 expect "--applets '' installs the binary alone" --rc 0 --out-has "1 installed" -- "$NSKIT" install --applets '' "$t"
@@ -176,7 +189,7 @@ done
 same "ten rounds of three racing installers all succeed" "$round" 10
 same "after the races nskit is one whole binary" "$( (cmp -s "$NSKIT" "$t/nskit" || cmp -s "$old_binary" "$t/nskit") && echo whole)" whole
 same "after the races no temporary file is left" "$(temporaries "$t")" 0
-same "after the races nothing else is there" "$(ls -A "$t" | tr '\n' ' ')" "nsenter nskit "
+same "after the races nothing else is there" "$(ls -A "$t" | sort | tr '\n' ' ')" "$everything"
 
 t=$(fresh)
 flock "$t" -c "echo locked >'$work/locked2'; read _ <'$work/release'" &
@@ -190,7 +203,7 @@ same "a second installer waits for the first" "$(cat "$work/waiter.err")" "insta
 same "...and has not written anything yet" "$(ls -A "$t")" ""
 echo >"$work/release"
 wait "$waiter"
-same "...then installs" "$?:$(ls -A "$t" | tr '\n' ' ')" "0:nsenter nskit "
+same "...then installs" "$?:$(ls -A "$t" | sort | tr '\n' ' ')" "0:$everything"
 
 # -- /target, the container's default, must be a mount point ---------------------------------------
 if need_root "/target in a chroot" && need_cmd "/target in a chroot" unshare; then
@@ -206,7 +219,7 @@ if need_root "/target in a chroot" && need_cmd "/target in a chroot" unshare; th
     host=$(fresh)
     expect "a mounted /target is installed into" --rc 0 --out-has "installed     /target/nskit" \
         -- unshare -m sh -c "mount --bind '$host' '$root/target' && mount -t proc proc '$root/proc' && chroot '$root' /nskit install"
-    same "...and the files are in the mounted directory" "$(ls -A "$host" | tr '\n' ' ')" "nsenter nskit "
+    same "...and the files are in the mounted directory" "$(ls -A "$host" | sort | tr '\n' ' ')" "$everything"
 fi
 
 # -- export -------------------------------------------------------------------------------------
