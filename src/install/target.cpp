@@ -17,6 +17,10 @@ constexpr std::string_view done_verbs[outcome_count] = {
 constexpr std::string_view dry_verbs[outcome_count] = {
     "would install", "would upgrade", "unchanged", "would skip", "would replace", "would remove", "would restore",
 };
+// The summary of a dry run counts what is to be done: "2 to install, 1 unchanged".
+constexpr std::string_view dry_counts[outcome_count] = {
+    "to install", "to upgrade", "unchanged", "to skip", "to replace", "to remove", "to restore",
+};
 
 // A mount point is the root of its mount: statx says so directly (Linux
 // 5.8+); before that, a directory on another device than its parent is one.
@@ -129,7 +133,7 @@ int Target::finish()
     for (std::size_t i = 0; i < outcome_count; ++i) {
         if (!counts_[i])
             continue;
-        out.put(first ? "" : ", ", counts_[i], ' ', verb(static_cast<Outcome>(i)));
+        out.put(first ? "" : ", ", counts_[i], ' ', dry_run_ ? dry_counts[i] : done_verbs[i]);
         first = false;
     }
     if (first)

@@ -57,7 +57,7 @@ same "uninstall leaves the directory empty" "$(ls -A "$t")" ""
 # -- dry run, choice of applets, copies ------------------------------------------------------------
 t=$(fresh)
 expect "--dry-run says what it would do" --rc 0 \
-    --out "$(lines 'would install' "$t" "install: dry run, nothing changed: $entries would install in $t")" \
+    --out "$(lines 'would install' "$t" "install: dry run, nothing changed: $entries to install in $t")" \
     -- "$NSKIT" install --dry-run "$t"
 same "--dry-run writes nothing" "$(ls -A "$t")" ""
 expect "--applets '' installs the binary alone" --rc 0 --out-has "1 installed" -- "$NSKIT" install --applets '' "$t"
