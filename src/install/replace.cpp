@@ -61,43 +61,75 @@ Result<void> put_in_place(int dir, Temporary& temporary, const char* name, const
     return {};
 }
 
+// Gives a finished new entry a temporary name with make(name), taking the
+// next name while one exists.
+template <class Make>
+Result<Name> name_new_entry(const char* name, Make make)
+{
+    for (unsigned attempt = 0;; ++attempt) {
+        Name chosen = temporary_name(name, attempt);
+        Result<void> made = make(chosen.c_str());
+        if (made.ok())
+            return chosen;
+        if (made.error().code != EEXIST || attempt == 100)
+            return made.take_error();
+    }
+}
+
+// The contents of a new file: written, executable, durable, read back.
+Result<void> fill(int fd, std::string_view bytes, const char* name)
+{
+    TRY(sys::write_all(fd, bytes).describe("cannot write a new ", name));
+    TRY(sys::fchmod(fd, 0755).describe("cannot make the new ", name, " executable"));
+    TRY(sys::fsync(fd).describe("cannot write a new ", name));
+    if (!TRY(has_contents(fd, bytes).describe("cannot read back the new ", name)))
+        return Error::because("what was read back differs from what was written", "cannot verify the new ", name);
+    return {};
+}
+
 }  // namespace
 
 Result<void> replace_with_file(int dir, const char* name, std::string_view bytes, const char* backup)
 {
-    Fd fd;
-    Name chosen;
-    for (unsigned attempt = 0;; ++attempt) {
-        chosen = temporary_name(name, attempt);
-        auto created = sys::openat(dir, chosen.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
-        if (created.ok()) {
-            fd = created.take_value();
-            break;
+    // First choice: a file without a name (O_TMPFILE) that is linked in only
+    // once it is complete, so even a crash or SIGKILL while writing leaves nothing.
+    auto unnamed = sys::openat(dir, ".", O_TMPFILE | O_RDWR, 0600);
+    if (unnamed.ok()) {
+        int fd = unnamed.value().get();
+        TRY(fill(fd, bytes, name));
+        Text<32> self("/proc/self/fd/", fd);
+        auto named = name_new_entry(name, [&](const char* temporary) {
+            return sys::linkat(AT_FDCWD, self.c_str(), dir, temporary, AT_SYMLINK_FOLLOW);
+        });
+        if (named.ok()) {
+            Temporary temporary(dir, named.value());
+            return put_in_place(dir, temporary, name, backup);
         }
-        if (created.error().code != EEXIST || attempt == 100)
-            return std::move(created).describe("cannot create a file beside ", name).take_error();
+        if (named.error().code != ENOENT)  // ENOENT: no /proc to link through; write it again under a name
+            return std::move(named).describe("cannot create a file beside ", name).take_error();
+    } else if (int code = unnamed.error().code; code != EOPNOTSUPP && code != EISDIR && code != EINVAL) {
+        return std::move(unnamed).describe("cannot create a file beside ", name).take_error();
     }
-    Temporary temporary(dir, chosen);
-    TRY(sys::write_all(fd.get(), bytes).describe("cannot write a new ", name));
-    TRY(sys::fchmod(fd.get(), 0755).describe("cannot make the new ", name, " executable"));
-    TRY(sys::fsync(fd.get()).describe("cannot write a new ", name));
-    if (!TRY(has_contents(fd.get(), bytes).describe("cannot read back the new ", name)))
-        return Error::because("what was read back differs from what was written", "cannot verify the new ", name);
+
+    // A filesystem without O_TMPFILE: a named temporary file, removed on failure.
+    Fd fd;
+    auto named = name_new_entry(name, [&](const char* temporary) -> Result<void> {
+        fd = TRY(sys::openat(dir, temporary, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600));
+        return {};
+    });
+    if (!named.ok())
+        return std::move(named).describe("cannot create a file beside ", name).take_error();
+    Temporary temporary(dir, named.value());
+    TRY(fill(fd.get(), bytes, name));
     return put_in_place(dir, temporary, name, backup);
 }
 
 Result<void> replace_with_link(int dir, const char* name, const char* target, const char* backup)
 {
-    Name chosen;
-    for (unsigned attempt = 0;; ++attempt) {
-        chosen = temporary_name(name, attempt);
-        auto made = sys::symlinkat(target, dir, chosen.c_str());
-        if (made.ok())
-            break;
-        if (made.error().code != EEXIST || attempt == 100)
-            return std::move(made).describe("cannot create a link beside ", name).take_error();
-    }
-    Temporary temporary(dir, chosen);
+    auto named = name_new_entry(name, [&](const char* temporary) { return sys::symlinkat(target, dir, temporary); });
+    if (!named.ok())
+        return std::move(named).describe("cannot create a link beside ", name).take_error();
+    Temporary temporary(dir, named.value());
     return put_in_place(dir, temporary, name, backup);
 }
 

@@ -1,10 +1,11 @@
 // Changing a directory that other programs may be running from right now.
-// Nothing is ever written in place: a new file is written under a temporary
-// name beside the old one, made durable (fsync) and executable (fchmod 0755),
-// read back and compared, and only then renamed over the old name, which the
-// kernel does atomically. A binary that is running keeps its old inode, so
-// there is no "Text file busy", and a reader sees the whole old file or the
-// whole new one. Every failure removes the temporary file before returning.
+// Nothing is ever written in place: a new file is written beside the old one
+// (unnamed, O_TMPFILE, where the filesystem can; else under a temporary
+// name), made executable (fchmod 0755) and durable (fsync), read back and
+// compared, given a temporary name, and only then renamed over the old name,
+// which the kernel does atomically. A binary that is running keeps its old
+// inode, so there is no "Text file busy", and a reader sees the whole old
+// file or the whole new one. Every failure removes the temporary name.
 #pragma once
 
 #include <string_view>
