@@ -85,8 +85,10 @@ bool Plan::act(Outcome outcome, const char* name, const Wanted& wanted, const ch
 {
     if (!target_.dry_run()) {
         int dir = target_.dir();
-        auto done = wanted.binary.empty() ? replace_with_link(dir, name, "nskit", backup)
-                                          : replace_with_file(dir, name, wanted.binary, backup);
+        Text<4096> shown = target_.path(name);
+        Entry entry{dir, name, shown.c_str()};
+        auto done = wanted.binary.empty() ? replace_with_link(entry, "nskit", backup)
+                                          : replace_with_file(entry, wanted.binary, backup);
         if (!done.ok()) {
             target_.failed(done.error(), name);
             return false;
@@ -128,7 +130,8 @@ bool Plan::remove(std::string_view entry_name)
     bool has_backup = sys::fstatat(dir, backup.c_str(), AT_SYMLINK_NOFOLLOW).ok();
     if (has_backup) {
         if (!target_.dry_run()) {
-            auto restored = restore(dir, backup.c_str(), name.c_str());
+            Text<4096> shown = target_.path(entry_name);
+            auto restored = restore(Entry{dir, name.c_str(), shown.c_str()}, backup.c_str());
             if (!restored.ok()) {
                 target_.failed(restored.error(), entry_name);
                 return false;

@@ -40,21 +40,22 @@ private:
     bool armed_ = true;
 };
 
-Result<void> keep_backup(int dir, const char* name, const char* backup)
+Result<void> keep_backup(const Entry& entry, const char* backup)
 {
     if (!backup)
         return {};
-    return sys::linkat(dir, name, dir, backup, 0).describe("cannot keep a backup of ", name, " as ", backup);
+    return sys::linkat(entry.dir, entry.name, entry.dir, backup, 0)
+        .describe("cannot keep a backup of ", entry.shown, " as ", backup);
 }
 
 // The last step of every replacement: rename the finished temporary over `name`.
-Result<void> put_in_place(int dir, Temporary& temporary, const char* name, const char* backup)
+Result<void> put_in_place(const Entry& entry, Temporary& temporary, const char* backup)
 {
-    TRY(keep_backup(dir, name, backup));
-    auto renamed = sys::renameat(dir, temporary.c_str(), dir, name).describe("cannot replace ", name);
+    TRY(keep_backup(entry, backup));
+    auto renamed = sys::renameat(entry.dir, temporary.c_str(), entry.dir, entry.name).describe("cannot replace ", entry.shown);
     if (!renamed.ok()) {
         if (backup)
-            (void)sys::unlinkat(dir, backup, 0);  // the original is still in place
+            (void)sys::unlinkat(entry.dir, backup, 0);  // the original is still in place
         return renamed.take_error();
     }
     temporary.disarm();
@@ -77,65 +78,69 @@ Result<Name> name_new_entry(const char* name, Make make)
 }
 
 // The contents of a new file: written, executable, durable, read back.
-Result<void> fill(int fd, std::string_view bytes, const char* name)
+Result<void> fill(int fd, std::string_view bytes, const char* shown)
 {
-    TRY(sys::write_all(fd, bytes).describe("cannot write a new ", name));
-    TRY(sys::fchmod(fd, 0755).describe("cannot make the new ", name, " executable"));
-    TRY(sys::fsync(fd).describe("cannot write a new ", name));
-    if (!TRY(has_contents(fd, bytes).describe("cannot read back the new ", name)))
-        return Error::because("what was read back differs from what was written", "cannot verify the new ", name);
+    TRY(sys::write_all(fd, bytes).describe("cannot write a new ", shown));
+    TRY(sys::fchmod(fd, 0755).describe("cannot make the new ", shown, " executable"));
+    TRY(sys::fsync(fd).describe("cannot write a new ", shown));
+    if (!TRY(has_contents(fd, bytes).describe("cannot read back the new ", shown)))
+        return Error::because("what was read back differs from what was written", "cannot verify the new ", shown);
     return {};
 }
 
 }  // namespace
 
-Result<void> replace_with_file(int dir, const char* name, std::string_view bytes, const char* backup)
+Result<void> replace_with_file(const Entry& entry, std::string_view bytes, const char* backup)
 {
+    int dir = entry.dir;
     // First choice: a file without a name (O_TMPFILE) that is linked in only
     // once it is complete, so even a crash or SIGKILL while writing leaves nothing.
     auto unnamed = sys::openat(dir, ".", O_TMPFILE | O_RDWR, 0600);
     if (unnamed.ok()) {
         int fd = unnamed.value().get();
-        TRY(fill(fd, bytes, name));
+        TRY(fill(fd, bytes, entry.shown));
         Text<32> self("/proc/self/fd/", fd);
-        auto named = name_new_entry(name, [&](const char* temporary) {
+        auto named = name_new_entry(entry.name, [&](const char* temporary) {
             return sys::linkat(AT_FDCWD, self.c_str(), dir, temporary, AT_SYMLINK_FOLLOW);
         });
         if (named.ok()) {
             Temporary temporary(dir, named.value());
-            return put_in_place(dir, temporary, name, backup);
+            return put_in_place(entry, temporary, backup);
         }
         if (named.error().code != ENOENT)  // ENOENT: no /proc to link through; write it again under a name
-            return std::move(named).describe("cannot create a file beside ", name).take_error();
+            return std::move(named).describe("cannot create a file beside ", entry.shown).take_error();
     } else if (int code = unnamed.error().code; code != EOPNOTSUPP && code != EISDIR && code != EINVAL) {
-        return std::move(unnamed).describe("cannot create a file beside ", name).take_error();
+        return std::move(unnamed).describe("cannot create a file beside ", entry.shown).take_error();
     }
 
     // A filesystem without O_TMPFILE: a named temporary file, removed on failure.
     Fd fd;
-    auto named = name_new_entry(name, [&](const char* temporary) -> Result<void> {
+    auto named = name_new_entry(entry.name, [&](const char* temporary) -> Result<void> {
         fd = TRY(sys::openat(dir, temporary, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600));
         return {};
     });
     if (!named.ok())
-        return std::move(named).describe("cannot create a file beside ", name).take_error();
+        return std::move(named).describe("cannot create a file beside ", entry.shown).take_error();
     Temporary temporary(dir, named.value());
-    TRY(fill(fd.get(), bytes, name));
-    return put_in_place(dir, temporary, name, backup);
+    TRY(fill(fd.get(), bytes, entry.shown));
+    return put_in_place(entry, temporary, backup);
 }
 
-Result<void> replace_with_link(int dir, const char* name, const char* target, const char* backup)
+Result<void> replace_with_link(const Entry& entry, const char* target, const char* backup)
 {
-    auto named = name_new_entry(name, [&](const char* temporary) { return sys::symlinkat(target, dir, temporary); });
+    auto named = name_new_entry(entry.name, [&](const char* temporary) {
+        return sys::symlinkat(target, entry.dir, temporary);
+    });
     if (!named.ok())
-        return std::move(named).describe("cannot create a link beside ", name).take_error();
-    Temporary temporary(dir, named.value());
-    return put_in_place(dir, temporary, name, backup);
+        return std::move(named).describe("cannot create a link beside ", entry.shown).take_error();
+    Temporary temporary(entry.dir, named.value());
+    return put_in_place(entry, temporary, backup);
 }
 
-Result<void> restore(int dir, const char* from, const char* to)
+Result<void> restore(const Entry& entry, const char* backup)
 {
-    return sys::renameat(dir, from, dir, to).describe("cannot restore ", to, " from ", from);
+    return sys::renameat(entry.dir, backup, entry.dir, entry.name)
+        .describe("cannot restore ", entry.shown, " from ", backup);
 }
 
 Result<void> remove(int dir, const char* name) { return sys::unlinkat(dir, name, 0); }

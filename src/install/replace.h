@@ -14,16 +14,24 @@
 
 namespace nskit::install {
 
-// Puts a file with `bytes` (mode 0755) at `name` in `dir`.
-// With `backup`, the file now at `name` is first hard-linked as `backup`
-// (refused if that exists), so `name` never goes missing.
-Result<void> replace_with_file(int dir, const char* name, std::string_view bytes, const char* backup = nullptr);
+// One entry of the install directory: the name system calls use (relative
+// to `dir`), and the path messages show.
+struct Entry {
+    int dir;
+    const char* name;
+    const char* shown;
+};
 
-// Puts a symbolic link `name` -> `target` in `dir`, the same way.
-Result<void> replace_with_link(int dir, const char* name, const char* target, const char* backup = nullptr);
+// Puts a file with `bytes` (mode 0755) at the entry.
+// With `backup`, the file now there is first hard-linked as `backup` (in the
+// same directory; refused if that exists), so the entry never goes missing.
+Result<void> replace_with_file(const Entry& entry, std::string_view bytes, const char* backup = nullptr);
 
-// Moves `from` back to `to` (a backup over the entry that replaced it).
-Result<void> restore(int dir, const char* from, const char* to);
+// Puts a symbolic link -> `target` at the entry, the same way.
+Result<void> replace_with_link(const Entry& entry, const char* target, const char* backup = nullptr);
+
+// Moves `backup` back over the entry (undoing --force).
+Result<void> restore(const Entry& entry, const char* backup);
 
 // Removes `name` from `dir`.
 Result<void> remove(int dir, const char* name);

@@ -114,6 +114,8 @@ void Target::failed(const Error& error, std::string_view name, Left left)
     report(program_, error);
     if (left == Left::as_it_was)
         warn(program_, path(name), " is as it was before");
+    if (error.code == EACCES || error.code == EPERM)
+        warn(program_, "writing into ", directory_, " needs root (or a directory of your own)");
 }
 
 int Target::finish()
@@ -137,7 +139,7 @@ int Target::finish()
         first = false;
     }
     if (first)
-        out.put("nothing to do");
+        out.put(failed_ ? "nothing changed" : "nothing to do");
     out.put(" in ", directory_);
     if (failed_)
         out.put("; stopped at the error above");

@@ -112,7 +112,7 @@ same "the foreign link is untouched" "$(readlink "$t/nsenter")" /usr/bin/nsenter
 t=$(fresh)
 touch "$t/other" "$t/nsenter.nskit-backup"
 printf 'foreign\n' >"$t/nsenter"
-expect "--force refuses to overwrite an earlier backup" --rc 1 --err "cannot keep a backup of nsenter as nsenter.nskit-backup: File exists" \
+expect "--force refuses to overwrite an earlier backup" --rc 1 --err "cannot keep a backup of $t/nsenter as nsenter.nskit-backup: File exists" \
     -- "$NSKIT" install --force "$t"
 same "...and leaves nsenter as it was" "$(cat "$t/nsenter")" foreign
 
