@@ -109,7 +109,7 @@ source=$(git remote get-url origin 2>/dev/null || echo unknown)
 DOCKER_BUILDKIT=0 docker build --network host \
     --build-arg BUILDER_IMAGE="$builder" --build-arg NSKIT_COMMIT="$commit" \
     --build-arg NSKIT_VERSION="$version" --build-arg NSKIT_SOURCE="$source" \
-    -t "$image" -t "$image:$version" . >&2 || die "docker build failed"
+    -t "$image" -t "$image:$version" . >&2 || die "docker build failed (see above); --no-docker builds with make on this host instead"
 
 # shellcheck disable=SC2086 # $passed holds separate options
 exec docker run --rm --network none -v "$prefix:/target" --entrypoint /nskit "$image" "$action" $passed /target
