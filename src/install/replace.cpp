@@ -62,29 +62,42 @@ Result<void> put_in_place(const Entry& entry, Temporary& temporary, const char* 
     return {};
 }
 
-// Gives a finished new entry a temporary name with make(name), taking the
-// next name while one exists.
-template <class Make>
-Result<Name> name_new_entry(const char* name, Make make)
+// The ways a new entry comes to be under a temporary name.
+enum class Make { link_unnamed, create_file, symlink };
+
+// Makes the new entry under the first free temporary name (O_EXCL-like:
+// EEXIST moves on to the next one). `source`: the /proc/self/fd path of the
+// unnamed file, or the symlink's target; `file` receives a created file.
+Result<void> make_temporary(const Entry& entry, Name& chosen, Make how, const char* source, Fd* file)
 {
     for (unsigned attempt = 0;; ++attempt) {
-        Name chosen = temporary_name(name, attempt);
-        Result<void> made = make(chosen.c_str());
-        if (made.ok())
-            return chosen;
-        if (made.error().code != EEXIST || attempt == 100)
-            return made.take_error();
+        chosen = temporary_name(entry.name, attempt);
+        Result<void> made;
+        if (how == Make::link_unnamed) {
+            made = sys::linkat(AT_FDCWD, source, entry.dir, chosen.c_str(), AT_SYMLINK_FOLLOW);
+        } else if (how == Make::symlink) {
+            made = sys::symlinkat(source, entry.dir, chosen.c_str());
+        } else {
+            auto created = sys::openat(entry.dir, chosen.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+            if (created.ok())
+                *file = created.take_value();
+            else
+                made = created.take_error();
+        }
+        if (made.ok() || made.error().code != EEXIST || attempt == 100)
+            return std::move(made).describe("cannot create a new entry beside ", entry.shown);
     }
 }
 
-// The contents of a new file: written, executable, durable, read back.
-Result<void> fill(int fd, std::string_view bytes, const char* shown)
+// The contents of a new file: written, executable, durable, read back
+// (errno tells which step failed).
+Result<void> fill(int fd, std::string_view bytes)
 {
-    TRY(sys::write_all(fd, bytes).describe("cannot write a new ", shown));
-    TRY(sys::fchmod(fd, 0755).describe("cannot make the new ", shown, " executable"));
-    TRY(sys::fsync(fd).describe("cannot write a new ", shown));
-    if (!TRY(has_contents(fd, bytes).describe("cannot read back the new ", shown)))
-        return Error::because("what was read back differs from what was written", "cannot verify the new ", shown);
+    TRY(sys::write_all(fd, bytes));
+    TRY(sys::fchmod(fd, 0755));
+    TRY(sys::fsync(fd));
+    if (!TRY(has_contents(fd, bytes)))
+        return Error::because("what was read back differs from what was written");
     return {};
 }
 
@@ -92,48 +105,38 @@ Result<void> fill(int fd, std::string_view bytes, const char* shown)
 
 Result<void> replace_with_file(const Entry& entry, std::string_view bytes, const char* backup)
 {
-    int dir = entry.dir;
+    Name chosen;
     // First choice: a file without a name (O_TMPFILE) that is linked in only
     // once it is complete, so even a crash or SIGKILL while writing leaves nothing.
-    auto unnamed = sys::openat(dir, ".", O_TMPFILE | O_RDWR, 0600);
+    auto unnamed = sys::openat(entry.dir, ".", O_TMPFILE | O_RDWR, 0600);
     if (unnamed.ok()) {
         int fd = unnamed.value().get();
-        TRY(fill(fd, bytes, entry.shown));
+        TRY(fill(fd, bytes).describe("cannot write a new ", entry.shown));
         Text<32> self("/proc/self/fd/", fd);
-        auto named = name_new_entry(entry.name, [&](const char* temporary) {
-            return sys::linkat(AT_FDCWD, self.c_str(), dir, temporary, AT_SYMLINK_FOLLOW);
-        });
+        auto named = make_temporary(entry, chosen, Make::link_unnamed, self.c_str(), nullptr);
         if (named.ok()) {
-            Temporary temporary(dir, named.value());
+            Temporary temporary(entry.dir, chosen);
             return put_in_place(entry, temporary, backup);
         }
         if (named.error().code != ENOENT)  // ENOENT: no /proc to link through; write it again under a name
-            return std::move(named).describe("cannot create a file beside ", entry.shown).take_error();
+            return named;
     } else if (int code = unnamed.error().code; code != EOPNOTSUPP && code != EISDIR && code != EINVAL) {
-        return std::move(unnamed).describe("cannot create a file beside ", entry.shown).take_error();
+        return std::move(unnamed).describe("cannot create a new entry beside ", entry.shown).take_error();
     }
 
     // A filesystem without O_TMPFILE: a named temporary file, removed on failure.
-    Fd fd;
-    auto named = name_new_entry(entry.name, [&](const char* temporary) -> Result<void> {
-        fd = TRY(sys::openat(dir, temporary, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600));
-        return {};
-    });
-    if (!named.ok())
-        return std::move(named).describe("cannot create a file beside ", entry.shown).take_error();
-    Temporary temporary(dir, named.value());
-    TRY(fill(fd.get(), bytes, entry.shown));
+    Fd file;
+    TRY(make_temporary(entry, chosen, Make::create_file, nullptr, &file));
+    Temporary temporary(entry.dir, chosen);
+    TRY(fill(file.get(), bytes).describe("cannot write a new ", entry.shown));
     return put_in_place(entry, temporary, backup);
 }
 
 Result<void> replace_with_link(const Entry& entry, const char* target, const char* backup)
 {
-    auto named = name_new_entry(entry.name, [&](const char* temporary) {
-        return sys::symlinkat(target, entry.dir, temporary);
-    });
-    if (!named.ok())
-        return std::move(named).describe("cannot create a link beside ", entry.shown).take_error();
-    Temporary temporary(entry.dir, named.value());
+    Name chosen;
+    TRY(make_temporary(entry, chosen, Make::symlink, target, nullptr));
+    Temporary temporary(entry.dir, chosen);
     return put_in_place(entry, temporary, backup);
 }
 
