@@ -33,7 +33,7 @@ FROM scratch
 ARG NSKIT_VERSION=unknown
 ARG NSKIT_COMMIT=unknown
 ARG NSKIT_SOURCE=unknown
-ARG NSKIT_LICENSE=NOASSERTION
+ARG NSKIT_LICENSE=Apache-2.0
 LABEL org.opencontainers.image.title="nskit" \
       org.opencontainers.image.description="Installs nskit (static nsenter, unshare, docker-enter) into the directory mounted at /target" \
       org.opencontainers.image.version="${NSKIT_VERSION}" \
