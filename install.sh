@@ -57,6 +57,9 @@ if [ "$(id -u)" != 0 ]; then
     fi
 fi
 if [ "$action" = install ] && [ ! -d "$prefix" ]; then
+    case $passed in
+        *--dry-run*) say "$prefix does not exist: it would be created, and nskit installed into it"; exit 0 ;;
+    esac
     mkdir -p "$prefix" || die "cannot create $prefix"
 fi
 [ -d "$prefix" ] || die "$prefix does not exist: nothing to uninstall"
