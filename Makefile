@@ -48,7 +48,7 @@ STATIC_FLAGS := $(COMMON_FLAGS) $(MUSL_FLAGS) -DNSKIT_FREESTANDING -Os -fno-pie 
                 -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
                 -ffunction-sections -fdata-sections -fno-ident \
                 -fomit-frame-pointer -flto
-LINK_FLAGS   := -Os -flto $(if $(filter debian-musl,$(TOOLCHAIN)),-specs $(MUSL_SPECS)) \
+LINK_FLAGS   := -Os -flto -flto-partition=one $(if $(filter debian-musl,$(TOOLCHAIN)),-specs $(MUSL_SPECS)) \
                 -static -no-pie -s -Wl,--gc-sections -Wl,--hash-style=gnu -Wl,--build-id=none \
                 -Wl,-z,norelro -Wl,-z,noexecstack -Wl,-z,noseparate-code
 
@@ -63,6 +63,14 @@ toolchain:
 $(BUILD)/obj/%.o: src/%.cpp | toolchain
 	@mkdir -p $(dir $@)
 	@echo "  CXX  $<"; $(CXX) $(STATIC_FLAGS) -MMD -MP -c $< -o $@
+
+# Every object sees the version and commit (-D above): rebuild them when either
+# changes, or an installed binary would carry a stale identity.
+$(BUILD)/identity: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(VERSION)+$(NSKIT_COMMIT)' | cmp -s - $@ || echo '$(VERSION)+$(NSKIT_COMMIT)' >$@
+$(OBJECTS) $(HOSTED_OBJS): $(BUILD)/identity
+FORCE:
 
 $(BUILD)/nskit: $(OBJECTS) | toolchain
 	$(CC) $(LINK_FLAGS) $(OBJECTS) -o $@.tmp

@@ -1,0 +1,170 @@
+#include "install/replace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "base/sys.h"
+#include "base/text.h"
+#include "install/files.h"
+
+namespace nskit::install {
+
+namespace {
+
+using Name = Text<300>;
+
+// ".NAME.nskit-new.PID.N": hidden, and unique even when two containers, both
+// pid 1, install into the same directory (O_EXCL picks the next N).
+Name temporary_name(const char* name, unsigned attempt)
+{
+    return Name('.', name, ".nskit-new.", ::getpid(), '.', attempt);
+}
+
+// Removes the temporary file when the replacement did not happen.
+class Temporary {
+public:
+    Temporary(int dir, const Name& name) : dir_(dir), name_(name) {}
+    ~Temporary()
+    {
+        if (armed_)
+            (void)sys::unlinkat(dir_, name_.c_str(), 0);
+    }
+    void disarm() { armed_ = false; }
+    const char* c_str() const { return name_.c_str(); }
+
+private:
+    int dir_;
+    Name name_;
+    bool armed_ = true;
+};
+
+Result<void> keep_backup(const Entry& entry, const char* backup)
+{
+    if (!backup)
+        return {};
+    return sys::linkat(entry.dir, entry.name, entry.dir, backup, 0)
+        .describe("cannot keep a backup of ", entry.shown, " as ", backup);
+}
+
+// The last step of every replacement: rename the finished temporary over `name`.
+Result<void> put_in_place(const Entry& entry, Temporary& temporary, const char* backup)
+{
+    TRY(keep_backup(entry, backup));
+    auto renamed = sys::renameat(entry.dir, temporary.c_str(), entry.dir, entry.name).describe("cannot replace ", entry.shown);
+    if (!renamed.ok()) {
+        if (backup)
+            (void)sys::unlinkat(entry.dir, backup, 0);  // the original is still in place
+        return renamed.take_error();
+    }
+    temporary.disarm();
+    return {};
+}
+
+// The ways a new entry comes to be under a temporary name.
+enum class Make { link_unnamed, create_file, symlink };
+
+// Makes the new entry under the first free temporary name (O_EXCL-like:
+// EEXIST moves on to the next one). `source`: the /proc/self/fd path of the
+// unnamed file, or the symlink's target; `file` receives a created file.
+Result<void> make_temporary(const Entry& entry, Name& chosen, Make how, const char* source, Fd* file)
+{
+    for (unsigned attempt = 0;; ++attempt) {
+        chosen = temporary_name(entry.name, attempt);
+        Result<void> made;
+        if (how == Make::link_unnamed) {
+            made = sys::linkat(AT_FDCWD, source, entry.dir, chosen.c_str(), AT_SYMLINK_FOLLOW);
+        } else if (how == Make::symlink) {
+            made = sys::symlinkat(source, entry.dir, chosen.c_str());
+        } else {
+            auto created = sys::openat(entry.dir, chosen.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+            if (created.ok())
+                *file = created.take_value();
+            else
+                made = created.take_error();
+        }
+        if (made.ok() || made.error().code != EEXIST || attempt == 100)
+            return std::move(made).describe("cannot create a new entry beside ", entry.shown);
+    }
+}
+
+// The contents of a new file: written, executable, durable, read back
+// (errno tells which step failed).
+Result<void> fill(int fd, std::string_view bytes)
+{
+    TRY(sys::write_all(fd, bytes));
+    TRY(sys::fchmod(fd, 0755));
+    TRY(sys::fsync(fd));
+    if (!TRY(has_contents(fd, bytes)))
+        return Error::because("what was read back differs from what was written");
+    return {};
+}
+
+}  // namespace
+
+Result<void> replace_with_file(const Entry& entry, std::string_view bytes, const char* backup)
+{
+    Name chosen;
+    // First choice: a file without a name (O_TMPFILE) that is linked in only
+    // once it is complete, so even a crash or SIGKILL while writing leaves nothing.
+    auto unnamed = sys::openat(entry.dir, ".", O_TMPFILE | O_RDWR, 0600);
+    if (unnamed.ok()) {
+        int fd = unnamed.value().get();
+        TRY(fill(fd, bytes).describe("cannot write a new ", entry.shown));
+        Text<32> self("/proc/self/fd/", fd);
+        auto named = make_temporary(entry, chosen, Make::link_unnamed, self.c_str(), nullptr);
+        if (named.ok()) {
+            Temporary temporary(entry.dir, chosen);
+            return put_in_place(entry, temporary, backup);
+        }
+        if (named.error().code != ENOENT)  // ENOENT: no /proc to link through; write it again under a name
+            return named;
+    } else if (int code = unnamed.error().code; code != EOPNOTSUPP && code != EISDIR && code != EINVAL) {
+        return std::move(unnamed).describe("cannot create a new entry beside ", entry.shown).take_error();
+    }
+
+    // A filesystem without O_TMPFILE: a named temporary file, removed on failure.
+    Fd file;
+    TRY(make_temporary(entry, chosen, Make::create_file, nullptr, &file));
+    Temporary temporary(entry.dir, chosen);
+    TRY(fill(file.get(), bytes).describe("cannot write a new ", entry.shown));
+    return put_in_place(entry, temporary, backup);
+}
+
+Result<void> replace_with_link(const Entry& entry, const char* target, const char* backup)
+{
+    Name chosen;
+    TRY(make_temporary(entry, chosen, Make::symlink, target, nullptr));
+    Temporary temporary(entry.dir, chosen);
+    return put_in_place(entry, temporary, backup);
+}
+
+Result<void> restore(const Entry& entry, const char* backup)
+{
+    return sys::renameat(entry.dir, backup, entry.dir, entry.name)
+        .describe("cannot restore ", entry.shown, " from ", backup);
+}
+
+Result<void> remove(int dir, const char* name) { return sys::unlinkat(dir, name, 0); }
+
+Result<void> sync_directory(int dir) { return sys::fsync(dir).describe("cannot sync the directory"); }
+
+Result<bool> try_lock(int dir)
+{
+    auto locked = sys::flock(dir, LOCK_EX | LOCK_NB);
+    if (locked.ok())
+        return true;
+    if (locked.error().code == EWOULDBLOCK)
+        return false;
+    // A filesystem without locks (some network ones): renames alone still
+    // leave whole files, so go on unlocked.
+    return true;
+}
+
+Result<void> lock(int dir)
+{
+    return sys::flock(dir, LOCK_EX).describe("cannot lock the install directory");
+}
+
+}  // namespace nskit::install

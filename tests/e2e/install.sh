@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# The installer image against a private Docker engine: build it once, then
+# `docker run --rm -v DIR:/target nskit` into temporary host directories,
+# the way a person installs nskit.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/docker.sh"
+
+docker_start "the installer image" || exit 0
+pass "a private dockerd answers on its own socket"
+
+work=$(mktemp -d /tmp/nskit-e2e.XXXXXX)
+at_exit "rm -rf '$work'"
+at_exit "grep -o ' $work/[^ ]*' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l"
+
+listing() { find "$1" -mindepth 1 -printf '%f %y %m %s %i %l\n' | sort; }
+temporaries() { find "$1" -name '*.nskit-new.*' | wc -l; }
+fresh() { mktemp -d "$work/t.XXXXXX"; }
+version_of() { grep -ao 'NSKIT-IDENTITY:[0-9A-Za-z.+_~-]*' "$1" | head -1 | cut -d: -f2; }
+# The installer as a person runs it (an array: `expect` runs it through timeout, not a function).
+installer=(docker run --rm --network none)
+# The applets that get a link: every one `nskit --help` lists, less the installer's own.
+mapfile -t linked < <("$NSKIT" --help | awk '/^Applets:/ { on = 1; next } on && NF == 0 { exit } on { print $1 }' |
+    grep -vxE 'install|uninstall|export')
+entries=$((1 + ${#linked[@]}))
+
+if make_busybox_image nskit-test/busybox; then pass "a static busybox image"; else fail "a static busybox image" "docker import failed"; fi
+if ! make_debian_image debian:bookworm-slim; then
+    fail "the builder base image" "scripts/make-base-image failed"
+    exit 0
+fi
+pass "the builder base image, made locally with debootstrap"
+
+# -- the image ----------------------------------------------------------------------------------
+commit=$(git -C "$TOP" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+start=$SECONDS
+if ! docker_build --build-arg NSKIT_COMMIT="$commit" --build-arg NSKIT_VERSION="$(cat "$TOP/VERSION")" \
+    -t nskit "$TOP" >"$work/build.log" 2>&1; then
+    fail "the image builds" "$(tail -5 "$work/build.log" | tr '\n' ' ')"
+    exit 0
+fi
+pass "the image builds ($((SECONDS - start)) s)"
+size=$(docker image inspect -f '{{.Size}}' nskit)
+if [ "$size" -le 262144 ]; then pass "the image is at most 256 KiB ($size bytes)"; else fail "the image is at most 256 KiB" "$size bytes"; fi
+docker save nskit -o "$work/image.tar"
+mkdir "$work/image" && tar -C "$work/image" -xf "$work/image.tar"
+files=$(for layer in "$work"/image/*/layer.tar; do tar -tvf "$layer"; done)
+same "the image holds exactly one file, /nskit, mode 0755" "$(echo "$files" | awk '{print $1, $6}')" "-rwxr-xr-x nskit"
+same "the image runs /nskit install" "$(docker image inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' nskit)" '["/nskit","install"] null'
+expect "the image carries the OCI labels" --rc 0 --out "nskit $commit" \
+    -- docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.title"}} {{index .Config.Labels "org.opencontainers.image.revision"}}' nskit
+
+# The same commit built by make in a clean copy of the sources: byte for byte the same binary.
+mkdir "$work/make" && cp -r "$TOP/Makefile" "$TOP/VERSION" "$TOP/src" "$work/make/"
+tar -C "$work" -xf "$work/image/$(cd "$work/image" && ls -d */layer.tar | head -1)" nskit
+if make -s -j"$(nproc)" -C "$work/make" NSKIT_COMMIT="$commit" >"$work/make.log" 2>&1; then
+    if cmp -s "$work/make/build/nskit" "$work/nskit"; then
+        pass "the image's binary is byte-identical to make's"
+    else
+        # Byte identity needs the same compiler, C library and linker: when Debian has
+        # moved on since this host installed its toolchain, say so instead of failing.
+        toolchain="dpkg-query -W g++-12 gcc-12 musl-dev binutils | tr '\t\n' '= '"
+        docker_build --target build --build-arg NSKIT_COMMIT="$commit" -t nskit-test/build "$TOP" >/dev/null 2>&1
+        host_tools=$(sh -c "$toolchain")
+        image_tools=$(docker run --rm --network none nskit-test/build sh -c "$toolchain")
+        if [ "$host_tools" = "$image_tools" ]; then
+            fail "the image's binary is byte-identical to make's" "they differ with the same toolchain: $host_tools"
+        else
+            skip "the image's binary is byte-identical to make's" \
+                "the toolchains differ (host: $host_tools; image: $image_tools); upgrade the host's to compare"
+        fi
+    fi
+else
+    fail "the image's binary is byte-identical to make's" "make failed: $(tail -3 "$work/make.log")"
+fi
+# What the image installs, and what later cases compare against.
+reference=$work/nskit
+new=$(version_of "$reference")
+
+# -- installing ---------------------------------------------------------------------------------
+t=$(fresh)
+expect "docker run -v DIR:/target nskit installs" --rc 0 \
+    --out "$(printf 'installed     /target/nskit (nskit %s)\n' "$new"; printf 'installed     /target/%s -> nskit\n' "${linked[@]}"; echo "install: $entries installed in /target")" \
+    -- "${installer[@]}" -v "$t:/target" nskit
+expect "the installed nskit runs on the host" --rc 0 --out-has "(commit $commit," -- "$t/nskit" --version
+same "the installed nsenter is a relative link" "$(readlink "$t/nsenter")" nskit
+before=$(listing "$t")
+expect "a second run changes nothing" --rc 0 --out-has "install: $entries unchanged in /target; nothing changed" \
+    -- "${installer[@]}" -v "$t:/target" nskit
+same "a second run leaves the same files" "$(listing "$t")" "$before"
+expect "--dry-run through the image" --rc 0 --out-has "dry run, nothing changed" -- "${installer[@]}" -v "$t:/target" nskit --dry-run
+
+# An older release, running while the image upgrades it (it waits for another directory's lock).
+t=$(fresh) held=$(fresh)
+perl -0777 -pe 's/(NSKIT-IDENTITY:[^+\n]*\+)([0-9a-zA-Z]+)/$1 . ("0" x length($2))/e' "$reference" >"$work/old"
+chmod 755 "$work/old"
+old=$(version_of "$work/old")
+"$work/old" install "$t" >/dev/null
+mkfifo "$work/release"
+flock "$held" -c "echo locked >'$work/locked'; read _ <'$work/release'" &
+at_exit "kill $!"
+for _ in $(seq 1 200); do [ -s "$work/locked" ] && break; sleep 0.05; done
+"$t/nskit" install "$held" >/dev/null 2>"$work/old.err" &
+running=$!
+for _ in $(seq 1 200); do grep -q waiting "$work/old.err" 2>/dev/null && break; sleep 0.05; done
+expect "the old nskit is running" --rc 0 --out "$t/nskit" -- readlink "/proc/$running/exe"
+expect "the image upgrades it in place, old -> new" --rc 0 \
+    --out-has "upgraded      /target/nskit (nskit $old -> nskit $new)" -- "${installer[@]}" -v "$t:/target" nskit
+expect "the running old nskit keeps its own inode" --rc 0 --out "$t/nskit (deleted)" -- readlink "/proc/$running/exe"
+echo >"$work/release"
+wait "$running"
+same "the old nskit finishes normally after the upgrade" "$?" 0
+same "the upgraded nskit is the new binary" "$(cmp "$reference" "$t/nskit" && echo same)" same
+
+# A distribution's nsenter: left alone, then replaced with --force and kept as a backup.
+t=$(fresh)
+cp /usr/bin/nsenter "$t/nsenter"
+foreign=$(listing "$t")
+expect "a foreign nsenter is left alone" --rc 0 --out-has "skipped       /target/nsenter (not installed by nskit" \
+    --err "warning: left /target/nsenter alone" -- "${installer[@]}" -v "$t:/target" nskit
+same "the foreign nsenter is untouched" "$(listing "$t" | grep '^nsenter ')" "$foreign"
+expect "--force replaces it" --rc 0 --out-has "replaced      /target/nsenter -> nskit (a different program kept as nsenter.nskit-backup)" \
+    -- "${installer[@]}" -v "$t:/target" nskit --force
+same "the backup is the distribution's nsenter" "$(cmp /usr/bin/nsenter "$t/nsenter.nskit-backup" && readlink "$t/nsenter")" nskit
+expect "uninstall through the image" --rc 0 --out-has "restored      /target/nsenter" \
+    -- "${installer[@]}" -v "$t:/target" --entrypoint /nskit nskit uninstall
+same "uninstall leaves exactly what was there before" "$(listing "$t")" "$foreign"
+
+# -- failures -----------------------------------------------------------------------------------
+t=$(fresh)
+# Room for one binary (and a page to spare), not for its replacement beside it.
+mount -t tmpfs -o size=$(( ($(stat -c %s "$work/old") / 4096 + 2) * 4096 )) nskit-full "$t"
+"$work/old" install "$t" >/dev/null
+before=$(listing "$t")
+expect "a full target fails" --rc 1 --err "No space left on device" -- "${installer[@]}" -v "$t:/target" nskit
+same "a full target keeps the old version" "$(listing "$t")" "$before"
+same "a full target keeps the old bytes and no temporary file" "$(cmp "$work/old" "$t/nskit" && temporaries "$t")" 0
+expect "the old version still runs" --rc 0 --out-has "nskit" -- "$t/nskit" --version
+umount "$t"
+
+t=$(fresh)
+"$work/old" install "$t" >/dev/null
+before=$(listing "$t")
+expect "a read-only target fails" --rc 1 --err "Read-only file system" -- "${installer[@]}" -v "$t:/target:ro" nskit
+same "a read-only target is as it was" "$(listing "$t")" "$before"
+
+expect "no mount at /target: refused, with the right docker run line" --rc 1 \
+    --err "docker run --rm -v /usr/local/bin:/target nskit" -- "${installer[@]}" nskit
+printf 'FROM nskit\nWORKDIR /target\n' | docker_build -t nskit-test/with-target - >/dev/null 2>&1
+expect "/target inside the image, not mounted: refused" --rc 1 --err "/target is not a mount point" \
+    -- "${installer[@]}" nskit-test/with-target
+
+# -- uninstall, export, air-gapped ----------------------------------------------------------------
+t=$(fresh)
+printf 'mine\n' >"$t/notes"
+ln -s notes "$t/unshare-not-ours"
+before=$(listing "$t")
+"${installer[@]}" -v "$t:/target" nskit >/dev/null
+expect "uninstall removes what was installed" --rc 0 --out-has "uninstall: $entries removed in /target" \
+    -- "${installer[@]}" -v "$t:/target" --entrypoint /nskit nskit uninstall
+same "after uninstall the directory is exactly as before" "$(listing "$t")" "$before"
+
+docker run --rm --network none --entrypoint /nskit nskit export >"$work/exported"
+same "export writes the binary to standard output" "$(cmp "$reference" "$work/exported" && echo same)" same
+
+docker rmi -f nskit >/dev/null
+docker load -i "$work/image.tar" >/dev/null
+t=$(fresh)
+expect "an image saved with docker save and loaded again installs" --rc 0 --out-has "$entries installed" \
+    -- "${installer[@]}" -v "$t:/target" nskit
+
+# -- install.sh, the command a person runs ----------------------------------------------------------
+t=$(fresh)
+expect "install.sh --prefix DIR builds the image and installs" --rc 0 --out-has "$entries installed in /target" \
+    -- "$TOP/install.sh" --prefix "$t"
+expect "install.sh --uninstall" --rc 0 --out-has "$entries removed in /target" -- "$TOP/install.sh" --prefix "$t" --uninstall
+same "install.sh --uninstall leaves nothing" "$(ls -A "$t")" ""
+
+# -- the unit tests in the image's test stage ----------------------------------------------------
+start=$SECONDS
+if docker_build --target test --build-arg RUN_UNIT_TESTS=1 --build-arg NSKIT_COMMIT="$commit" \
+    -t nskit-test/unit "$TOP" >"$work/unit.log" 2>&1 && grep -q "All tests passed" "$work/unit.log"; then
+    pass "the unit tests pass in the image's test stage ($((SECONDS - start)) s)"
+else
+    fail "the unit tests pass in the image's test stage" "$(tail -5 "$work/unit.log" | tr '\n' ' ')"
+fi
+
+# -- the installed nsenter enters a running container --------------------------------------------
+t=$(fresh)
+"${installer[@]}" -v "$t:/target" nskit >/dev/null
+if [ "$("$t/nsenter" -t $$ -n echo entered 2>/dev/null)" != entered ]; then
+    skip "the installed nsenter enters a running container" "this build's nsenter applet is not there yet"
+else
+    id=$(docker run -d --network none nskit-test/busybox sleep 1000)
+    pid=$(docker inspect -f '{{.State.Pid}}' "$id")
+    kinds="mnt uts ipc net pid cgroup"
+    want=$(for k in $kinds; do readlink "/proc/$pid/ns/$k"; done)
+    expect "the installed nsenter enters a running container" --rc 0 --out "$want" \
+        -- "$t/nsenter" -t "$pid" -a sh -c "for k in $kinds; do readlink /proc/self/ns/\$k; done"
+fi
