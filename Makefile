@@ -37,6 +37,10 @@ else
   TOOLCHAIN   :=
 endif
 
+# -Oz (GCC 12+) where the compiler has it: smaller than -Os, and nothing in
+# nskit is compute-bound.
+SIZE_OPT := $(shell $(CXX) -Oz -x c++ -E /dev/null >/dev/null 2>&1 && echo -Oz || echo -Os)
+
 SOURCES  := $(sort $(wildcard src/*.cpp src/*/*.cpp))
 OBJECTS  := $(SOURCES:src/%.cpp=$(BUILD)/obj/%.o)
 
@@ -44,11 +48,11 @@ COMMON_FLAGS := -std=c++20 -Isrc -Wall -Wextra -Wno-missing-field-initializers \
                 -fno-exceptions -fno-rtti -fno-threadsafe-statics \
                 -ffile-prefix-map=$(CURDIR)=. \
                 -DNSKIT_VERSION='"$(VERSION)"' -DNSKIT_COMMIT='"$(NSKIT_COMMIT)"'
-STATIC_FLAGS := $(COMMON_FLAGS) $(MUSL_FLAGS) -DNSKIT_FREESTANDING -Os -fno-pie \
+STATIC_FLAGS := $(COMMON_FLAGS) $(MUSL_FLAGS) -DNSKIT_FREESTANDING $(SIZE_OPT) -fno-pie \
                 -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
                 -ffunction-sections -fdata-sections -fno-ident \
                 -fomit-frame-pointer -flto
-LINK_FLAGS   := -Os -flto -flto-partition=one $(if $(filter debian-musl,$(TOOLCHAIN)),-specs $(MUSL_SPECS)) \
+LINK_FLAGS   := $(SIZE_OPT) -flto -flto-partition=one $(if $(filter debian-musl,$(TOOLCHAIN)),-specs $(MUSL_SPECS)) \
                 -static -no-pie -s -Wl,--gc-sections -Wl,--hash-style=gnu -Wl,--build-id=none \
                 -Wl,-z,norelro -Wl,-z,noexecstack -Wl,-z,noseparate-code
 

@@ -32,6 +32,15 @@ Error& error_slot()
     return slot;
 }
 
+Error& Error::begin(int code, const char* reason)
+{
+    Error& e = error_slot();
+    e.what.clear();
+    e.code = code;
+    e.reason = reason;
+    return e;
+}
+
 void stash_error(const Error& e)
 {
     if (&e != &error_slot())

@@ -17,26 +17,29 @@ struct Error {
     int code = 0;                // errno value, 0 when `reason` explains
     const char* reason = nullptr;  // static text for failures without errno
 
+    // Both build the error where it is reported from (error_slot(), below)
+    // and return it, so handing it to a Result copies nothing.
     template <class... Parts>
-    static Error from_errno(int code, const Parts&... what)
+    static const Error& from_errno(int code, const Parts&... what)
     {
-        Error e;
+        Error& e = begin(code, nullptr);
         e.what.append(what...);
-        e.code = code;
         return e;
     }
 
     template <class... Parts>
-    static Error because(const char* reason, const Parts&... what)
+    static const Error& because(const char* reason, const Parts&... what)
     {
-        Error e;
+        Error& e = begin(0, reason);
         e.what.append(what...);
-        e.reason = reason;
         return e;
     }
 
     // Text for the part after "what: ", errno text or the reason.
     const char* why() const;
+
+private:
+    static Error& begin(int code, const char* reason);
 };
 
 // Where the error being reported lives. nskit is single-threaded and an
