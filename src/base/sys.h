@@ -4,6 +4,7 @@
 // through syscall(2) with their own argument structs here.
 #pragma once
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -78,6 +79,17 @@ struct WaitStatus {
     int status;
 };
 Result<WaitStatus> waitpid(pid_t pid, int options);
+
+// Directory entries (linux_dirent64 records), see base/dir.h.
+Result<std::size_t> getdents(int fd, void* buffer, std::size_t size);
+
+// Unix sockets and waiting with a deadline (the engine API client).
+
+Result<Fd> socket_unix_stream();  // non-blocking, close-on-exec
+Result<void> connect(int fd, const void* address, unsigned address_size);
+Result<int> poll(struct pollfd* fds, unsigned long count, int timeout_ms);
+Result<std::size_t> send(int fd, std::string_view data);  // one send, no SIGPIPE
+std::int64_t monotonic_ms();
 
 // The highest capability number this kernel knows (/proc/sys/kernel/cap_last_cap).
 int last_capability();
