@@ -1,2 +1,402 @@
+// nsenter: run a program in the namespaces of another process; a drop-in
+// for util-linux's nsenter. The recipe: parse, pin the target, open what
+// must be opened before entering (namespace files, root, cwd, environment,
+// cgroups, security label), enter, fork when the pid namespace changed, set
+// credentials, exec.
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <array>
+#include <optional>
+
 #include "applets/applets.h"
-namespace nskit { int nsenter_main(std::string_view, int, char**) { return 0; } }
+#include "base/buffer.h"
+#include "base/exec.h"
+#include "base/options.h"
+#include "base/output.h"
+#include "base/sys.h"
+#include "context/accounts.h"
+#include "context/lsm.h"
+#include "ns/enter.h"
+#include "ns/process.h"
+#include "ns/target.h"
+#include "ns/userns.h"
+#include "version.h"
+
+extern char** environ;
+
+namespace nskit {
+
+namespace {
+
+enum OptionId : int {
+    ALL = 1, TARGET, SETUID, SETGID, PRESERVE_CREDENTIALS, KEEP_CAPS, ROOT, WD, WDNS, ENV,
+    JOIN_CGROUP, NO_FORK, NET_SOCKET, USER_PARENT, FOLLOW_CONTEXT, HELP, VERSION,
+    NAMESPACE = 100,  // NAMESPACE + NsKind: -U, -C, -i, -u, -n, -p, -m, -T
+};
+
+constexpr auto options = [] {
+    std::array<Option, 17 + namespace_kinds.size()> table{};
+    std::size_t i = 0;
+    table[i++] = {ALL, 'a', "all", Arg::none, "", "enter all namespaces of the target"};
+    table[i++] = {TARGET, 't', "target", Arg::required, "pid[:inode]", "target process to get namespaces from"};
+    for (const NsInfo& ns : namespace_kinds)
+        table[i++] = {NAMESPACE + static_cast<int>(ns.kind), ns.short_option, ns.long_option, Arg::optional, "file",
+                      ns.description};
+    table[i++] = {NET_SOCKET, 'N', "net-socket", Arg::required, "fd", "network namespace of the target's socket fd"};
+    table[i++] = {USER_PARENT, '\0', "user-parent", Arg::none, "", "enter the parent user namespace"};
+    table[i++] = {SETUID, 'S', "setuid", Arg::required, "uid|follow", "set uid in entered namespace"};
+    table[i++] = {SETGID, 'G', "setgid", Arg::required, "gid|follow", "set gid in entered namespace"};
+    table[i++] = {PRESERVE_CREDENTIALS, '\0', "preserve-credentials", Arg::none, "", "do not touch uids or gids"};
+    table[i++] = {KEEP_CAPS, '\0', "keep-caps", Arg::none, "", "keep capabilities granted in the user namespace"};
+    table[i++] = {ROOT, 'r', "root", Arg::optional, "dir", "set the root directory"};
+    table[i++] = {WD, 'w', "wd", Arg::optional, "dir", "set the working directory"};
+    table[i++] = {WDNS, 'W', "wdns", Arg::required, "dir", "set the working directory in namespace"};
+    table[i++] = {ENV, 'e', "env", Arg::none, "", "inherit environment variables from target process"};
+    table[i++] = {JOIN_CGROUP, 'c', "join-cgroup", Arg::none, "", "join the cgroups of the target process"};
+    table[i++] = {NO_FORK, 'F', "no-fork", Arg::none, "", "do not fork before exec'ing <program>"};
+    table[i++] = {FOLLOW_CONTEXT, 'Z', "follow-context", Arg::none, "", "set security context of the target"};
+    table[i++] = {HELP, 'h', "help", Arg::none, "", "display this help"};
+    table[i++] = {VERSION, 'V', "version", Arg::none, "", "display version"};
+    return table;
+}();
+static_assert(options.back().id == VERSION, "every slot of the option table is filled");
+
+constexpr Usage usage{"[options] [<program> [<argument>...]]", "Run a program with namespaces of other processes.",
+                      options};
+
+// -S/-G: a number, or "follow" (the target's own id).
+struct IdChoice {
+    bool follow = false;
+    std::uint32_t id = 0;
+};
+
+struct Request {
+    std::optional<TargetSpec> target;
+    bool all = false;
+    struct NamespaceWish {
+        bool wanted = false;
+        const char* file = nullptr;
+    };
+    std::array<NamespaceWish, namespace_kinds.size()> namespaces{};
+    std::optional<int> net_socket;
+    bool user_parent = false;
+    std::optional<IdChoice> uid, gid;
+    bool preserve_credentials = false, keep_caps = false, no_fork = false;
+    bool inherit_env = false, join_cgroup = false, follow_context = false;
+    bool root = false, wd = false;
+    const char* root_dir = nullptr;
+    const char* wd_dir = nullptr;
+    const char* wdns = nullptr;
+    bool help = false, version = false;
+    int program = 0;  // argv index of the program, argc when none
+
+    NamespaceWish& wish(NsKind kind) { return namespaces[static_cast<std::size_t>(kind)]; }
+    const NamespaceWish& wish(NsKind kind) const { return namespaces[static_cast<std::size_t>(kind)]; }
+    bool any_namespace() const
+    {
+        for (const NamespaceWish& w : namespaces)
+            if (w.wanted)
+                return true;
+        return all || net_socket.has_value();
+    }
+};
+
+Result<IdChoice> parse_id(const char* text, const char* what)
+{
+    if (std::string_view(text) == "follow")
+        return IdChoice{true, 0};
+    auto id = parse_decimal(text, 0xfffffffeu);
+    if (!id)
+        return Error::because("not a number or 'follow'", "invalid ", what, " '", text, "'");
+    return IdChoice{false, static_cast<std::uint32_t>(*id)};
+}
+
+Result<Request> parse_command_line(int argc, char** argv)
+{
+    Request request;
+    OptionParser parser(options, argc, argv);
+    OptionHit hit;
+    while (TRY(parser.next(hit))) {
+        switch (hit.id) {
+        case ALL: request.all = true; break;
+        case TARGET: request.target = TRY(parse_target(hit.value)); break;
+        case NET_SOCKET: {
+            auto fd = parse_decimal(hit.value, 0x7fffffff);
+            if (!fd)
+                return Error::because("not a file descriptor number", "invalid --net-socket '", hit.value, "'");
+            request.net_socket = static_cast<int>(*fd);
+            break;
+        }
+        case USER_PARENT: request.user_parent = true; break;
+        case SETUID: request.uid = TRY(parse_id(hit.value, "uid")); break;
+        case SETGID: request.gid = TRY(parse_id(hit.value, "gid")); break;
+        case PRESERVE_CREDENTIALS: request.preserve_credentials = true; break;
+        case KEEP_CAPS: request.keep_caps = true; break;
+        case ROOT: request.root = true; request.root_dir = hit.value; break;
+        case WD: request.wd = true; request.wd_dir = hit.value; break;
+        case WDNS: request.wdns = hit.value; break;
+        case ENV: request.inherit_env = true; break;
+        case JOIN_CGROUP: request.join_cgroup = true; break;
+        case NO_FORK: request.no_fork = true; break;
+        case FOLLOW_CONTEXT: request.follow_context = true; break;
+        case HELP: request.help = true; return request;
+        case VERSION: request.version = true; return request;
+        default: {
+            auto& wish = request.wish(static_cast<NsKind>(hit.id - NAMESPACE));
+            wish.wanted = true;
+            wish.file = hit.value;
+        }
+        }
+    }
+    request.program = parser.index();
+
+    // Combinations that cannot work are refused before anything is opened.
+    if (request.wd && request.wdns)
+        return Error::because("mutually exclusive options", "--wd and --wdns");
+    if (request.net_socket && request.wish(NsKind::net).wanted)
+        return Error::because("mutually exclusive options", "--net and --net-socket");
+    if (!request.target) {
+        for (const NsInfo& ns : namespace_kinds)
+            if (request.wish(ns.kind).wanted && !request.wish(ns.kind).file)
+                return Error::because("neither a file nor --target given", "cannot enter the ", ns.description);
+        const char* needs_target = request.all                              ? "--all"
+                                   : request.net_socket                     ? "--net-socket"
+                                   : request.root && !request.root_dir      ? "--root without a directory"
+                                   : request.wd && !request.wd_dir          ? "--wd without a directory"
+                                   : request.inherit_env                    ? "--env"
+                                   : request.join_cgroup                    ? "--join-cgroup"
+                                   : request.follow_context                 ? "--follow-context"
+                                   : request.uid && request.uid->follow     ? "--setuid follow"
+                                   : request.gid && request.gid->follow     ? "--setgid follow"
+                                                                            : nullptr;
+        if (needs_target)
+            return Error::because("it needs --target", "cannot use ", needs_target);
+    }
+    bool does_something = request.any_namespace() || request.root || request.wd || request.wdns || request.uid ||
+                          request.gid || request.inherit_env || request.join_cgroup || request.follow_context;
+    if (!does_something)
+        return Error::because("use --all, or one of -m -u -i -n -p -U -C -T (see --help)", "no namespace selected");
+    return request;
+}
+
+// Turns the request's namespace wishes into open files or target kinds.
+Result<void> select_namespaces(const Request& request, const Target* target, NsSelection& selection)
+{
+    for (const NsInfo& ns : namespace_kinds) {
+        const auto& wish = request.wish(ns.kind);
+        if (wish.wanted && wish.file)
+            selection.from_file(ns.kind, TRY(open_namespace_file(wish.file, ns.kind)));
+        else if (wish.wanted)
+            selection.from_target(ns.kind);
+        else if (request.all && target_has_namespace(*target, ns.kind)) {
+            // --all leaves out what we share with the target: setns(2) refuses
+            // to re-enter one's own user namespace (it would give back dropped
+            // capabilities), and re-entering any other is at best a no-op and
+            // at worst refused to an unprivileged caller inside a user namespace.
+            if (TRY(same_namespace_as_ours(*target, ns.kind)))
+                continue;
+            selection.from_target(ns.kind);
+        }
+    }
+    if (request.net_socket) {
+        if (target->pidfd() < 0)
+            return Error::because("it needs pidfd_getfd (Linux 5.6 or later)", "cannot use --net-socket");
+        Fd socket = TRY(sys::pidfd_getfd(target->pidfd(), *request.net_socket));
+        int netns = TRY(sys::ioctl(socket.get(), sys::SIOCGSKNETNS)
+                            .describe("cannot get the network namespace of socket ", *request.net_socket, " of PID ",
+                                      target->pid()));
+        selection.from_file(NsKind::net, Fd(netns));
+    }
+    if (request.user_parent) {
+        if (target)
+            TRY(open_target_namespaces(*target, selection));
+        if (selection.wants(NsKind::user)) {
+            int parent = TRY(sys::ioctl(selection.file(NsKind::user).get(), sys::NS_GET_PARENT)
+                                 .describe("cannot get the parent user namespace"));
+            selection.from_file(NsKind::user, Fd(parent));
+        } else {
+            for (const NsInfo& ns : namespace_kinds) {
+                if (!selection.wants(ns.kind))
+                    continue;
+                int owner = TRY(sys::ioctl(selection.file(ns.kind).get(), sys::NS_GET_USERNS)
+                                    .describe("cannot get the user namespace that owns the ", ns.description));
+                selection.from_file(NsKind::user, Fd(owner));
+                break;
+            }
+            if (!selection.wants(NsKind::user))
+                return Error::because("no other namespace selected to take it from", "cannot use --user-parent");
+        }
+    }
+    return {};
+}
+
+// The id to switch to for -S/-G follow: the target's effective id, as seen
+// from inside its user namespace when we are about to enter that.
+Result<std::uint32_t> follow_id(const Target& target, bool uid, bool entering_userns)
+{
+    char status_buffer[4096];
+    auto status = TRY(read_small_file(target.proc_dir(), "status", status_buffer)
+                          .describe("cannot read /proc/", target.pid(), "/status"));
+    auto id = effective_id(status, uid ? "Uid" : "Gid");
+    if (!id)
+        return Error::because("unexpected format", "cannot parse /proc/", target.pid(), "/status");
+    if (!entering_userns)
+        return *id;
+    char map_buffer[4096];
+    auto map = TRY(read_small_file(target.proc_dir(), uid ? "uid_map" : "gid_map", map_buffer)
+                       .describe("cannot read /proc/", target.pid(), uid ? "/uid_map" : "/gid_map"));
+    auto inside = id_inside(map, *id);
+    if (!inside)
+        return Error::because("it is not mapped in the target's user namespace", "cannot follow ", uid ? "uid " : "gid ",
+                              *id);
+    return *inside;
+}
+
+Result<Fd> open_directory(const Target* target, const char* dir, const char* target_entry)
+{
+    if (dir)
+        return sys::open(dir, O_RDONLY | O_DIRECTORY);
+    return sys::openat(target->proc_dir(), target_entry, O_RDONLY | O_DIRECTORY)
+        .describe("cannot open /proc/", target->pid(), '/', target_entry);
+}
+
+// --keep-caps: what the user namespace granted survives the exec, through
+// the inheritable and ambient sets.
+Result<void> keep_capabilities()
+{
+    auto caps = TRY(sys::capget());
+    caps.inheritable = caps.permitted;
+    TRY(sys::capset(caps));
+    for (int cap = 0; cap <= sys::last_capability(); ++cap)
+        if (caps.permitted & (std::uint64_t(1) << cap))
+            TRY(sys::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, static_cast<unsigned long>(cap))
+                    .describe("cannot keep capability ", cap));
+    return {};
+}
+
+bool setgroups_is_denied(const Target& target)
+{
+    char buffer[16];
+    auto text = read_small_file(target.proc_dir(), "setgroups", buffer);
+    return text.ok() && trim(text.value()) == "deny";
+}
+
+// Everything up to the exec; returns the exit status when the exec fails or
+// when this is the parent waiting for the forked program.
+Result<int> run(std::string_view name, const Request& request, int argc, char** argv)
+{
+    std::optional<Target> target;
+    if (request.target)
+        target = TRY(pin_target(*request.target));
+    const Target* pinned = target ? &*target : nullptr;
+
+    NsSelection selection;
+    TRY(select_namespaces(request, pinned, selection));
+    bool entering_userns = selection.wants(NsKind::user);
+
+    std::optional<std::uint32_t> uid, gid;
+    if (request.uid)
+        uid = request.uid->follow ? TRY(follow_id(*target, true, entering_userns)) : request.uid->id;
+    if (request.gid)
+        gid = request.gid->follow ? TRY(follow_id(*target, false, entering_userns)) : request.gid->id;
+    if (entering_userns && !request.preserve_credentials) {
+        // In a user namespace nsenter always picks its ids: root by default.
+        uid = uid.value_or(0);
+        gid = gid.value_or(0);
+    }
+
+    Fd root, wd;
+    if (request.root)
+        root = TRY(open_directory(pinned, request.root_dir, "root"));
+    if (request.wd)
+        wd = TRY(open_directory(pinned, request.wd_dir, "cwd"));
+    std::optional<ExecLabel> label;
+    if (request.follow_context)
+        label = TRY(read_exec_label(*target));
+    if (target)
+        TRY(target->still_alive());
+
+    // Supplementary groups are dropped before entering and again after: one
+    // of the two must work (a user namespace may deny setgroups).
+    bool groups_dropped = entering_userns && !request.preserve_credentials && sys::setgroups({}).ok();
+    // A user namespace made by an unprivileged user (unshare -r) denies
+    // setgroups for good; its groups are then the caller's own, and unmapped.
+    bool setgroups_denied = entering_userns && target && !request.wish(NsKind::user).file &&
+                            setgroups_is_denied(*target);
+
+    TRY(enter_namespaces(pinned, selection));
+
+    if (root && !wd && !request.wdns)
+        wd = TRY(sys::open(".", O_RDONLY | O_DIRECTORY));  // keep the cwd across the chroot
+    if (root) {
+        TRY(sys::fchdir(root.get()).describe("cannot change directory to the new root"));
+        TRY(sys::chroot("."));
+    }
+    if (request.wdns)
+        TRY(sys::chdir(request.wdns));
+    else if (wd)
+        TRY(sys::fchdir(wd.get()).describe("cannot change directory to ", request.wd_dir ? request.wd_dir : "the target's"));
+    root.reset();
+    wd.reset();
+
+    if (selection.wants(NsKind::pid) && !request.no_fork) {
+        pid_t child = TRY(fork_child());
+        if (child > 0)
+            return wait_and_mirror(child);
+    }
+
+    if (gid) {
+        auto dropped = sys::setgroups({});
+        if (!dropped.ok() && !groups_dropped && !setgroups_denied)
+            return dropped.take_error();
+        TRY(sys::setresgid(*gid).describe("cannot set gid ", *gid));
+    }
+    if (uid)
+        TRY(sys::setresuid(*uid).describe("cannot set uid ", *uid));
+    if (request.keep_caps && entering_userns)
+        TRY(keep_capabilities());
+    if (label)
+        TRY(apply_exec_label(*label));
+
+    Text<256> shell_storage;
+    char* shell_argv[2] = {nullptr, nullptr};
+    char** program = argv + request.program;
+    if (request.program >= argc) {
+        shell_argv[0] = const_cast<char*>(default_shell(shell_storage));
+        program = shell_argv;
+    }
+    Error failed = exec_program(program, environ);
+    report(name, failed);
+    return exit_status_for(failed);
+}
+
+}  // namespace
+
+int nsenter_main(std::string_view name, int argc, char** argv)
+{
+    auto request = parse_command_line(argc, argv);
+    if (!request.ok()) {
+        report(name, request.error());
+        Writer(2).put("Try '", name, " --help' for more information.\n");
+        return 1;
+    }
+    if (request.value().help) {
+        Writer out(1);
+        print_help(out, name, usage);
+        return 0;
+    }
+    if (request.value().version) {
+        Writer(1).put(name, " from nskit ", version, '\n');
+        return 0;
+    }
+    auto status = run(name, request.value(), argc, argv);
+    if (status.ok())
+        return status.value();
+    report(name, status.error());
+    return 1;
+}
+
+}  // namespace nskit

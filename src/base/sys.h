@@ -19,16 +19,13 @@
 namespace nskit::sys {
 
 // Kernel constants that musl's headers do not carry (linux/nsfs.h, sockios.h,
-// linux/magic.h, linux/capability.h); values are ABI and never change.
+// linux/magic.h); values are ABI and never change.
 inline constexpr unsigned long NS_GET_USERNS = 0xb701;
 inline constexpr unsigned long NS_GET_PARENT = 0xb702;
 inline constexpr unsigned long NS_GET_NSTYPE = 0xb703;
 inline constexpr unsigned long SIOCGSKNETNS = 0x894c;
 inline constexpr long NSFS_MAGIC = 0x6e736673;
 inline constexpr long PROC_SUPER_MAGIC = 0x9fa0;
-inline constexpr int PR_CAP_AMBIENT = 47;
-inline constexpr int PR_CAP_AMBIENT_RAISE = 2;
-inline constexpr int PR_CAP_AMBIENT_CLEAR_ALL = 4;
 
 Result<Fd> open(const char* path, int flags, mode_t mode = 0);
 Result<Fd> openat(int dir, const char* path, int flags, mode_t mode = 0);

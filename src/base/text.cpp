@@ -2,6 +2,31 @@
 
 namespace nskit {
 
+void text_append(const TextSpan& text, std::string_view piece)
+{
+    std::size_t room = text.capacity - 1 - *text.size;
+    if (piece.size() > room) {
+        piece = piece.substr(0, room);
+        *text.truncated = true;
+    }
+    for (char c : piece)
+        text.data[(*text.size)++] = c;
+    text.data[*text.size] = '\0';
+}
+
+void text_append_number(const TextSpan& text, unsigned long long magnitude, bool negative)
+{
+    char digits[24];
+    std::size_t n = sizeof digits;
+    do {
+        digits[--n] = static_cast<char>('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    if (negative)
+        digits[--n] = '-';
+    text_append(text, {digits + n, sizeof digits - n});
+}
+
 std::optional<std::uint64_t> parse_decimal(std::string_view s, std::uint64_t max)
 {
     if (s.empty() || s.size() > 20)

@@ -11,6 +11,18 @@
 
 namespace nskit {
 
+// The out-of-line part of Text<N>: every append goes through these two
+// functions, so a message built from five pieces costs five calls, not an
+// inlined copy loop per call site (this keeps the static binary small).
+struct TextSpan {
+    char* data;
+    std::size_t capacity;  // including the terminating NUL
+    std::size_t* size;
+    bool* truncated;
+};
+void text_append(const TextSpan& text, std::string_view piece);
+void text_append_number(const TextSpan& text, unsigned long long magnitude, bool negative);
+
 // A NUL-terminated string in a fixed buffer; appends past the end are cut.
 template <std::size_t N>
 class Text {
@@ -43,43 +55,25 @@ public:
     }
 
 private:
-    void append_one(std::string_view s)
-    {
-        for (char c : s) {
-            if (size_ + 1 >= N) {
-                truncated_ = true;
-                break;
-            }
-            data_[size_++] = c;
-        }
-        data_[size_] = '\0';
-    }
-    void append_one(const char* s) { append_one(std::string_view(s ? s : "(null)")); }
-    void append_one(char c) { append_one(std::string_view(&c, 1)); }
+    TextSpan span() { return {data_, N, &size_, &truncated_}; }
+    void append_one(std::string_view s) { text_append(span(), s); }
+    void append_one(const char* s) { text_append(span(), s ? std::string_view(s) : std::string_view("(null)")); }
+    void append_one(char c) { text_append(span(), std::string_view(&c, 1)); }
     template <std::size_t M>
-    void append_one(const Text<M>& t) { append_one(t.view()); }
+    void append_one(const Text<M>& t) { text_append(span(), t.view()); }
     template <class I>
         requires(std::is_integral_v<I> && !std::is_same_v<I, char> && !std::is_same_v<I, bool>)
     void append_one(I value)
     {
-        char digits[24];
-        std::size_t n = 0;
         bool negative = value < 0;
-        unsigned long long v = negative ? 0ull - static_cast<unsigned long long>(value)
-                                        : static_cast<unsigned long long>(value);
-        do {
-            digits[n++] = static_cast<char>('0' + v % 10);
-            v /= 10;
-        } while (v);
-        if (negative)
-            append_one('-');
-        while (n)
-            append_one(digits[--n]);
+        unsigned long long magnitude = negative ? 0ull - static_cast<unsigned long long>(value)
+                                                : static_cast<unsigned long long>(value);
+        text_append_number(span(), magnitude, negative);
     }
 
-    char data_[N];
     std::size_t size_ = 0;
     bool truncated_ = false;
+    char data_[N];
 };
 
 // Parses a whole string of decimal digits into a value <= max; no sign, no
