@@ -10,8 +10,6 @@
 
 namespace nskit {
 
-const char identity[] = "NSKIT-IDENTITY:" NSKIT_VERSION "+" NSKIT_COMMIT "\n";
-
 namespace {
 
 const Applet* find_applet(std::string_view name)

@@ -17,6 +17,9 @@ struct Applet {
 };
 
 int nsenter_main(std::string_view program, int argc, char** argv);
+int install_main(std::string_view program, int argc, char** argv);
+int uninstall_main(std::string_view program, int argc, char** argv);
+int export_main(std::string_view program, int argc, char** argv);
 
 // All applets, in the order --help lists them.
 std::span<const Applet> applets();

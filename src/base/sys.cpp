@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/mount.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -159,6 +161,50 @@ Result<Fd> dup_cloexec(int fd, int min_fd)
     if (copy < 0)
         return failed("cannot duplicate file descriptor ", fd);
     return Fd(copy);
+}
+
+Result<void> linkat(int from_dir, const char* from, int to_dir, const char* to, int flags)
+{
+    if (::linkat(from_dir, from, to_dir, to, flags) < 0)
+        return failed("cannot link ", from, " to ", to);
+    return {};
+}
+
+Result<void> flock(int fd, int operation)
+{
+    for (;;) {
+        if (::flock(fd, operation) == 0)
+            return {};
+        if (errno != EINTR)
+            return failed("cannot lock file descriptor ", fd);
+    }
+}
+
+bool isatty(int fd)
+{
+    struct termios t;
+    return ::ioctl(fd, TCGETS, &t) == 0;
+}
+
+namespace {
+// struct statx of linux/stat.h, as far as the attribute fields; 256 bytes in all.
+struct KernelStatx {
+    std::uint32_t mask, blksize;
+    std::uint64_t attributes;
+    std::uint32_t nlink, uid, gid;
+    std::uint16_t mode, spare0;
+    std::uint64_t ino, size, blocks, attributes_mask;
+    std::uint8_t rest[256 - 64];
+};
+static_assert(sizeof(KernelStatx) == 256);
+}  // namespace
+
+Result<StatxAttributes> statx_attributes(int dir, const char* path, int flags)
+{
+    KernelStatx st{};
+    if (::syscall(SYS_statx, dir, path, flags, 0u, &st) < 0)
+        return failed("cannot stat ", path);
+    return StatxAttributes{st.attributes, st.attributes_mask};
 }
 
 Result<Fd> pidfd_open(pid_t pid)

@@ -43,6 +43,17 @@ Result<void> unlinkat(int dir, const char* path, int flags);
 Result<void> symlinkat(const char* target, int dir, const char* path);
 Result<std::size_t> readlinkat(int dir, const char* path, char* buffer, std::size_t size);
 Result<Fd> dup_cloexec(int fd, int min_fd = 0);
+Result<void> linkat(int from_dir, const char* from, int to_dir, const char* to, int flags);
+Result<void> flock(int fd, int operation);
+bool isatty(int fd);
+
+// statx(2)'s attribute bits for `path` (relative to `dir`): which ones the
+// kernel set, and which ones it knows about. musl 1.2.3 has no statx.
+inline constexpr std::uint64_t attribute_mount_root = 0x2000;  // STATX_ATTR_MOUNT_ROOT
+struct StatxAttributes {
+    std::uint64_t set = 0, known = 0;
+};
+Result<StatxAttributes> statx_attributes(int dir, const char* path, int flags);
 
 Result<Fd> pidfd_open(pid_t pid);
 Result<void> pidfd_send_signal(int pidfd, int signal);

@@ -1,0 +1,44 @@
+# The installer image: `docker run --rm -v /usr/local/bin:/target nskit` puts
+# nskit on the host. Build it with install.sh, or by hand:
+#
+#   docker build --build-arg NSKIT_COMMIT=$(git rev-parse --short=12 HEAD) \
+#                --build-arg NSKIT_VERSION=$(cat VERSION) -t nskit .
+#
+# Without a registry, make the builder base first: scripts/make-base-image.
+# --build-arg RUN_UNIT_TESTS=1 also runs the unit tests (stage "test").
+ARG BUILDER_IMAGE=debian:bookworm-slim
+
+FROM ${BUILDER_IMAGE} AS build
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends g++ make musl-tools \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Makefile VERSION ./
+COPY src src
+# .git is not in the build context: the commit comes in as an argument.
+ARG NSKIT_COMMIT=unknown
+RUN make NSKIT_COMMIT="$NSKIT_COMMIT" && ls -l build/nskit
+
+# The classic builder runs every stage, so the tests are switched on by an argument.
+FROM build AS test
+ARG RUN_UNIT_TESTS=0
+COPY tests/unit tests/unit
+RUN if [ "$RUN_UNIT_TESTS" = 1 ]; then \
+        apt-get update \
+     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends catch2 \
+     && make NSKIT_COMMIT="$NSKIT_COMMIT" unit; \
+    fi
+
+FROM scratch
+ARG NSKIT_VERSION=unknown
+ARG NSKIT_COMMIT=unknown
+ARG NSKIT_SOURCE=unknown
+ARG NSKIT_LICENSE=NOASSERTION
+LABEL org.opencontainers.image.title="nskit" \
+      org.opencontainers.image.description="Installs nskit (static nsenter, unshare, docker-enter) into the directory mounted at /target" \
+      org.opencontainers.image.version="${NSKIT_VERSION}" \
+      org.opencontainers.image.revision="${NSKIT_COMMIT}" \
+      org.opencontainers.image.source="${NSKIT_SOURCE}" \
+      org.opencontainers.image.licenses="${NSKIT_LICENSE}"
+COPY --from=build /src/build/nskit /nskit
+ENTRYPOINT ["/nskit", "install"]
