@@ -169,7 +169,7 @@ struct Plan {
     ContainerInfo info;
     std::optional<Target> target;
     CapabilityState caps;
-    Buffer process_environ;
+    Environment env;  // all but HOME, which depends on the user
     NsSelection namespaces;
     std::optional<CgroupJoin> cgroups;
     std::optional<ExecLabel> label;
@@ -197,6 +197,37 @@ Result<ContainerInfo> find(std::string_view name, const Request& request)
     return info;
 }
 
+// Before entering: --env-file names the caller's files, /proc/PID/environ is read through our /proc.
+Result<void> build_environment(const Request& request, Plan& plan)
+{
+    Environment& env = plan.env;
+    EnvFrom env_from = request.env_from.value_or(plan.info.source == Source::pid ? EnvFrom::process : EnvFrom::config);
+    if (env_from == EnvFrom::process) {
+        Buffer environ = TRY(read_file(plan.target->proc_dir(), "environ", 4 * 1024 * 1024)
+                                 .describe("cannot read the environment of PID ", plan.info.pid));
+        TRY(env.set_all(environ.view()));
+    } else if (env_from == EnvFrom::config) {
+        // As the daemon builds an exec's environment: a default PATH,
+        // HOSTNAME, TERM for a terminal, then the container's own settings.
+        TRY(env.set("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+        if (!plan.info.hostname.empty())
+            TRY(env.set("HOSTNAME", plan.info.hostname.view()));
+        if (::isatty(0))
+            TRY(env.set("TERM=xterm"));
+        TRY(env.set_all(plan.info.env.view()));
+    }
+    for (std::size_t i = 0; i < request.env_count; ++i) {
+        const auto& setting = request.env_settings[i];
+        if (!setting.file) {
+            TRY(set_from_option(env, setting.text));
+            continue;
+        }
+        Buffer text = TRY(read_file(AT_FDCWD, setting.text, 16 * 1024 * 1024));
+        TRY(set_from_env_file(env, text.view(), setting.text));
+    }
+    return {};
+}
+
 Result<Plan> make_plan(std::string_view name, const Request& request)
 {
     Plan plan;
@@ -220,10 +251,7 @@ Result<Plan> make_plan(std::string_view name, const Request& request)
         return Error::because("unexpected format", "cannot read the capabilities in /proc/", info.pid, "/status");
     plan.caps = request.privileged ? full_capabilities(*caps) : *caps;
 
-    EnvFrom env_from = request.env_from.value_or(info.source == Source::pid ? EnvFrom::process : EnvFrom::config);
-    if (env_from == EnvFrom::process)
-        plan.process_environ = TRY(read_file(target.proc_dir(), "environ", 4 * 1024 * 1024)
-                                       .describe("cannot read the environment of PID ", info.pid));
+    TRY(build_environment(request, plan));
 
     // Every namespace of the init that is not already ours.
     for (const NsInfo& ns : namespace_kinds)
@@ -236,36 +264,6 @@ Result<Plan> make_plan(std::string_view name, const Request& request)
         plan.label = label.take_value();
     TRY(target.still_alive());
     return plan;
-}
-
-Result<void> build_environment(const Request& request, const Plan& plan, const Credentials& creds, Environment& env)
-{
-    EnvFrom env_from = request.env_from.value_or(plan.info.source == Source::pid ? EnvFrom::process : EnvFrom::config);
-    if (env_from == EnvFrom::process) {
-        TRY(env.set_all(plan.process_environ.view()));
-    } else if (env_from == EnvFrom::config) {
-        // As the daemon builds an exec's environment: a default PATH,
-        // HOSTNAME, TERM for a terminal, then the container's own settings.
-        TRY(env.set("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
-        if (!plan.info.hostname.empty())
-            TRY(env.set("HOSTNAME", plan.info.hostname.view()));
-        if (::isatty(0))
-            TRY(env.set("TERM=xterm"));
-        TRY(env.set_all(plan.info.env.view()));
-    }
-    for (std::size_t i = 0; i < request.env_count; ++i) {
-        const auto& setting = request.env_settings[i];
-        if (!setting.file) {
-            TRY(set_from_option(env, setting.text));
-            continue;
-        }
-        // Read on the host, before entering: the file is the caller's.
-        Buffer text = TRY(read_file(AT_FDCWD, setting.text, 16 * 1024 * 1024));
-        TRY(set_from_env_file(env, text.view(), setting.text));
-    }
-    if (env_from != EnvFrom::none && !env.has("HOME"))
-        TRY(env.set("HOME", creds.home.view()));  // as runc does
-    return {};
 }
 
 void print_plan(std::string_view name, const Plan& plan)
@@ -301,11 +299,13 @@ int become_and_exec(std::string_view name, const Request& request, Plan& plan, i
         report(name, creds.error());
         return 1;
     }
-    Environment env;
-    if (auto built = build_environment(request, plan, creds.value(), env); !built.ok()) {
-        report(name, built.error());
-        return 1;
-    }
+    Environment& env = plan.env;
+    EnvFrom env_from = request.env_from.value_or(info.source == Source::pid ? EnvFrom::process : EnvFrom::config);
+    if (env_from != EnvFrom::none && !env.has("HOME"))
+        if (auto home = env.set("HOME", creds.value().home.view()); !home.ok()) {  // as runc does
+            report(name, home.error());
+            return 1;
+        }
     auto envp = env.envp();
     if (!envp.ok()) {
         report(name, envp.error());

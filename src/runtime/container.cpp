@@ -12,14 +12,17 @@ const char not_running[] = "the container is not running";
 
 void read_docker_container_json(json::Value doc, ContainerInfo& info)
 {
-    if (auto id = doc.get("Id") ? doc.get("Id") : doc.get("ID"))
+    if (auto id = doc.get("Id") ? doc.get("Id") : doc.get("ID")) {
+        info.id.clear();
         (void)id->unescape(info.id);
+    }
     if (auto name = doc.get("Name")) {
         Text<256> with_slash;
         (void)name->unescape(with_slash);
         std::string_view n = with_slash.view();
         if (!n.empty() && n[0] == '/')
             n.remove_prefix(1);
+        info.name.clear();
         info.name.append(n);
     }
     if (auto state = doc.get("State")) {

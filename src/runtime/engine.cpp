@@ -1,5 +1,6 @@
 #include "runtime/engine.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 #include "base/sys.h"
@@ -49,9 +50,17 @@ Text<160> message_of(const http::Reply& reply)
     return message;
 }
 
+// Whether `haystack` contains the lower-case `needle`, ignoring case.
 bool contains(std::string_view haystack, std::string_view needle)
 {
-    return haystack.find(needle) != std::string_view::npos;
+    for (std::size_t at = 0; at + needle.size() <= haystack.size(); ++at) {
+        std::size_t i = 0;
+        while (i < needle.size() && (haystack[at + i] | 0x20) == needle[i])
+            ++i;
+        if (i == needle.size())
+            return true;
+    }
+    return false;
 }
 
 // The daemon does not name the candidates of an ambiguous prefix: list them.
@@ -134,7 +143,18 @@ Result<ContainerInfo> inspect(const Endpoint& endpoint, std::string_view query, 
     // when it is older than the CLI. Without the header, the unversioned path
     // means "the daemon's current version".
     http::Limits ping_limits{left(), 64 * 1024};
-    http::Reply ping = TRY(http::get(socket, "/_ping", ping_limits));
+    auto timed_out = [&](Error error) {
+        // One deadline covers both requests: name it, not what was left of it.
+        if (error.code == ETIMEDOUT) {
+            error.what.clear();
+            error.what.append("no reply from the engine API at ", socket, " within ", timeout_ms, " ms");
+        }
+        return error;
+    };
+    auto pinged = http::get(socket, "/_ping", ping_limits);
+    if (!pinged.ok())
+        return timed_out(pinged.take_error());
+    http::Reply ping = pinged.take_value();
     if (ping.status != 200)
         return Error::because("the engine's /_ping failed", "the engine API at ", socket, " answered ", ping.status);
     Text<24> version;
@@ -146,21 +166,24 @@ Result<ContainerInfo> inspect(const Endpoint& endpoint, std::string_view query, 
     }
 
     if (query.empty())
-        return Error::because(no_such_container, "''");
+        return Error::because(no_such_container, "cannot find container ''");
     Text<1200> url(version, "/containers/");
     append_path_segment(url, query);
     url.append("/json");
     http::Limits limits{left(), 4 * 1024 * 1024};
-    http::Reply reply = TRY(http::get(socket, url.view(), limits));
+    auto answered = http::get(socket, url.view(), limits);
+    if (!answered.ok())
+        return timed_out(answered.take_error());
+    http::Reply reply = answered.take_value();
     if (reply.status == 404)
-        return Error::because(no_such_container, query);
+        return Error::because(no_such_container, "cannot find container ", query);
     if (reply.status != 200) {
         Text<160> message = message_of(reply);
         // Docker says "multiple IDs found with provided prefix: ab", Podman
         // "more than one result for container ...".
         if (contains(message.view(), "multiple") || contains(message.view(), "more than one"))
             return ambiguity(endpoint, version.view(), query, left());
-        return Error::because("the engine refused", "the engine API at ", socket, " answered ", reply.status, ": ",
+        return Error::because("the engine reported an error", "the engine API at ", socket, " answered ", reply.status, ": ",
                               message);
     }
 

@@ -223,6 +223,8 @@ Result<Reply> get(const char* path, std::string_view target, const Limits& limit
         if (!sent.ok()) {
             if (sent.error().code == EAGAIN)
                 continue;
+            if (sent.error().code == EPIPE || sent.error().code == ECONNRESET)
+                return Error::because("the server closed the connection without a reply", "bad reply from ", path);
             return Error::from_errno(sent.error().code, "cannot send a request to ", path);
         }
         unsent.remove_prefix(sent.value());
@@ -240,6 +242,8 @@ Result<Reply> get(const char* path, std::string_view target, const Limits& limit
         if (!n.ok()) {
             if (n.error().code == EAGAIN)
                 continue;
+            if (n.error().code == ECONNRESET && received.empty())
+                return Error::because("the server closed the connection without a reply", "bad reply from ", path);
             return Error::from_errno(n.error().code, "cannot read the reply from ", path);
         }
         received.commit(n.value());

@@ -208,7 +208,7 @@ Result<Text<72>> resolve(std::string_view query, const Places& places)
 
     // 3. A unique ID prefix, among running containers and Docker's stopped ones.
     if (!is_id_like(query))
-        return Error::because(no_such_container, query);
+        return Error::because(no_such_container, "cannot find container ", query);
     Candidates candidates;
     for_each_container(places, [&](const Found& f) {
         if (f.id.starts_with(query))
@@ -224,7 +224,7 @@ Result<Text<72>> resolve(std::string_view query, const Places& places)
     if (candidates.count == 1)
         return candidates.ids[0];
     if (candidates.count == 0)
-        return Error::because(no_such_container, query);
+        return Error::because(no_such_container, "cannot find container ", query);
     Error error = Error::because(ambiguous_prefix, "'", query, "' matches");
     for (std::size_t i = 0; i < candidates.count && i < Candidates::shown; ++i)
         error.what.append(i ? ", " : " ", candidates.ids[i].view().substr(0, 12));
