@@ -212,13 +212,34 @@ stop_fake
 compare "--runtime state" "$ASPECTS" "$PLAIN_EXPECTED" \
     "$(enter --runtime state "${STATE[@]}" plain sh -c "$PROBE" 2>&1 </dev/null)"
 
+# reap_orphans PIDS IDS: kill containers whose daemon was killed, remove their cgroups.
+reap_orphans() {
+    local pid id dir i
+    for pid in $1; do kill -KILL "$pid" 2>/dev/null; done
+    for i in $(seq 1 100); do
+        local alive=
+        for pid in $1; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        [ -z "$alive" ] && break
+        sleep 0.05
+    done
+    for id in $2; do
+        for dir in /sys/fs/cgroup/*/docker/"$id" /sys/fs/cgroup/unified/docker/"$id"; do
+            [ -d "$dir" ] && rmdir "$dir"
+        done
+    done
+}
+
 DOCKERD=$(cat "$DOCKER_DIR/pid" 2>/dev/null)
 if [ -n "$DOCKERD" ] && kill -STOP "$DOCKERD" 2>/dev/null; then
     at_exit "kill -CONT $DOCKERD"
     daemonless "daemon hung (SIGSTOP)" "$REAL_HOST"
     kill -CONT "$DOCKERD"
     # Stopped for good: without live-restore a clean stop also stops the
-    # containers, so the daemon is killed and its containers live on.
+    # containers, so the daemon is killed and its containers live on. Nobody
+    # is left to stop them or remove their cgroups: we do, at the end.
+    orphans=$(docker ps -q --no-trunc)
+    orphan_pids=$(for id in $orphans; do pid_of "$id"; done)
+    at_exit "reap_orphans '$orphan_pids' '$orphans'"
     kill -KILL "$DOCKERD"
     for i in $(seq 1 100); do kill -0 "$DOCKERD" 2>/dev/null || break; sleep 0.05; done
     daemonless "daemon stopped (SIGKILL)" "$REAL_HOST"
