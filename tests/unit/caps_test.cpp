@@ -1,0 +1,65 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "context/caps.h"
+
+using namespace nskit;
+
+TEST_CASE("capability sets from /proc/PID/status")
+{
+    constexpr std::string_view status =
+        "Name:\tsleep\nUid:\t0\t0\t0\t0\n"
+        "CapInh:\t0000000000000000\nCapPrm:\t00000000a80425fb\nCapEff:\t00000000a80425fb\n"
+        "CapBnd:\t00000000a80435fb\nCapAmb:\t0000000000001000\nNoNewPrivs:\t1\nSeccomp:\t2\n";
+    auto caps = parse_capability_status(status);
+    REQUIRE(caps);
+    CHECK(caps->inheritable == 0);
+    CHECK(caps->permitted == 0xa80425fb);
+    CHECK(caps->effective == 0xa80425fb);
+    CHECK(caps->bounding == 0xa80435fb);
+    CHECK(caps->ambient == 0x1000);
+    CHECK(caps->no_new_privs);
+
+    auto old_kernel = parse_capability_status("CapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\tff\nCapAmb:\t0\n");
+    REQUIRE(old_kernel);
+    CHECK_FALSE(old_kernel->no_new_privs);
+    CHECK_FALSE(parse_capability_status("CapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\tff\n"));
+    CHECK_FALSE(parse_capability_status("CapInh:\tzz\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\tff\nCapAmb:\t0\n"));
+    CHECK_FALSE(parse_capability_status(""));
+}
+
+TEST_CASE("capability names for -v")
+{
+    CHECK(std::string(capability_names(0).view()) == "none");
+    CHECK(std::string(capability_names(1 << 12 | 1).view()) == "cap_chown,cap_net_admin");
+    CHECK(std::string(capability_names(std::uint64_t(1) << 40).view()) == "cap_checkpoint_restore");
+    CHECK(std::string(capability_names(std::uint64_t(1) << 50).view()) == "50");
+}
+
+TEST_CASE("--privileged: every known capability, no_new_privs kept")
+{
+    CapabilityState base;
+    base.no_new_privs = true;
+    auto full = full_capabilities(base);
+    CHECK(full.bounding == full.permitted);
+    CHECK(full.effective == full.permitted);
+    CHECK((full.bounding & 1) == 1);
+    CHECK(full.inheritable == 0);
+    CHECK(full.ambient == 0);
+    CHECK(full.no_new_privs);
+}
+
+TEST_CASE("our own capabilities as the kernel reports them agree with /proc/self/status")
+{
+    auto now = current_capabilities();
+    REQUIRE(now.ok());
+    char buffer[8192];
+    FILE* f = fopen("/proc/self/status", "r");
+    REQUIRE(f);
+    std::size_t n = fread(buffer, 1, sizeof buffer, f);
+    fclose(f);
+    auto from_proc = parse_capability_status(std::string_view(buffer, n));
+    REQUIRE(from_proc);
+    CHECK(now.value() == *from_proc);
+}
