@@ -249,7 +249,7 @@ Result<Plan> make_plan(std::string_view name, const Request& request)
     auto caps = parse_capability_status(status_text);
     if (!caps)
         return Error::because("unexpected format", "cannot read the capabilities in /proc/", info.pid, "/status");
-    plan.caps = request.privileged ? full_capabilities(*caps) : *caps;
+    plan.caps = request.privileged ? full_capabilities(*caps, TRY(current_capabilities())) : *caps;
 
     TRY(build_environment(request, plan));
 
@@ -301,7 +301,7 @@ int become_and_exec(std::string_view name, const Request& request, Plan& plan, i
     }
     Environment& env = plan.env;
     EnvFrom env_from = request.env_from.value_or(info.source == Source::pid ? EnvFrom::process : EnvFrom::config);
-    if (env_from != EnvFrom::none && !env.has("HOME"))
+    if (env_from == EnvFrom::config && !env.has("HOME"))
         if (auto home = env.set("HOME", creds.value().home.view()); !home.ok()) {  // as runc does
             report(name, home.error());
             return 1;

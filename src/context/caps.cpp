@@ -49,11 +49,11 @@ std::optional<CapabilityState> parse_capability_status(std::string_view status)
     return caps;
 }
 
-CapabilityState full_capabilities(const CapabilityState& base)
+CapabilityState full_capabilities(const CapabilityState& container, const CapabilityState& ours)
 {
     CapabilityState caps;
-    caps.bounding = caps.permitted = caps.effective = known_mask();
-    caps.no_new_privs = base.no_new_privs;
+    caps.bounding = caps.permitted = caps.effective = ours.bounding & ours.permitted & known_mask();
+    caps.no_new_privs = container.no_new_privs;
     return caps;
 }
 

@@ -24,9 +24,10 @@ struct CapabilityState {
 // From the text of /proc/PID/status (CapInh, CapPrm, CapEff, CapBnd, CapAmb, NoNewPrivs).
 std::optional<CapabilityState> parse_capability_status(std::string_view status);
 
-// Every capability this kernel knows, in all of bounding, permitted and
-// effective (docker exec --privileged), keeping `base`'s no_new_privs.
-CapabilityState full_capabilities(const CapabilityState& base);
+// docker exec --privileged: every capability we hold ourselves (`ours`, all
+// the kernel knows when we are unconfined root) in bounding, permitted and
+// effective, keeping the container's no_new_privs.
+CapabilityState full_capabilities(const CapabilityState& container, const CapabilityState& ours);
 
 // What our own process holds now, asked of the kernel (no /proc needed).
 Result<CapabilityState> current_capabilities();

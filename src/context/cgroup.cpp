@@ -172,8 +172,9 @@ Result<bool> cgroup_frozen(pid_t pid)
     char buffer[256];
     if (v1 && locate_cgroup(mountinfo.view(), *v1, directory)) {
         Text<600> state(directory, "/freezer.state");
-        auto text = TRY(read_small_file(AT_FDCWD, state.c_str(), buffer));
-        return trim(text) != "THAWED";
+        auto text = read_small_file(AT_FDCWD, state.c_str(), buffer);
+        // The root cgroup has no freezer.state: it cannot be frozen.
+        return text.ok() && trim(text.value()) != "THAWED";
     }
     if (v2 && locate_cgroup(mountinfo.view(), *v2, directory)) {
         Text<600> events(directory, "/cgroup.events");
