@@ -8,16 +8,32 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 need_root "docker-enter pid:N" || exit 0
 DE=("$NSKIT" docker-enter)
 
+# Holders are started inside $(...), a subshell whose at_exit would be lost:
+# their pids go to a file, and one cleanup kills them all, waits until they
+# are gone, then removes the cgroups they were in.
+HOLDERS=$(mktemp)
+CGROUPS_MADE=()
+cleanup() {
+    local pid i
+    for pid in $(cat "$HOLDERS"); do kill -9 "$pid" 2>/dev/null; done
+    for pid in $(cat "$HOLDERS"); do
+        for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+    done
+    rm -f "$HOLDERS"
+    for dir in "${CGROUPS_MADE[@]}"; do rmdir "$dir"; done
+}
+at_exit cleanup
+
 # start_holder COMMAND...: runs COMMAND... sleep 1000000 in the background;
 # prints the pid of the sleep (COMMAND may fork, as unshare --fork does).
 start_holder() {
     "$@" sleep 1000000 >/dev/null 2>&1 </dev/null &
     local top=$! i pid
-    at_exit "kill -9 $top"
+    echo "$top" >>"$HOLDERS"
     for i in $(seq 1 200); do
         for pid in $top $(pgrep -P "$top"); do
             if [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$(command -v sleep)")" ]; then
-                at_exit "kill -9 $pid"
+                echo "$pid" >>"$HOLDERS"
                 echo "$pid"
                 return
             fi
@@ -67,28 +83,26 @@ expect "-e adds to it" --out "$(printf 'FOO=bar\nPATH=/usr/bin:/bin\nX=1')" \
 expect "--env-from none" --out "Y=2" -- "${DE[@]}" --env-from none -e Y=2 "pid:$target" /usr/bin/env
 
 echo "-- cgroups of the target: every v1 hierarchy and v2"
-made=()
 for dir in /sys/fs/cgroup/*/; do
     fs=$(stat -f -c %T "$dir" 2>/dev/null)
     [ "$fs" = cgroupfs ] || [ "$fs" = cgroup2fs ] || continue
     mkdir "$dir/nskit-enter-$$" 2>/dev/null || continue
-    made+=("$dir/nskit-enter-$$")
+    CGROUPS_MADE+=("$dir/nskit-enter-$$")
     # A v1 cpuset cgroup takes no process until it has cpus and mems.
     if [ -f "$dir/cpuset.cpus" ]; then
         cat "$dir/cpuset.cpus" >"$dir/nskit-enter-$$/cpuset.cpus"
         cat "$dir/cpuset.mems" >"$dir/nskit-enter-$$/cpuset.mems"
     fi
 done
-at_exit "for d in ${made[*]}; do rmdir \$d; done"
-if [ ${#made[@]} = 0 ]; then
+if [ ${#CGROUPS_MADE[@]} = 0 ]; then
     skip "cgroups of the target" "no cgroup hierarchy to make a cgroup in"
 else
-    target=$(start_holder env CGROUPS="${made[*]}" \
+    target=$(start_holder env CGROUPS="${CGROUPS_MADE[*]}" \
         sh -c 'for d in $CGROUPS; do echo $$ > $d/cgroup.procs || exit 1; done; exec "$@"' sh unshare --uts)
     if [ -z "$target" ]; then
         fail "cgroup target" "did not start"
     else
-        same "cgroups joined (${#made[@]} hierarchies)" "$(cat /proc/"$target"/cgroup)" \
+        same "cgroups joined (${#CGROUPS_MADE[@]} hierarchies)" "$(cat /proc/"$target"/cgroup)" \
             "$("${DE[@]}" "pid:$target" cat /proc/self/cgroup)"
         expect "--no-cgroup stays in ours" --out "$(cat /proc/self/cgroup)" \
             -- "${DE[@]}" --no-cgroup "pid:$target" cat /proc/self/cgroup
