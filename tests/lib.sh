@@ -94,23 +94,41 @@ need_ns() {
 
 ns_inode() { stat -L -c %i "/proc/$1/ns/$2"; }
 
-# start_target ARGS...: run `unshare ARGS... sleep` in the background as a
-# namespace holder; prints the pid of the sleeping process inside.
-start_target() {
-    local pidfile; pidfile=$(mktemp)
-    unshare "$@" sh -c 'echo $$ > '"$pidfile"'; exec sleep 1000' >/dev/null 2>&1 &
-    local holder=$!
-    local i
-    for i in $(seq 1 100); do [ -s "$pidfile" ] && break; sleep 0.05; done
-    # with --fork the sleeping process is a child of unshare: find it by its parent
-    local inner; inner=$(pgrep -P "$holder" sleep 2>/dev/null | head -1)
-    [ -n "$inner" ] || inner=$holder
-    at_exit "kill -9 $holder $inner"
-    rm -f "$pidfile"
-    # wait until the exec into sleep has happened, so /proc/PID/exe is sleep
-    for i in $(seq 1 100); do
-        [ "$(readlink "/proc/$inner/exe" 2>/dev/null)" = "$(readlink -f "$(command -v sleep)")" ] && break
-        sleep 0.02
+# spawn CMD...: start CMD in the background (output to /dev/null, so no
+# command substitution waits for it), kill it when the suite ends; sets SPAWNED.
+# Call it directly, never inside $(...): a subshell would lose the cleanup.
+spawn() {
+    "$@" >/dev/null 2>&1 </dev/null &
+    SPAWNED=$!
+    at_exit "kill -9 $SPAWNED"
+}
+
+# wait_for COUNT CONDITION...: retry CONDITION every 0.05 s, COUNT times at most.
+wait_for() {
+    local tries=$1; shift
+    while [ "$tries" -gt 0 ]; do
+        "$@" && return 0
+        sleep 0.05
+        tries=$((tries - 1))
     done
-    echo "$inner"
+    return 1
+}
+
+_is_sleeping_in() { [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$(readlink -f "$(command -v sleep)")" ]; }
+
+# start_target ARGS...: run `unshare ARGS... sleep` in the background as a
+# namespace holder and set TARGET to the pid of the sleeping process (with
+# --fork, the child of unshare). Killed when the suite ends.
+start_target() {
+    spawn unshare "$@" sleep 1000
+    local holder=$SPAWNED inner=
+    wait_for 100 _is_sleeping_in "$holder" && { TARGET=$holder; return 0; }
+    local i
+    for i in $(seq 1 100); do
+        inner=$(pgrep -P "$holder" 2>/dev/null | head -1)
+        [ -n "$inner" ] && _is_sleeping_in "$inner" && break
+        sleep 0.05
+    done
+    at_exit "kill -9 $inner"
+    TARGET=$inner
 }

@@ -18,6 +18,8 @@
 #include "base/output.h"
 #include "base/sys.h"
 #include "context/accounts.h"
+#include "context/cgroup.h"
+#include "context/env.h"
 #include "context/lsm.h"
 #include "ns/enter.h"
 #include "ns/process.h"
@@ -277,6 +279,17 @@ Result<void> keep_capabilities()
     return {};
 }
 
+// --env: the target's environment instead of ours. An empty one is refused:
+// it means a process that cleared it, or a kernel thread-like target, and
+// running a program with nothing at all (no PATH) is never what was meant.
+Result<void> take_environment(const Target& target, Environment& environment)
+{
+    Buffer block = TRY(read_process_environ(target.pid()));
+    if (block.empty())
+        return Error::because("it is empty", "cannot use the environment of PID ", target.pid());
+    return environment.set_all(block.view());
+}
+
 bool setgroups_is_denied(const Target& target)
 {
     char buffer[16];
@@ -316,8 +329,19 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     std::optional<ExecLabel> label;
     if (request.follow_context)
         label = TRY(read_exec_label(*target));
+    Environment environment;
+    if (request.inherit_env)
+        TRY(take_environment(*target, environment));
+    std::optional<CgroupJoin> cgroups;
+    if (request.join_cgroup)
+        cgroups = TRY(plan_cgroup_join(target->pid()));
     if (target)
         TRY(target->still_alive());
+
+    // Cgroups are joined from here, where their file systems are mounted;
+    // the forked program below inherits them.
+    if (cgroups)
+        TRY(cgroups->join(::getpid()));
 
     // Supplementary groups are dropped before entering and again after: one
     // of the two must work (a user namespace may deny setgroups).
@@ -327,6 +351,8 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     bool setgroups_denied = entering_userns && target && !request.wish(NsKind::user).file &&
                             setgroups_is_denied(*target);
 
+    // A new pid namespace applies to children only: fork so the program is in it.
+    bool fork_into_pid_namespace = selection.wants(NsKind::pid) && !request.no_fork;
     TRY(enter_namespaces(pinned, selection));
 
     if (root && !wd && !request.wdns)
@@ -342,7 +368,7 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     root.reset();
     wd.reset();
 
-    if (selection.wants(NsKind::pid) && !request.no_fork) {
+    if (fork_into_pid_namespace) {
         pid_t child = TRY(fork_child());
         if (child > 0)
             return wait_and_mirror(child);
@@ -368,7 +394,10 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
         shell_argv[0] = const_cast<char*>(default_shell(shell_storage));
         program = shell_argv;
     }
-    Error failed = exec_program(program, environ);
+    char* const* envp = environ;
+    if (request.inherit_env)
+        envp = TRY(environment.envp());
+    Error failed = exec_program(program, envp);
     report(name, failed);
     return exit_status_for(failed);
 }

@@ -6,6 +6,8 @@
 
 #include <string_view>
 
+#include "base/text.h"
+
 namespace nskit {
 
 Error exec_program(char* const argv[], char* const envp[])
@@ -18,7 +20,11 @@ Error exec_program(char* const argv[], char* const envp[])
         return Error::from_errno(errno, "failed to execute ", name);
     }
 
-    const char* path = ::getenv("PATH");
+    // PATH comes from the environment the program gets, as execvpe does.
+    const char* path = nullptr;
+    for (char* const* entry = envp; entry && *entry; ++entry)
+        if (starts_with(*entry, "PATH="))
+            path = *entry + 5;
     std::string_view dirs = path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     // Like execvp: a program found but not executable is reported over a
     // later "not found".

@@ -6,7 +6,7 @@
 namespace nskit {
 
 // Replaces this process with argv[0], searched in $PATH when it has no '/'
-// (as execvp does); returns only on failure.
+// (as execvpe does, with the PATH of `envp`); returns only on failure.
 Error exec_program(char* const argv[], char* const envp[]);
 
 // util-linux's convention: 127 when the program is not found, 126 when it
