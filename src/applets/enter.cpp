@@ -260,8 +260,16 @@ Result<Plan> make_plan(std::string_view name, const Request& request)
 
     if (request.join_cgroup)
         plan.cgroups = TRY(plan_cgroup_join(info.pid));
-    if (auto label = read_exec_label(target); label.ok() && label.value().label.view() != "unconfined")
+    if (auto label = read_exec_label(target); label.ok() && label.value().label.view() != "unconfined") {
+        // AppArmor shows "profile (enforce)" and takes "exec profile" for the
+        // next exec; SELinux takes its context as it shows it.
+        std::string_view shown = label.value().label.view();
+        if (auto mode = shown.rfind(" ("); mode != std::string_view::npos && shown.back() == ')') {
+            Text<512> onexec("exec ", shown.substr(0, mode));
+            label.value().label = onexec;
+        }
         plan.label = label.take_value();
+    }
     TRY(target.still_alive());
     return plan;
 }
