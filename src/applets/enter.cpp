@@ -22,6 +22,7 @@
 #include "context/creds.h"
 #include "context/env.h"
 #include "context/lsm.h"
+#include "context/seccomp.h"
 #include "ns/enter.h"
 #include "ns/process.h"
 #include "ns/target.h"
@@ -173,6 +174,7 @@ struct Plan {
     NsSelection namespaces;
     std::optional<CgroupJoin> cgroups;
     std::optional<ExecLabel> label;
+    SeccompFilters seccomp;
 };
 
 Result<ContainerInfo> find(std::string_view name, const Request& request)
@@ -250,6 +252,8 @@ Result<Plan> make_plan(std::string_view name, const Request& request)
     if (!caps)
         return Error::because("unexpected format", "cannot read the capabilities in /proc/", info.pid, "/status");
     plan.caps = request.privileged ? full_capabilities(*caps, TRY(current_capabilities())) : *caps;
+    // As docker exec, --privileged included: the filter belongs to the container, not to the exec.
+    plan.seccomp = TRY(read_seccomp_filters(info.pid, status_text));
 
     TRY(build_environment(request, plan));
 
@@ -295,6 +299,7 @@ void print_plan(std::string_view name, const Plan& plan)
             capability_names(plan.caps.effective), "\n", name, ":   no_new_privs ", plan.caps.no_new_privs ? 1 : 0, '\n');
     if (plan.label)
         err.put(name, ": security label: ", plan.label->label, '\n');
+    err.put(name, ": seccomp: ", plan.seccomp.count, " filters, ", plan.seccomp.instructions, " instructions\n");
 }
 
 // In the process that will exec: who, where, with what, then exec.
@@ -340,6 +345,12 @@ int become_and_exec(std::string_view name, const Request& request, Plan& plan, i
             report(name, applied.error());
             return 1;
         }
+    // Installed while we still hold CAP_SYS_ADMIN, as runc does without
+    // no_new_privs: what follows must pass the filter, as it must for runc.
+    if (auto installed = install_seccomp_filters(plan.seccomp); !installed.ok()) {
+        report(name, installed.error());
+        return 1;
+    }
     if (auto became = become(creds.value(), plan.caps); !became.ok()) {
         report(name, became.error());
         return 1;

@@ -343,6 +343,31 @@ Result<WaitStatus> waitpid(pid_t pid, int options)
     }
 }
 
+Result<long> ptrace(int request, pid_t pid, unsigned long address, unsigned long data)
+{
+    long rc = ::syscall(SYS_ptrace, request, pid, address, data);
+    if (rc < 0)
+        return failed("ptrace failed");
+    return rc;
+}
+
+Result<WaitStatus> waitpid_traced(pid_t pid)
+{
+    for (;;) {
+        int status = 0;
+        pid_t got = ::waitpid(pid, &status, __WALL);
+        if (got >= 0)
+            return WaitStatus{got, status};
+        if (errno != EINTR)
+            return failed("waitpid failed");
+    }
+}
+
+Result<void> seccomp_set_filter(const void* program)
+{
+    return check(::syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, program), "seccomp failed");
+}
+
 Result<std::size_t> getdents(int fd, void* buffer, std::size_t size)
 {
     long n = ::syscall(SYS_getdents64, fd, buffer, size);

@@ -88,6 +88,12 @@ struct WaitStatus {
 };
 Result<WaitStatus> waitpid(pid_t pid, int options);
 
+// Tracing another process just long enough to read its seccomp filters.
+Result<long> ptrace(int request, pid_t pid, unsigned long address = 0, unsigned long data = 0);
+Result<WaitStatus> waitpid_traced(pid_t pid);  // waitpid(pid, __WALL), EINTR retried
+// seccomp(SECCOMP_SET_MODE_FILTER, 0, program)
+Result<void> seccomp_set_filter(const void* program);
+
 // Directory entries (linux_dirent64 records), see base/dir.h.
 Result<std::size_t> getdents(int fd, void* buffer, std::size_t size);
 

@@ -66,3 +66,18 @@ TEST_CASE("our own capabilities as the kernel reports them agree with /proc/self
     REQUIRE(from_proc);
     CHECK(now.value() == *from_proc);
 }
+
+#include "context/seccomp.h"
+
+TEST_CASE("seccomp mode from /proc/PID/status")
+{
+    CHECK(seccomp_mode("Seccomp:\t2\nSeccomp_filters:\t1\n") == 2);
+    CHECK(seccomp_mode("NoNewPrivs:\t0\nSeccomp:\t0\n") == 0);
+    CHECK_FALSE(seccomp_mode("Name:\tx\n"));
+    CHECK_FALSE(seccomp_mode("Seccomp:\t7\n"));
+    auto none = read_seccomp_filters(getpid(), "Seccomp:\t0\n");
+    REQUIRE(none.ok());
+    CHECK(none.value().count == 0);
+    CHECK(install_seccomp_filters(none.value()).ok());
+    CHECK_FALSE(read_seccomp_filters(getpid(), "Seccomp:\t1\n").ok());
+}
