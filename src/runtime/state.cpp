@@ -4,6 +4,7 @@
 
 #include "base/buffer.h"
 #include "base/dir.h"
+#include "base/function_ref.h"
 #include "base/sys.h"
 #include "runtime/json.h"
 
@@ -46,8 +47,9 @@ bool has_file(int dir, const char* name)
 
 // Calls visit(found) for each container directory under `dir`; false from
 // visit stops the walk (and makes walk return false).
-template <class Visit>
-bool walk(Path& path, int depth, Visit& visit)
+using Visit = FunctionRef<bool(const Found&)>;
+
+bool walk(Path& path, int depth, Visit visit)
 {
     auto dir = sys::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
     if (!dir.ok())
@@ -75,7 +77,6 @@ bool walk(Path& path, int depth, Visit& visit)
 }
 
 // Every container directory in every root: --state-dir ones first.
-template <class Visit>
 void for_each_container(const Places& places, Visit visit)
 {
     for (const char* dir : places.state_dirs) {
