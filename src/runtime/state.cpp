@@ -31,7 +31,7 @@ constexpr Root default_roots[] = {
 };
 constexpr int state_dir_depth = 5;  // <exec-root>/containerd/daemon/io.containerd.runtime.v2.task/<ns>/<id>
 
-enum class Kind { runc, task };
+enum class Kind { runc, crun, task };  // runc state.json, crun status, containerd task
 
 struct Found {
     std::string_view id;
@@ -67,6 +67,8 @@ bool walk(Path& path, int depth, Visit visit)
             return true;
         if (has_file(child.value().get(), "state.json"))
             go_on = visit(Found{entry.name, &child_path, Kind::runc});
+        else if (has_file(child.value().get(), "status") && has_file(child.value().get(), "config.json"))
+            go_on = visit(Found{entry.name, &child_path, Kind::crun});
         else if (has_file(child.value().get(), "init.pid"))
             go_on = visit(Found{entry.name, &child_path, Kind::task});
         else if (depth > 1)
@@ -166,14 +168,14 @@ Location locate(const Places& places, std::string_view id)
         if (f.id != id)
             return true;
         // A runc state file beats a task directory: it records the start time.
-        if (!where.found || (where.kind == Kind::task && f.kind == Kind::runc)) {
+        if (!where.found || (where.kind == Kind::task && f.kind != Kind::task)) {
             where.id.clear();
             where.id.append(f.id);
             where.dir = *f.dir;
             where.kind = f.kind;
             where.found = true;
         }
-        return f.kind != Kind::runc;
+        return f.kind == Kind::task;
     });
     return where;
 }
@@ -253,12 +255,15 @@ Result<RuncState> parse_runc_state(std::string_view text)
 {
     auto doc = TRY(json::parse(text));
     RuncState state;
-    auto pid = doc.get("init_process_pid");
+    bool crun = !doc.get("init_process_pid");
+    auto pid = doc.get(crun ? "pid" : "init_process_pid");
     if (!pid || !pid->integer() || *pid->integer() <= 0 || *pid->integer() > 0x7fffffff)
         return Error::because("no init_process_pid", "bad runc state");
     state.pid = static_cast<pid_t>(*pid->integer());
-    if (auto start = doc.get("init_process_start"); start && start->integer())
+    if (auto start = doc.get(crun ? "process-start-time" : "init_process_start"); start && start->integer())
         state.start_time = *start->integer();
+    if (auto bundle = doc.get("bundle"))
+        (void)bundle->unescape(state.bundle);
     if (auto config = doc.get("config")) {
         if (auto hostname = config->get("hostname"))
             (void)hostname->unescape(state.hostname);
@@ -342,8 +347,8 @@ Result<ContainerInfo> find(std::string_view query, const Places& places)
         return Error::because(not_running, "container ", info.name.empty() ? id.view() : info.name.view());
 
     Path bundle;
-    if (where.kind == Kind::runc) {
-        Path state_file(where.dir, "/state.json");
+    if (where.kind != Kind::task) {
+        Path state_file(where.dir, where.kind == Kind::runc ? "/state.json" : "/status");
         Buffer text = TRY(read_json_file(state_file.c_str()));
         RuncState state = TRY(parse_runc_state(text.view()).describe("bad runc state in ", state_file));
         info.pid = state.pid;

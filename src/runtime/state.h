@@ -2,7 +2,9 @@
 // stay where they are while the daemon is down or hung.
 //   runc:        <root>/<id>/state.json (init_process_pid, init_process_start,
 //                the bundle in config.labels). Roots: /run/docker/runtime-runc/<ns>,
-//                /run/containerd/runc/<ns>, /run/runc, /run/crun.
+//                /run/containerd/runc/<ns>, /run/runc.
+//   crun:        <root>/<id>/status (pid, process-start-time, bundle) next to
+//                config.json: /run/crun (Podman's default runtime).
 //   containerd:  task directories <root>/<ns>/<id>/ with init.pid and the OCI
 //                config.json: /run/containerd/io.containerd.runtime.v2.task,
 //                /run/docker/containerd/daemon/io.containerd.runtime.v2.task.
@@ -31,7 +33,8 @@ Result<ContainerInfo> find(std::string_view query, const Places& places);
 // What find() looks in, for messages: "/run/docker/runtime-runc, ... and /var/lib/docker".
 Text<400> describe_places(const Places& places);
 
-// Reads the runc state.json fields we use; split out for unit tests.
+// Reads the fields we use of a runc state.json or a crun status file; split
+// out for unit tests.
 struct RuncState {
     pid_t pid = 0;
     std::int64_t start_time = -1;

@@ -33,7 +33,8 @@ std::string runc_state(int pid, const std::string& bundle)
 struct Tree {
     std::string top;
     std::string exec_root, data_root;
-    const char* dirs[1];
+    std::string crun_root;
+    const char* dirs[2];
     state::Places places;
 
     Tree()
@@ -42,6 +43,7 @@ struct Tree {
         top = mkdtemp(pattern);
         exec_root = top + "/x";
         data_root = top + "/d";
+        crun_root = top + "/crun";
         std::string tasks = exec_root + "/containerd/daemon/io.containerd.runtime.v2.task/moby/";
         // web: running, with Docker's record
         write(exec_root + "/runtime-runc/moby/nskitaaa111/state.json", runc_state(getpid(), tasks + "nskitaaa111"));
@@ -57,7 +59,14 @@ struct Tree {
         write(tasks + "nskitbbb333/config.json",
               R"({"process":{"env":["PATH=/bin","K=v"],"cwd":"/data","terminal":false,"user":{"uid":5,"gid":6}},)"
               R"("hostname":"cachehost","annotations":{"nerdctl/name":"cache"}})");
+        // podman: crun's status next to its config.json
+        write(top + "/crun/nskitddd555/status",
+              R"({"pid" : )" + std::to_string(getpid()) + R"(, "process-start-time" : 4242, "bundle" : ")" + top +
+                  R"(/bundle"})");
+        write(top + "/crun/nskitddd555/config.json", "{}");
+        write(top + "/bundle/config.json", R"({"process":{"env":["P=1"],"cwd":"/c","user":{"uid":0,"gid":0}}})");
         dirs[0] = exec_root.c_str();
+        dirs[1] = crun_root.c_str();
         places.state_dirs = dirs;
         places.data_root = data_root.c_str();
     }
@@ -88,6 +97,11 @@ TEST_CASE("runc state and OCI configuration files")
     CHECK(state.value().start_time == 12345);
     CHECK(state.value().bundle.view() == "/b/u n");
     CHECK(state.value().hostname.view() == "box");
+    auto crun = state::parse_runc_state(R"({"pid" : 77, "process-start-time" : 999, "bundle" : "/b/c", "rootfs" : "/r"})");
+    REQUIRE(crun.ok());
+    CHECK(crun.value().pid == 77);
+    CHECK(crun.value().start_time == 999);
+    CHECK(crun.value().bundle.view() == "/b/c");
     CHECK_FALSE(state::parse_runc_state(R"({"init_process_pid":0})").ok());
     CHECK_FALSE(state::parse_runc_state(R"({"init_process_pid":-5})").ok());
     CHECK_FALSE(state::parse_runc_state(R"({"id":"x"})").ok());
@@ -138,6 +152,13 @@ TEST_CASE("finding containers in state files as the daemon would")
     CHECK(cache.value().workdir.view() == "/data");
     CHECK(env_of(cache.value()) == "PATH=/bin;K=v;");
     CHECK(state::find("nskitb", tree.places).value().id.view() == "nskitbbb333");
+
+    auto podman = state::find("nskitd", tree.places);
+    REQUIRE(podman.ok());
+    CHECK(podman.value().pid == getpid());
+    CHECK(podman.value().start_time == 4242);
+    CHECK(podman.value().workdir.view() == "/c");
+    CHECK(env_of(podman.value()) == "P=1;");
 
     auto db = state::find("db", tree.places);
     REQUIRE_FALSE(db.ok());
