@@ -149,10 +149,8 @@ Result<Request> parse_command_line(int argc, char** argv)
         return Error::because("see --help", "no container given");
     request.container = argv[parser.index()];
     request.command = parser.index() + 1;
-    request.find.places.state_dirs = {request.state_dirs.data(), request.state_dir_count};
-    return request;
+    return request;  // find.places.state_dirs is pointed at state_dirs where the request stays
 }
-
 
 std::string_view source_name(Source source)
 {
@@ -415,7 +413,9 @@ int enter_main(std::string_view name, int argc, char** argv)
         Writer(1).put(name, " from nskit ", version, '\n');
         return 0;
     }
-    auto status = run(name, request.value(), argc, argv);
+    Request& settled = request.value();
+    settled.find.places.state_dirs = {settled.state_dirs.data(), settled.state_dir_count};
+    auto status = run(name, settled, argc, argv);
     if (status.ok())
         return status.value();
     report(name, status.error());
