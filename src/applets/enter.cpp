@@ -44,8 +44,8 @@ constexpr Option options[] = {
     {ENV, 'e', "env", Arg::required, "name[=value]", "set an environment variable (repeatable)"},
     {ENV_FILE, '\0', "env-file", Arg::required, "file", "read environment variables from a file (repeatable)"},
     {PRIVILEGED, '\0', "privileged", Arg::none, "", "keep every capability (as docker exec --privileged)"},
-    {RUNTIME, '\0', "runtime", Arg::required, "docker|podman|state|pid", "ask only this source"},
-    {ENV_FROM, '\0', "env-from", Arg::required, "config|process|none", "where the environment comes from"},
+    {RUNTIME, '\0', "runtime", Arg::required, "source", "ask only docker, podman, state (files) or pid"},
+    {ENV_FROM, '\0', "env-from", Arg::required, "where", "environment from: config, process or none"},
     {NO_CGROUP, '\0', "no-cgroup", Arg::none, "", "do not join the container's cgroups"},
     {VERBOSE, 'v', "verbose", Arg::none, "", "print what was resolved and applied"},
     {TIMEOUT, '\0', "timeout", Arg::required, "seconds", "how long the engine may take (default 2)"},
@@ -181,8 +181,11 @@ Result<ContainerInfo> find(std::string_view name, const Request& request)
     auto info = find_container(request.container, request.find, report);
     if (report.engine_failed && (request.verbose || !info.ok())) {
         const Error& e = report.engine_error;
-        warn(name, "the engine did not help (", e.what, ": ", e.why(), "); ",
-             info.ok() ? "found the container in the state files" : "looked in the state files too");
+        if (info.ok())
+            warn(name, "the engine did not help (", e.what, ": ", e.why(), "); found the container in the state files");
+        else
+            warn(name, "the engine did not help (", e.what, ": ", e.why(), "); looked in the state files too (",
+                 state::describe_places(request.find.places), ')');
     }
     if (!info.ok())
         return info.take_error();

@@ -166,6 +166,11 @@ expect "paused container" --rc 1 --err "container paused is paused" -- "${DE[@]}
 expect "paused container (state files)" --rc 1 --err "container paused is paused" \
     -- "${DE[@]}" --runtime state "${STATE[@]}" paused true
 docker unpause paused >/dev/null
+expect "socket permission denied" --rc 1 --err "cannot connect to $DOCKER_DIR/sock: Permission denied" \
+    -- setpriv --reuid 65534 --regid 65534 --clear-groups "${DE[@]}" --runtime docker plain true
+expect "socket permission denied, and no state files either" --rc 1 \
+    --err "the engine did not help (cannot connect to $DOCKER_DIR/sock: Permission denied); looked in the state files too" \
+    -- setpriv --reuid 65534 --regid 65534 --clear-groups "${DE[@]}" plain true
 expect "pid:0" --rc 1 --err "not a process ID" -- "${DE[@]}" pid:0 true
 expect "pid:x" --rc 1 --err "not a process ID" -- "${DE[@]}" pid:x true
 expect "no container" --rc 1 --err "no container given" -- "${DE[@]}"
