@@ -165,8 +165,9 @@ Result<ContainerInfo> inspect(const Endpoint& endpoint, std::string_view query, 
         version.append("/v", ping.api_version);
     }
 
-    if (query.empty())
-        return Error::because(no_such_container, "cannot find container ''");
+    // Neither is a name or an ID, and in a URL path they would climb.
+    if (query.empty() || query == "." || query == "..")
+        return Error::because(no_such_container, "cannot find container '", query, "'");
     Text<1200> url(version, "/containers/");
     append_path_segment(url, query);
     url.append("/json");

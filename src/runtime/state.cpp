@@ -95,7 +95,8 @@ void for_each_container(const Places& places, Visit visit)
 
 bool is_id_like(std::string_view name)
 {
-    return !name.empty() && name.size() <= 64 && name.find('/') == std::string_view::npos;
+    return !name.empty() && name.size() <= 64 && name.find('/') == std::string_view::npos && name != "." &&
+           name != "..";
 }
 
 Result<Buffer> read_json_file(const char* path) { return read_file(AT_FDCWD, path, state_limit); }

@@ -85,3 +85,45 @@ TEST_CASE("a socket that is not there")
     REQUIRE_FALSE(r.ok());
     CHECK(std::string(r.error().what.view()) == "cannot connect to /nonexistent/nskit.sock");
 }
+
+#include <random>
+
+#include "runtime/engine.h"
+
+TEST_CASE("mutated replies: a message, more, or an error, never a crash")
+{
+    const std::string whole =
+        "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "1a\r\n{\"Id\":\"abc\",\"State\":{}}  \r\n3;x\r\n\n\n\n\r\n0\r\n\r\n";
+    std::mt19937 random(99);
+    const char alphabet[] = "0123456789abcdefxyz;:\r\n \t-HTTP/";
+    for (int round = 0; round < 20000; ++round) {
+        std::string text = whole;
+        int edits = 1 + static_cast<int>(random() % 3);
+        for (int e = 0; e < edits; ++e) {
+            std::size_t at = random() % text.size();
+            char c = alphabet[random() % (sizeof alphabet - 1)];
+            switch (random() % 3) {
+            case 0: text[at] = c; break;
+            case 1: text.insert(text.begin() + static_cast<long>(at), c); break;
+            default: text.erase(at, 1); break;
+            }
+        }
+        http::Reply reply;
+        for (bool at_end : {false, true}) {
+            auto r = http::parse_reply(text, at_end, 64, reply);
+            if (r.ok() && r.value())
+                CHECK(reply.body.size() <= 64);
+        }
+    }
+}
+
+TEST_CASE("container names are escaped in the request path")
+{
+    Text<1200> url("/v1.41/containers/");
+    engine::append_path_segment(url, "web-1_a.b~");
+    CHECK(url.view() == "/v1.41/containers/web-1_a.b~");
+    Text<1200> odd;
+    engine::append_path_segment(odd, "../x y?#/%\xff");
+    CHECK(odd.view() == "..%2Fx%20y%3F%23%2F%25%FF");
+}
