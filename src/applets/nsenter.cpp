@@ -299,11 +299,9 @@ bool setgroups_is_denied(const Target& target)
 
 // Everything up to the exec; returns the exit status when the exec fails or
 // when this is the parent waiting for the forked program.
-Result<int> run(std::string_view name, const Request& request, int argc, char** argv)
+Result<int> run_pinned(std::string_view name, const Request& request, std::optional<Target>& target, int argc,
+                       char** argv)
 {
-    std::optional<Target> target;
-    if (request.target)
-        target = TRY(pin_target(*request.target));
     const Target* pinned = target ? &*target : nullptr;
 
     NsSelection selection;
@@ -400,6 +398,18 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     Error failed = exec_program(program, envp);
     report(name, failed);
     return exit_status_for(failed);
+}
+
+Result<int> run(std::string_view name, const Request& request, int argc, char** argv)
+{
+    std::optional<Target> target;
+    if (request.target)
+        target = TRY(pin_target(*request.target));
+    auto status = run_pinned(name, request, target, argc, argv);
+    // A /proc file that vanished under us means the target exited: say that.
+    if (!status.ok() && target)
+        TRY(target->still_alive_after_failure());
+    return status;
 }
 
 }  // namespace

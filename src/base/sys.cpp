@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <grp.h>
+#include <poll.h>
 #include <stdio.h>
 
 namespace nskit::sys {
@@ -218,6 +219,12 @@ Result<Fd> pidfd_open(pid_t pid)
 Result<void> pidfd_send_signal(int pidfd, int signal)
 {
     return check(::syscall(SYS_pidfd_send_signal, pidfd, signal, nullptr, 0), "cannot signal process");
+}
+
+bool pidfd_exited(int pidfd, int timeout_ms)
+{
+    struct pollfd poller {pidfd, POLLIN, 0};
+    return ::poll(&poller, 1, timeout_ms) > 0 && (poller.revents & (POLLIN | POLLHUP));
 }
 
 Result<Fd> pidfd_getfd(int pidfd, int target_fd)

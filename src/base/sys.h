@@ -57,6 +57,9 @@ Result<StatxAttributes> statx_attributes(int dir, const char* path, int flags);
 
 Result<Fd> pidfd_open(pid_t pid);
 Result<void> pidfd_send_signal(int pidfd, int signal);
+// True once the process has exited (a pidfd polls readable then, zombie or
+// not), waiting up to `timeout_ms` for it.
+bool pidfd_exited(int pidfd, int timeout_ms = 0);
 Result<Fd> pidfd_getfd(int pidfd, int target_fd);
 Result<void> setns(int fd, int nstype);
 Result<void> unshare(int flags);

@@ -75,7 +75,6 @@ Result<Target> pin_target(const TargetSpec& spec)
         return dir.take_error();
     }
     target.proc_dir_ = dir.take_value();
-    TRY(target.still_alive());
 
     if (spec.inode) {
         if (!target.pidfd_)
@@ -88,8 +87,12 @@ Result<Target> pin_target(const TargetSpec& spec)
     }
 
     char buffer[1024];
-    auto stat_text = TRY(read_small_file(target.proc_dir(), "stat", buffer).describe("cannot read /proc/", spec.pid, "/stat"));
-    auto stat = parse_proc_stat(stat_text);
+    auto stat_text = read_small_file(target.proc_dir(), "stat", buffer).describe("cannot read /proc/", spec.pid, "/stat");
+    if (!stat_text.ok()) {
+        TRY(target.still_alive_after_failure());
+        return stat_text.take_error();
+    }
+    auto stat = parse_proc_stat(stat_text.value());
     if (!stat)
         return Error::because("unexpected format", "cannot parse /proc/", spec.pid, "/stat");
     if (stat->state == 'Z' || stat->state == 'X')
@@ -98,17 +101,22 @@ Result<Target> pin_target(const TargetSpec& spec)
     if (stat->kernel_thread)
         return Error::because("it is a kernel thread, not a process with namespaces of its own", "target PID ",
                               spec.pid);
+    TRY(target.still_alive());
     return target;
 }
 
 Result<void> Target::still_alive() const
 {
-    if (!pidfd_)
-        return {};
-    auto signalled = sys::pidfd_send_signal(pidfd_.get(), 0);
-    if (!signalled.ok() && signalled.error().code == ESRCH)
+    if (pidfd_ && sys::pidfd_exited(pidfd_.get()))
         return Error::because("it exited (its PID may now belong to another process)", "target PID ", pid_);
-    return {};  // EPERM still means alive
+    return {};
+}
+
+Result<void> Target::still_alive_after_failure() const
+{
+    if (pidfd_ && sys::pidfd_exited(pidfd_.get(), 100))
+        return Error::because("it exited (its PID may now belong to another process)", "target PID ", pid_);
+    return {};
 }
 
 }  // namespace nskit

@@ -33,6 +33,9 @@ public:
 
     // Fails when the process has exited since it was pinned.
     Result<void> still_alive() const;
+    // For explaining another failure: an exiting process loses its /proc
+    // entries a moment before its pidfd says so, so this waits up to 100 ms.
+    Result<void> still_alive_after_failure() const;
 
 private:
     friend Result<Target> pin_target(const TargetSpec& spec);
