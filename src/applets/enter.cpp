@@ -21,6 +21,7 @@
 #include "context/cgroup.h"
 #include "context/creds.h"
 #include "context/env.h"
+#include "context/limits.h"
 #include "context/lsm.h"
 #include "context/seccomp.h"
 #include "ns/enter.h"
@@ -173,6 +174,7 @@ struct Plan {
     std::optional<CgroupJoin> cgroups;
     std::optional<ExecLabel> label;
     SeccompFilters seccomp;
+    ProcessLimits limits;
 };
 
 Result<ContainerInfo> find(std::string_view name, const Request& request)
@@ -255,6 +257,7 @@ Result<Plan> make_plan(std::string_view name, const Request& request)
     plan.caps = request.privileged ? full_capabilities(*caps, TRY(current_capabilities())) : *caps;
     // As docker exec, --privileged included: the filter belongs to the container, not to the exec.
     plan.seccomp = TRY(read_seccomp_filters(info.pid, status_text));
+    plan.limits = TRY(read_process_limits(target.proc_dir()));
 
     TRY(build_environment(request, plan));
 
@@ -383,6 +386,16 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     // moving into them is checked against our own cgroup namespace.
     if (plan.cgroups)
         TRY(plan.cgroups->join(::getpid()));
+    // Resource limits and the OOM score go with the process across fork and exec.
+    if (LimitsApplied limits = apply_process_limits(plan.limits); limits.failed) {
+        static constexpr std::string_view names[] = {"cpu", "fsize", "data", "stack", "core", "rss", "nproc",
+                                                     "nofile", "memlock", "as", "locks", "sigpending", "msgqueue",
+                                                     "nice", "rtprio", "rttime", "oom_score_adj"};
+        static_assert(sizeof names / sizeof names[0] == limit_count + 1, "one name per limit, and the OOM score");
+        Error e = Error::from_errno(limits.first_error, "");
+        warn(name, "could not give the command ", limits.failed, " of the container's resource limits (",
+             names[limits.first_failed_resource], ": ", e.why(), "): it keeps ours");
+    }
     TRY(enter_namespaces(&*plan.target, plan.namespaces));
 
     // A new pid (or time) namespace is for the children we make.

@@ -350,6 +350,21 @@ Result<WaitStatus> waitpid(pid_t pid, int options)
     }
 }
 
+Result<Limit> getrlimit(int resource)
+{
+    Limit limit{};
+    if (::syscall(SYS_prlimit64, 0, resource, nullptr, &limit) < 0)
+        return failed("cannot read resource limit ", resource);
+    return limit;
+}
+
+Result<void> setrlimit(int resource, const Limit& limit)
+{
+    if (::syscall(SYS_prlimit64, 0, resource, &limit, nullptr) < 0)
+        return failed("cannot set resource limit ", resource);
+    return {};
+}
+
 Result<long> ptrace(int request, pid_t pid, unsigned long address, unsigned long data)
 {
     long rc = ::syscall(SYS_ptrace, request, pid, address, data);

@@ -91,6 +91,13 @@ struct WaitStatus {
 };
 Result<WaitStatus> waitpid(pid_t pid, int options);
 
+// Resource limits of our own process (prlimit64 on ourselves).
+struct Limit {
+    std::uint64_t soft, hard;  // RLIM_INFINITY is ~0
+};
+Result<Limit> getrlimit(int resource);
+Result<void> setrlimit(int resource, const Limit& limit);
+
 // Tracing another process just long enough to read its seccomp filters.
 Result<long> ptrace(int request, pid_t pid, unsigned long address = 0, unsigned long data = 0);
 Result<WaitStatus> waitpid_traced(pid_t pid);  // waitpid(pid, __WALL), EINTR retried

@@ -5,8 +5,8 @@
 #                 NoNewPrivs, cwd, env (as a set), /proc/self/cgroup and every
 #                 /proc/self/ns/* inode, for containers made with --cap-drop
 #                 ALL, --cap-add NET_ADMIN, --user 1000:1000, -w /srv, -e
-#                 FOO=bar, found by name and by ID prefix (and the seccomp
-#                 mode and filter count);
+#                 FOO=bar, --ulimit and --oom-score-adj, found by name and by
+#                 ID prefix (and the seccomp mode, resource limits, OOM score);
 #   bad input     unknown name, ambiguous prefix, stopped, paused, a fake
 #                 engine that answers badly or never (tests/e2e/fake-engine.py);
 #   daemonless    the socket dead, refusing, hung, the daemon stopped: found
@@ -47,11 +47,12 @@ PROBE='echo @ids; id; grep -E "^(Uid|Gid|Groups):" /proc/self/status
 echo @caps; grep -E "^Cap(Inh|Prm|Eff|Bnd|Amb):" /proc/self/status
 echo @nnp; grep "^NoNewPrivs:" /proc/self/status
 echo @seccomp; grep "^Seccomp" /proc/self/status
+echo @limits; cat /proc/self/limits /proc/self/oom_score_adj
 echo @cwd; pwd
 echo @env; env | sort
 echo @cgroup; cat /proc/self/cgroup
 echo @ns; for f in /proc/self/ns/*; do echo "$f $(readlink "$f")"; done'
-ASPECTS="ids caps nnp seccomp cwd env cgroup ns"
+ASPECTS="ids caps nnp seccomp limits cwd env cgroup ns"
 section() { awk -v s="@$1" '$0 == s { on = 1; next } /^@/ { on = 0 } on' <<<"$2"; }
 
 # compare CASE ASPECTS EXPECTED GOT: one result per aspect.
@@ -92,6 +93,7 @@ run_container netadmin --cap-add NET_ADMIN
 run_container user1000 --user 1000:1000
 run_container workdir -w /srv
 run_container withenv -e FOO=bar -e "SPACED=a b"
+run_container limited --ulimit nofile=1000:2000 --ulimit nproc=500:600 --oom-score-adj 300
 PLAIN_ID=$(id_of plain)
 PLAIN_PREFIX=$(unique_prefix "$PLAIN_ID")
 
@@ -103,6 +105,7 @@ differential "--cap-add NET_ADMIN" netadmin netadmin
 differential "--user 1000:1000" user1000 user1000
 differential "-w /srv" workdir workdir
 differential "-e FOO=bar" withenv withenv
+differential "--ulimit, --oom-score-adj" limited limited
 differential "exec -u 1000:1000 -w /tmp -e X=1" plain plain -u 1000:1000 -w /tmp -e X=1
 differential "exec -u 0 in a --user 1000 container" user1000 user1000 -u 0
 differential "exec --privileged" plain plain --privileged
@@ -111,7 +114,7 @@ differential "exec --privileged in --cap-drop ALL" capdrop capdrop --privileged
 # pid:N takes the process's own environment: everything else must agree.
 expected=$(docker exec plain sh -c "$PROBE" 2>&1)
 got=$(enter "pid:$(pid_of plain)" sh -c "$PROBE" 2>&1 </dev/null)
-compare "pid:N" "ids caps nnp seccomp cwd cgroup ns" "$expected" "$got"
+compare "pid:N" "ids caps nnp seccomp limits cwd cgroup ns" "$expected" "$got"
 same "pid:N: environment of the init" "$(tr '\0' '\n' </proc/"$(pid_of plain)"/environ | sort)" \
     "$(section env "$got" | grep -v -e '^PWD=' -e '^SHLVL=')"
 

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+
 #include <string>
 
 #include "context/caps.h"
@@ -80,4 +82,46 @@ TEST_CASE("seccomp mode from /proc/PID/status")
     CHECK(none.value().count == 0);
     CHECK(install_seccomp_filters(none.value()).ok());
     CHECK_FALSE(read_seccomp_filters(getpid(), "Seccomp:\t1\n").ok());
+}
+
+#include "context/limits.h"
+
+TEST_CASE("resource limits from /proc/PID/limits")
+{
+    constexpr std::string_view text =
+        "Limit                     Soft Limit           Hard Limit           Units     \n"
+        "Max cpu time              unlimited            unlimited            seconds   \n"
+        "Max file size             unlimited            unlimited            bytes     \n"
+        "Max data size             unlimited            unlimited            bytes     \n"
+        "Max stack size            8388608              unlimited            bytes     \n"
+        "Max core file size        0                    unlimited            bytes     \n"
+        "Max resident set          unlimited            unlimited            bytes     \n"
+        "Max processes             500                  600                  processes \n"
+        "Max open files            1000                 2000                 files     \n"
+        "Max locked memory         8388608              8388608              bytes     \n"
+        "Max address space         unlimited            unlimited            bytes     \n"
+        "Max file locks            unlimited            unlimited            locks     \n"
+        "Max pending signals       15421                15421                signals   \n"
+        "Max msgqueue size         819200               819200               bytes     \n"
+        "Max nice priority         0                    0                    \n"
+        "Max realtime priority     0                    0                    \n"
+        "Max realtime timeout      unlimited            unlimited            us        \n";
+    auto limits = parse_proc_limits(text);
+    REQUIRE(limits);
+    CHECK((*limits)[0]->soft == ~std::uint64_t(0));
+    CHECK((*limits)[3]->soft == 8388608);
+    CHECK((*limits)[6]->soft == 500);
+    CHECK((*limits)[6]->hard == 600);
+    CHECK((*limits)[7]->soft == 1000);
+    CHECK((*limits)[13]->hard == 0);
+    CHECK((*limits)[15]->hard == ~std::uint64_t(0));
+    CHECK_FALSE(parse_proc_limits("garbage"));
+    CHECK_FALSE(parse_proc_limits("Limit x\nMax cpu time              lots                 unlimited\n"));
+
+    // Our own, read and applied back: nothing changes, nothing fails.
+    int self = open("/proc/self", O_RDONLY | O_DIRECTORY);
+    auto ours = read_process_limits(self);
+    close(self);
+    REQUIRE(ours.ok());
+    CHECK(apply_process_limits(ours.value()).failed == 0);
 }
