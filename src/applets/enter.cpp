@@ -311,7 +311,7 @@ int become_and_exec(std::string_view name, const Request& request, Plan& plan, i
 {
     const ContainerInfo& info = plan.info;
     std::string_view user = request.user ? std::string_view(request.user) : info.user.view();
-    auto creds = resolve_user_here(user);
+    auto creds = resolve_user_here(user, info.group_add.view());
     if (!creds.ok()) {
         report(name, creds.error());
         return 1;

@@ -40,9 +40,12 @@ Result<Buffer> read_account_file(const char* path)
     return text;
 }
 
+Result<void> add_extra_groups(Credentials& creds, std::string_view group, std::string_view extra);
+
 }  // namespace
 
-Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd, std::string_view group)
+// The user and its own groups, before --group-add.
+static Result<Credentials> resolve_user_only(std::string_view spec, std::string_view passwd, std::string_view group)
 {
     Credentials creds;
     auto colon = spec.find(':');
@@ -91,11 +94,41 @@ Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd,
     return creds;
 }
 
-Result<Credentials> resolve_user_here(std::string_view spec)
+namespace {
+
+Result<void> add_extra_groups(Credentials& creds, std::string_view group, std::string_view extra)
+{
+    while (!extra.empty()) {
+        std::string_view name = split_first(extra, ',');
+        if (name.empty())
+            continue;
+        auto number = parse_decimal(name, max_id);
+        auto found = number ? find_group(group, static_cast<gid_t>(*number)) : find_group(group, name);
+        if (found)
+            add_group(creds, found->gid);
+        else if (number)
+            add_group(creds, static_cast<gid_t>(*number));
+        else
+            return Error::because("no matching entries in group file", "unable to find group ", name);
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd, std::string_view group,
+                                 std::string_view extra_groups)
+{
+    Credentials creds = TRY(resolve_user_only(spec, passwd, group));
+    TRY(add_extra_groups(creds, group, extra_groups));
+    return creds;
+}
+
+Result<Credentials> resolve_user_here(std::string_view spec, std::string_view extra_groups)
 {
     Buffer passwd = TRY(read_account_file("/etc/passwd"));
     Buffer group = TRY(read_account_file("/etc/group"));
-    return resolve_user(spec, passwd.view(), group.view());
+    return resolve_user(spec, passwd.view(), group.view(), extra_groups);
 }
 
 }  // namespace nskit

@@ -31,10 +31,13 @@ struct Credentials {
     std::span<const gid_t> group_list() const { return {groups.data(), group_count}; }
 };
 
-Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd, std::string_view group);
+// `extra_groups`: docker run --group-add, comma-separated names or numbers,
+// added to whatever the user has.
+Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd, std::string_view group,
+                                 std::string_view extra_groups = {});
 
 // resolve_user() with /etc/passwd and /etc/group of our current root (missing
 // files count as empty).
-Result<Credentials> resolve_user_here(std::string_view spec);
+Result<Credentials> resolve_user_here(std::string_view spec, std::string_view extra_groups = {});
 
 }  // namespace nskit

@@ -54,8 +54,23 @@ void read_docker_container_json(json::Value doc, ContainerInfo& info)
         if (auto tty = config->get("Tty"))
             info.tty = tty->boolean().value_or(false);
     }
-    if (auto privileged = doc.at({"HostConfig", "Privileged"}))
+    if (auto host_config = doc.get("HostConfig"))
+        read_docker_host_config(*host_config, info);
+}
+
+void read_docker_host_config(json::Value host_config, ContainerInfo& info)
+{
+    if (auto privileged = host_config.get("Privileged"))
         info.privileged = privileged->boolean().value_or(false);
+    json::Value group;
+    info.group_add.clear();
+    if (auto groups = host_config.get("GroupAdd"))
+        for (json::Elements e(*groups); e.next(group);) {
+            Text<64> one;
+            // A comma would split one group in two: such a name cannot be in /etc/group anyway.
+            if (group.unescape(one) && one.view().find(',') == std::string_view::npos)
+                info.group_add.append(info.group_add.empty() ? "" : ",", one);
+        }
 }
 
 std::int64_t process_start_time(pid_t pid)

@@ -25,6 +25,7 @@ struct ContainerInfo {
     // The configured process context ("Config" of docker inspect).
     Buffer env;          // NUL-separated "NAME=value"
     Text<256> user;      // "", "name", "uid", "name:group", "uid:gid"
+    Text<256> group_add; // docker run --group-add: names or numbers, comma-separated
     Text<1024> workdir;  // "" for the image's default, "/"
     Text<256> hostname;
     bool tty = false;
@@ -45,6 +46,9 @@ extern const char not_running[];
 // Fills `info` from Docker's JSON for a container: an inspect reply or a
 // config.v2.json, which share "Config", "State" and "Name" ("Id" or "ID").
 void read_docker_container_json(json::Value doc, ContainerInfo& info);
+
+// The parts of "HostConfig" (or Docker's hostconfig.json) we use.
+void read_docker_host_config(json::Value host_config, ContainerInfo& info);
 
 // Reads /proc/PID/stat's start time; -1 when the process is gone.
 std::int64_t process_start_time(pid_t pid);

@@ -336,8 +336,7 @@ Result<ContainerInfo> find(std::string_view query, const Places& places)
         Path host_config(places.data_root, "/containers/", id, "/hostconfig.json");
         if (auto host = read_json_file(host_config.c_str()); host.ok())
             if (auto doc = json::parse(host.value().view()); doc.ok())
-                if (auto privileged = doc.value().get("Privileged"))
-                    info.privileged = privileged->boolean().value_or(false);
+                read_docker_host_config(doc.value(), info);
     }
     info.running = false;
     info.paused = false;  // the caller looks at the freezer: config.v2.json may be stale

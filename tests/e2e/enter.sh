@@ -93,6 +93,7 @@ run_container netadmin --cap-add NET_ADMIN
 run_container user1000 --user 1000:1000
 run_container workdir -w /srv
 run_container withenv -e FOO=bar -e "SPACED=a b"
+run_container groupadd --group-add 4242 --group-add nogroup --user nobody
 run_container limited --ulimit nofile=1000:2000 --ulimit nproc=500:600 --oom-score-adj 300
 PLAIN_ID=$(id_of plain)
 PLAIN_PREFIX=$(unique_prefix "$PLAIN_ID")
@@ -106,6 +107,8 @@ differential "--user 1000:1000" user1000 user1000
 differential "-w /srv" workdir workdir
 differential "-e FOO=bar" withenv withenv
 differential "--ulimit, --oom-score-adj" limited limited
+differential "--group-add, --user nobody" groupadd groupadd
+differential "--group-add, exec -u 0" groupadd groupadd -u 0
 differential "exec -u 1000:1000 -w /tmp -e X=1" plain plain -u 1000:1000 -w /tmp -e X=1
 differential "exec -u 0 in a --user 1000 container" user1000 user1000 -u 0
 differential "exec --privileged" plain plain --privileged

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "context/creds.h"
 
@@ -63,6 +64,19 @@ TEST_CASE("users resolve as docker exec -u resolves them (observed with Docker 2
     auto app = resolve_user("app", passwd, group);
     CHECK(app.value().shell.view() == "/bin/ash");
     CHECK(resolve_user("2000", passwd, group).value().shell.empty());
+}
+
+TEST_CASE("--group-add groups come on top, by name or number")
+{
+    auto r = resolve_user("app", passwd, group, "wheel,4242,audio");
+    REQUIRE(r.ok());
+    CHECK(std::vector<gid_t>(r.value().group_list().begin(), r.value().group_list().end()) ==
+          std::vector<gid_t>{1000, 29, 10, 4242});
+    auto explicit_group = resolve_user("0:0", passwd, group, "29");
+    CHECK(explicit_group.value().group_count == 2);
+    auto unknown = resolve_user("app", passwd, group, "nogroup");
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(std::string(unknown.error().what.view()) == "unable to find group nogroup");
 }
 
 TEST_CASE("without passwd and group files")
