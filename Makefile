@@ -46,9 +46,9 @@ COMMON_FLAGS := -std=c++20 -Isrc -Wall -Wextra -Wno-missing-field-initializers \
                 -DNSKIT_VERSION='"$(VERSION)"' -DNSKIT_COMMIT='"$(NSKIT_COMMIT)"'
 STATIC_FLAGS := $(COMMON_FLAGS) $(MUSL_FLAGS) -DNSKIT_FREESTANDING -Os -fno-pie \
                 -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
-                -ffunction-sections -fdata-sections -fno-ident -fno-plt \
-                -fomit-frame-pointer
-LINK_FLAGS   := $(if $(filter debian-musl,$(TOOLCHAIN)),-specs $(MUSL_SPECS)) \
+                -ffunction-sections -fdata-sections -fno-ident \
+                -fomit-frame-pointer -flto
+LINK_FLAGS   := -Os -flto $(if $(filter debian-musl,$(TOOLCHAIN)),-specs $(MUSL_SPECS)) \
                 -static -no-pie -s -Wl,--gc-sections -Wl,--hash-style=gnu -Wl,--build-id=none \
                 -Wl,-z,norelro -Wl,-z,noexecstack
 

@@ -46,7 +46,7 @@ constexpr auto options = [] {
     table[i++] = {TARGET, 't', "target", Arg::required, "pid[:inode]", "target process to get namespaces from"};
     for (const NsInfo& ns : namespace_kinds)
         table[i++] = {NAMESPACE + static_cast<int>(ns.kind), ns.short_option, ns.long_option, Arg::optional, "file",
-                      ns.description};
+                      ns.description, "enter"};
     table[i++] = {NET_SOCKET, 'N', "net-socket", Arg::required, "fd", "network namespace of the target's socket fd"};
     table[i++] = {USER_PARENT, '\0', "user-parent", Arg::none, "", "enter the parent user namespace"};
     table[i++] = {SETUID, 'S', "setuid", Arg::required, "uid|follow", "set uid in entered namespace"};

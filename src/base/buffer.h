@@ -1,5 +1,5 @@
 // Bytes whose size is only known at run time (a process environment, an HTTP
-// reply, a file to install): one malloc'd block that grows, freed in the
+// reply, a file to install): one mmap'd block that grows, unmapped in the
 // destructor. Everything smaller lives on the stack in a Text<N>.
 #pragma once
 

@@ -125,6 +125,8 @@ void print_help(Writer& out, std::string_view program, const Usage& usage)
             out.put(' ');
         if (left.size() >= 30)
             out.put(' ');
+        if (!option.help_verb.empty())
+            out.put(option.help_verb, ' ');
         out.put(option.help, '\n');
     }
     out.put("\nFor more details see ", program, "(1).\n");

@@ -24,6 +24,7 @@ struct Option {
     Arg arg;
     std::string_view arg_name;  // shown in --help: "pid", "file"
     std::string_view help;
+    std::string_view help_verb = {};  // put before help: "enter" + "user namespace"
 };
 
 struct Usage {

@@ -26,6 +26,18 @@ void Writer::flush()
     used_ = 0;
 }
 
+Error& error_slot()
+{
+    static Error slot;
+    return slot;
+}
+
+void stash_error(const Error& e)
+{
+    if (&e != &error_slot())
+        error_slot() = e;
+}
+
 const char* Error::why() const
 {
     if (reason)

@@ -119,7 +119,7 @@ Result<struct stat> fstatat(int dir, const char* path, int flags)
 Result<long> fstatfs_type(int fd)
 {
     struct statfs sfs;
-    if (::fstatfs(fd, &sfs) < 0)
+    if (::syscall(SYS_fstatfs, fd, &sfs) < 0)
         return failed("cannot statfs file descriptor ", fd);
     return static_cast<long>(sfs.f_type);
 }
@@ -336,6 +336,14 @@ Result<pid_t> fork()
     if (pid < 0)
         return failed("cannot fork");
     return pid;
+}
+
+Result<void> disable_core_dumps()
+{
+    struct {
+        std::uint64_t current, maximum;
+    } no_core{0, 0};
+    return check(::syscall(SYS_prlimit64, 0, 4 /* RLIMIT_CORE */, &no_core, nullptr), "cannot disable core dumps");
 }
 
 Result<WaitStatus> waitpid(pid_t pid, int options)

@@ -85,6 +85,9 @@ Result<int> prctl(int option, unsigned long a2 = 0, unsigned long a3 = 0, unsign
                   unsigned long a5 = 0);
 
 Result<pid_t> fork();
+// RLIMIT_CORE to 0 for this process (prlimit64: libc's setrlimit would pull
+// in its all-threads machinery).
+Result<void> disable_core_dumps();
 struct WaitStatus {
     pid_t pid;
     int status;

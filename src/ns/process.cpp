@@ -31,8 +31,7 @@ void set_handler(int signal, void (*handler)(int))
 [[noreturn]] void die_like(int signal)
 {
     // The child already dumped core if it was going to; do not do it twice.
-    struct rlimit no_core {0, 0};
-    ::setrlimit(RLIMIT_CORE, &no_core);
+    (void)sys::disable_core_dumps();
     set_handler(signal, SIG_DFL);
     sigset_t only;
     sigemptyset(&only);

@@ -212,6 +212,27 @@ else
     expect "-Z without a labelling LSM says so" --rc 1 --err "no security module that labels processes" -- "$NSENTER" -t "$T" -Z -u true
 fi
 
+echo "-- without pidfd (as on Linux < 5.3): the /proc/PID/ns fallback"
+if gcc -O2 -o "$WORK/without-pidfd" "$TOP/tests/tools/without-pidfd.c" 2>"$WORK/cc.err"; then
+    OLD="$WORK/without-pidfd"
+    for ns in $ns_kinds; do
+        expect "fallback: -a enters $ns (inode)" --out "$(readlink /proc/$T/ns/$ns)" -- "$OLD" "$NSENTER" -t "$T" -a readlink /proc/self/ns/$ns
+    done
+    expect "fallback: -u hostname" --out inner -- "$OLD" "$NSENTER" -t "$T" -u hostname
+    expect "fallback: exit code" --rc 5 -- "$OLD" "$NSENTER" -t "$T" -a sh -c 'exit 5'
+    expect "fallback: root enters a user namespace it does not own (user ns last)" --out "0 $(readlink /proc/$UT/ns/user)" -- \
+        "$OLD" "$NSENTER" -t "$UT" -a sh -c 'echo $(id -u) $(readlink /proc/self/ns/user)'
+    if [ -n "${UP:-}" ]; then
+        cp "$WORK/without-pidfd" "$WORK/unpriv/without-pidfd"; chmod 755 "$WORK/unpriv/without-pidfd"
+        expect "fallback: unprivileged user into its own user namespace (user ns first)" --out "0 userns" -- \
+            su nskit-test -s /bin/sh -c "$WORK/unpriv/without-pidfd $WORK/unpriv/nsenter -t $UP -U -u sh -c 'echo \$(id -u) \$(hostname)'"
+    fi
+    expect "fallback: -t PID:INODE needs a pidfd" --rc 1 --err "no pidfd" -- "$OLD" "$NSENTER" -t "$T:1" -u true
+    expect "fallback: a missing target" --rc 1 --err "no such process" -- "$OLD" "$NSENTER" -t 4194303 -u true
+else
+    fail "without pidfd" "cannot build tests/tools/without-pidfd.c: $(head -c 200 "$WORK/cc.err")"
+fi
+
 echo "-- bad input"
 spawn sh -c '(exit 0) & exec sleep 1000'; ZP=$SPAWNED
 wait_for 100 test -n "$(pgrep -P $ZP)"
