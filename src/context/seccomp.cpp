@@ -107,8 +107,13 @@ Result<SeccompFilters> read_seccomp_filters(pid_t pid, std::string_view status)
         return {};
     };
     auto read = read_all_filters();
+    // The error lives in one slot (base/result.h): keep it across the detach.
+    if (!read.ok()) {
+        Error saved = read.take_error();
+        (void)sys::ptrace(PTRACE_DETACH, pid, 0, static_cast<unsigned long>(pass_on));
+        return saved;
+    }
     (void)sys::ptrace(PTRACE_DETACH, pid, 0, static_cast<unsigned long>(pass_on));
-    TRY(std::move(read));
     if (expected && filters.count != expected)
         return Error::because("not every filter could be read", "cannot read the seccomp filters of PID ", pid);
     return filters;
