@@ -299,8 +299,10 @@ void print_plan(std::string_view name, const Plan& plan)
             err.put(i ? ", " : " ", plan.cgroups->directory(i));
         err.put('\n');
     }
-    err.put(name, ": capabilities: bounding ", capability_names(plan.caps.bounding), "\n", name, ":   effective ",
-            capability_names(plan.caps.effective), "\n", name, ":   no_new_privs ", plan.caps.no_new_privs ? 1 : 0, '\n');
+    err.put(name, ": capabilities: bounding ", capability_mask(plan.caps.bounding), " permitted ",
+            capability_mask(plan.caps.permitted), " effective ", capability_mask(plan.caps.effective), " inheritable ",
+            capability_mask(plan.caps.inheritable), " ambient ", capability_mask(plan.caps.ambient), " no_new_privs ",
+            plan.caps.no_new_privs ? 1 : 0, '\n');
     if (plan.label)
         err.put(name, ": security label: ", plan.label->label, '\n');
     err.put(name, ": seccomp: ", plan.seccomp.count, " filters, ", plan.seccomp.instructions, " instructions\n");
@@ -328,9 +330,7 @@ int become_and_exec(std::string_view name, const Request& request, Plan& plan, i
         report(name, envp.error());
         return 1;
     }
-    // The command is searched in the container's PATH, as runc does.
-    if (std::string_view path = env.get("PATH"); !path.empty())
-        ::setenv("PATH", env.get("PATH").data(), 1);
+    // exec_program searches the command in envp's PATH: the container's, as runc does.
 
     const char* workdir = request.workdir ? request.workdir : info.workdir.empty() ? "/" : info.workdir.c_str();
     // As runc: change directory as root when we can, else as the user.

@@ -17,14 +17,6 @@ std::uint64_t known_mask()
 
 bool has(std::uint64_t set, int cap) { return set >> cap & 1; }
 
-constexpr std::string_view cap_names[] = {
-    "chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid", "setpcap",
-    "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw", "ipc_lock", "ipc_owner",
-    "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
-    "sys_resource", "sys_time", "sys_tty_config", "mknod", "lease", "audit_write", "audit_control", "setfcap",
-    "mac_override", "mac_admin", "syslog", "wake_alarm", "block_suspend", "audit_read", "perfmon", "bpf",
-    "checkpoint_restore",
-};
 
 }  // namespace
 
@@ -115,22 +107,12 @@ Result<void> become(const Credentials& creds, const CapabilityState& wanted)
     return {};
 }
 
-Text<600> capability_names(std::uint64_t set)
+Text<24> capability_mask(std::uint64_t set)
 {
-    Text<600> names;
-    for (int cap = 0; cap < 64; ++cap) {
-        if (!has(set, cap))
-            continue;
-        if (!names.empty())
-            names.append(',');
-        if (static_cast<std::size_t>(cap) < sizeof cap_names / sizeof cap_names[0])
-            names.append("cap_", cap_names[cap]);
-        else
-            names.append(cap);
-    }
-    if (names.empty())
-        names.append("none");
-    return names;
+    Text<24> text;
+    for (int shift = 60; shift >= 0; shift -= 4)
+        text.append("0123456789abcdef"[set >> shift & 15]);
+    return text;
 }
 
 }  // namespace nskit

@@ -42,7 +42,7 @@ Result<CapabilityState> current_capabilities();
 //   7. read everything back and compare.
 Result<void> become(const Credentials& creds, const CapabilityState& caps);
 
-// "cap_chown,cap_kill" for -v; "none" when empty.
-Text<600> capability_names(std::uint64_t set);
+// A set as /proc/PID/status shows it, 16 hex digits, for -v (`capsh --decode` names them).
+Text<24> capability_mask(std::uint64_t set);
 
 }  // namespace nskit
