@@ -245,6 +245,18 @@ Result<Plan> make_plan(std::string_view name, const Request& request)
     const Target& target = *plan.target;
     if (info.start_time >= 0 && process_start_time(info.pid) != info.start_time)
         return Error::because("its PID now belongs to another process", "the init of ", shown, " has exited");
+    if (info.start_time < 0 && info.source != Source::pid && info.id.size() >= 12) {
+        // Without a start time to compare, the container's ID in the init's
+        // cgroup paths ("/docker/ID", "docker-ID.scope", "libpod-ID.scope")
+        // says the PID still is, and is seen from our PID namespace as, its init.
+        char cgroups[4096];
+        auto text = TRY(read_small_file(target.proc_dir(), "cgroup", cgroups).describe("cannot read /proc/", info.pid,
+                                                                                      "/cgroup"));
+        if (text.find(info.id.view()) == std::string_view::npos)
+            return Error::because("its cgroups do not name the container (a recycled PID, or a daemon in another "
+                                  "PID namespace)",
+                                  "PID ", info.pid, " is not the init of ", shown);
+    }
     if (info.source != Source::engine && info.source != Source::podman && TRY(cgroup_frozen(info.pid)))
         return Error::because("unpause it first", "container ", shown, " is paused");
 

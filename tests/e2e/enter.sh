@@ -219,6 +219,16 @@ hang-after-ping no reply from the engine API at
 garbage not an HTTP reply
 close the server closed the connection without a reply
 EOF
+sleep 1000000 &
+HOST_SLEEP=$!
+at_exit "kill $HOST_SLEEP"
+if FAKE_ENGINE_PID=$HOST_SLEEP start_fake wrong-pid; then
+    expect "an engine's PID that is not the container's init" --rc 1 \
+        --err "PID $HOST_SLEEP is not the init of liar: its cgroups do not name the container" \
+        -- env DOCKER_HOST="unix://$FAKE_SOCKET" "$NSKIT" docker-enter --runtime docker liar true
+else
+    fail "fake engine wrong-pid" "did not start"
+fi
 stop_fake
 
 echo "-- daemonless: found through the state files"

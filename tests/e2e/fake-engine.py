@@ -15,6 +15,8 @@ unless the mode says otherwise):
     hang-after-ping  answers /_ping, then never answers the inspect
     garbage     a reply that is not HTTP at all
     close       closes every connection without a word
+    wrong-pid   a well-formed running container whose Pid is $FAKE_ENGINE_PID,
+                a process that is not in that container
 It prints "ready" on stdout once it listens.
 """
 import os
@@ -70,6 +72,10 @@ def serve(conn):
                 conn.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
         elif mode == "error500":
             send(conn, b"500 Internal Server Error", b'{"message":"fake engine: internal error"}\n')
+        elif mode == "wrong-pid":
+            body = ('{"Id": "%s", "Name": "/liar", "State": {"Running": true, "Paused": false, "Pid": %s},'
+                    ' "Config": {"Env": []}}' % ("ab" * 32, os.environ["FAKE_ENGINE_PID"]))
+            send(conn, b"200 OK", body.encode())
         elif mode == "garbage":
             conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
         conn.close()
