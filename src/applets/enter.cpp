@@ -175,6 +175,7 @@ struct Plan {
     std::optional<ExecLabel> label;
     SeccompFilters seccomp;
     ProcessLimits limits;
+    bool setgroups_denied = false;
 };
 
 Result<ContainerInfo> find(std::string_view name, const Request& request)
@@ -270,6 +271,9 @@ Result<Plan> make_plan(std::string_view name, const Request& request)
     // As docker exec, --privileged included: the filter belongs to the container, not to the exec.
     plan.seccomp = TRY(read_seccomp_filters(info.pid, status_text));
     plan.limits = TRY(read_process_limits(target.proc_dir()));
+    char setgroups[16];
+    if (auto text = read_small_file(target.proc_dir(), "setgroups", setgroups); text.ok())
+        plan.setgroups_denied = trim(text.value()) == "deny";
 
     TRY(build_environment(request, plan));
 
@@ -330,6 +334,8 @@ int become_and_exec(std::string_view name, const Request& request, Plan& plan, i
         report(name, creds.error());
         return 1;
     }
+    creds.value().setgroups_denied = plan.setgroups_denied;
+    creds.value().setgroups_denied = plan.setgroups_denied;
     Environment& env = plan.env;
     EnvFrom env_from = request.env_from.value_or(info.source == Source::pid ? EnvFrom::process : EnvFrom::config);
     if (env_from == EnvFrom::config && !env.has("HOME"))

@@ -82,7 +82,8 @@ Result<void> become(const Credentials& creds, const CapabilityState& wanted)
                     .describe("cannot drop capability ", cap, " from the bounding set"));
 
     TRY(sys::prctl(PR_SET_KEEPCAPS, 1).describe("cannot keep capabilities across the change of user"));
-    TRY(sys::setgroups(creds.group_list()).describe("cannot set the supplementary groups"));
+    if (!creds.setgroups_denied)
+        TRY(sys::setgroups(creds.group_list()).describe("cannot set the supplementary groups"));
     TRY(sys::setresgid(creds.gid).describe("cannot set gid ", creds.gid));
     TRY(sys::setresuid(creds.uid).describe("cannot set uid ", creds.uid));
 

@@ -27,6 +27,9 @@ struct Credentials {
     Text<512> home{"/"};
     Text<256> shell;  // "" when the user has no passwd entry or no shell
     bool in_passwd = false;
+    // The container's user namespace denies setgroups (/proc/PID/setgroups,
+    // a rootless or `unshare -r` one): the groups stay as they are, as runc leaves them.
+    bool setgroups_denied = false;
 
     std::span<const gid_t> group_list() const { return {groups.data(), group_count}; }
 };

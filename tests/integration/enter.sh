@@ -74,6 +74,19 @@ else
             grep -E "^(Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):")"
 fi
 
+echo "-- a target in its own user namespace (setgroups denied, as rootless containers have it)"
+if need_ns "user namespace target" user; then
+    target=$(start_holder unshare --user --map-root-user --pid --fork --mount-proc --uts --ipc)
+    if [ -z "$target" ]; then
+        fail "user namespace target" "did not start"
+    else
+        same "user namespace target: status" "$(status_lines /proc/"$target"/status)" \
+            "$("${DE[@]}" "pid:$target" cat /proc/self/status | grep -E "^(Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):")"
+        same "user namespace target: namespaces" "$(ns_of "$target")" \
+            "$("${DE[@]}" "pid:$target" sh -c 'for f in /proc/self/ns/*; do echo "$(basename "$f") $(readlink "$f")"; done')"
+    fi
+fi
+
 echo "-- environment of the target (--env-from process is the default for pid:N)"
 target=$(start_holder env -i FOO=bar PATH=/usr/bin:/bin unshare --uts)
 expect "environment of the target" --out "$(printf 'FOO=bar\nPATH=/usr/bin:/bin')" \
