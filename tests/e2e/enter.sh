@@ -240,6 +240,8 @@ stop_fake
 
 echo "-- daemonless: found through the state files"
 REAL_HOST=$DOCKER_HOST
+# Containers were made since (fillers, stopped, paused): a prefix unique then may not be now.
+PLAIN_PREFIX=$(unique_prefix "$PLAIN_ID")
 daemonless() {  # CASE DOCKER_HOST
     local case=$1 host=$2 got
     got=$(DOCKER_HOST=$host timeout 60 "$NSKIT" docker-enter --timeout 1 "${STATE[@]}" plain sh -c "$PROBE" 2>&1 </dev/null)
