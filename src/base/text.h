@@ -54,8 +54,10 @@ public:
         data_[0] = '\0';
     }
 
-private:
+    // For code that fills any Text<N> through one out-of-line function.
     TextSpan span() { return {data_, N, &size_, &truncated_}; }
+
+private:
     void append_one(std::string_view s) { text_append(span(), s); }
     void append_one(const char* s) { text_append(span(), s ? std::string_view(s) : std::string_view("(null)")); }
     void append_one(char c) { text_append(span(), std::string_view(&c, 1)); }

@@ -10,67 +10,60 @@ const char no_such_container[] = "no such container";
 const char ambiguous_prefix[] = "ambiguous ID prefix";
 const char not_running[] = "the container is not running";
 
+// Appends the strings of a JSON array to `into` as NUL-separated entries; an
+// entry with a NUL in it could not be passed on: it is left out.
+void append_env_entries(json::Value list, Buffer& into)
+{
+    json::Value entry;
+    for (json::Elements e(list); e.next(entry);) {
+        std::size_t before = into.size();
+        if (!entry.unescape(into) || into.view().substr(before).find('\0') != std::string_view::npos ||
+            !into.append(std::string_view("\0", 1)))
+            into.truncate(before);
+    }
+}
+
 void read_docker_container_json(json::Value doc, ContainerInfo& info)
 {
-    if (auto id = doc.get("Id") ? doc.get("Id") : doc.get("ID")) {
+    json::Value id = doc.get("Id");
+    if (id || (id = doc.get("ID"))) {
         info.id.clear();
-        (void)id->unescape(info.id);
+        (void)id.unescape(info.id);
     }
-    if (auto name = doc.get("Name")) {
+    if (json::Value name = doc.get("Name")) {
         Text<256> with_slash;
-        (void)name->unescape(with_slash);
+        (void)name.unescape(with_slash);
         std::string_view n = with_slash.view();
-        if (!n.empty() && n[0] == '/')
-            n.remove_prefix(1);
         info.name.clear();
-        info.name.append(n);
+        info.name.append(n.substr(n.starts_with('/') ? 1 : 0));
     }
-    if (auto state = doc.get("State")) {
-        if (auto pid = state->get("Pid"); pid && pid->integer())
-            info.pid = static_cast<pid_t>(*pid->integer());
-        if (auto running = state->get("Running"))
-            info.running = running->boolean().value_or(false);
-        if (auto paused = state->get("Paused"))
-            info.paused = paused->boolean().value_or(false);
-    }
-    if (auto config = doc.get("Config")) {
-        json::Value entry;
-        if (auto env = config->get("Env"))
-            for (json::Elements e(*env); e.next(entry);)
-                if (entry.kind() == json::Kind::string) {
-                    std::size_t before = info.env.size();
-                    bool whole = entry.unescape(info.env);
-                    // An entry with a NUL in it could not be passed on: leave it out.
-                    if (!whole || info.env.view().substr(before).find('\0') != std::string_view::npos ||
-                        !info.env.append(std::string_view("\0", 1)))
-                        info.env.truncate(before);
-                }
-        if (auto user = config->get("User"))
-            (void)user->unescape(info.user);
-        if (auto workdir = config->get("WorkingDir"))
-            (void)workdir->unescape(info.workdir);
-        if (auto hostname = config->get("Hostname"))
-            (void)hostname->unescape(info.hostname);
-        if (auto tty = config->get("Tty"))
-            info.tty = tty->boolean().value_or(false);
-    }
-    if (auto host_config = doc.get("HostConfig"))
-        read_docker_host_config(*host_config, info);
+    json::Value state = doc.get("State");
+    if (auto pid = state.get("Pid").integer())
+        info.pid = static_cast<pid_t>(*pid);
+    info.running = state.get("Running").boolean().value_or(info.running);
+    info.paused = state.get("Paused").boolean().value_or(info.paused);
+    json::Value config = doc.get("Config");
+    append_env_entries(config.get("Env"), info.env);
+    (void)config.get("User").unescape(info.user);
+    (void)config.get("WorkingDir").unescape(info.workdir);
+    (void)config.get("Hostname").unescape(info.hostname);
+    info.tty = config.get("Tty").boolean().value_or(info.tty);
+    read_docker_host_config(doc.get("HostConfig"), info);
 }
 
 void read_docker_host_config(json::Value host_config, ContainerInfo& info)
 {
-    if (auto privileged = host_config.get("Privileged"))
-        info.privileged = privileged->boolean().value_or(false);
+    if (!host_config)
+        return;
+    info.privileged = host_config.get("Privileged").boolean().value_or(info.privileged);
     json::Value group;
     info.group_add.clear();
-    if (auto groups = host_config.get("GroupAdd"))
-        for (json::Elements e(*groups); e.next(group);) {
-            Text<64> one;
-            // A comma would split one group in two: such a name cannot be in /etc/group anyway.
-            if (group.unescape(one) && one.view().find(',') == std::string_view::npos)
-                info.group_add.append(info.group_add.empty() ? "" : ",", one);
-        }
+    for (json::Elements e(host_config.get("GroupAdd")); e.next(group);) {
+        Text<64> one;
+        // A comma would split one group in two: such a name cannot be in /etc/group anyway.
+        if (group.unescape(one) && one.view().find(',') == std::string_view::npos)
+            info.group_add.append(info.group_add.empty() ? "" : ",", one);
+    }
 }
 
 std::int64_t process_start_time(pid_t pid)

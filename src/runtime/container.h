@@ -47,6 +47,10 @@ extern const char not_running[];
 // config.v2.json, which share "Config", "State" and "Name" ("Id" or "ID").
 void read_docker_container_json(json::Value doc, ContainerInfo& info);
 
+// Appends the strings of a JSON array to `into`, NUL-separated ("Env" of a
+// Docker or an OCI config), leaving out any that hold a NUL.
+void append_env_entries(json::Value list, Buffer& into);
+
 // The parts of "HostConfig" (or Docker's hostconfig.json) we use.
 void read_docker_host_config(json::Value host_config, ContainerInfo& info);
 

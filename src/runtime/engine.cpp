@@ -43,9 +43,8 @@ Text<160> message_of(const http::Reply& reply)
 {
     Text<160> message;
     if (auto doc = json::parse(reply.body.view()); doc.ok())
-        if (auto text = doc.value().get("message"))
-            if (text->unescape(message) || !message.empty())
-                return message;
+        if (doc.value().get("message").unescape(message) || !message.empty())
+            return message;
     message.append(trim(reply.body.view().substr(0, 120)));
     return message;
 }
@@ -77,20 +76,18 @@ Error ambiguity(const Endpoint& endpoint, std::string_view version, std::string_
         return error;
     json::Value container;
     for (json::Elements e(list.value()); e.next(container);) {
-        auto id = container.get("Id");
-        if (!id || !id->starts_with(query))
+        json::Value id = container.get("Id");
+        if (!id.starts_with(query))
             continue;
         Text<16> short_id;
-        (void)id->unescape(short_id);
+        (void)id.unescape(short_id);
         error.what.append(' ', short_id.view().substr(0, 12));
         json::Value name;
-        if (auto names = container.get("Names"))
-            for (json::Elements n(*names); n.next(name);) {
-                Text<64> text;
-                (void)name.unescape(text);
-                error.what.append(" (", text.view().substr(text.view().starts_with('/') ? 1 : 0), ')');
-                break;
-            }
+        if (json::Elements(container.get("Names")).next(name)) {
+            Text<64> text;
+            (void)name.unescape(text);
+            error.what.append(" (", text.view().substr(text.view().starts_with('/') ? 1 : 0), ')');
+        }
         error.what.append(',');
     }
     if (error.what.view().back() == ',') {

@@ -284,12 +284,12 @@ Result<Value> parse(std::string_view document)
         return Error::because(scanner.error, "cannot parse JSON");
     std::size_t start = skip_space(document, 0);
     std::size_t end = value_end(document, start);
-    return Value(kind_of(document[start]), document.substr(start, end - start));
+    return Value(document.substr(start, end - start));
 }
 
 Members::Members(Value object)
 {
-    if (object.kind() == Kind::object && object.raw_.size() >= 2)
+    if (object.kind() == Kind::object)
         rest_ = object.raw_.substr(1, object.raw_.size() - 2);
 }
 
@@ -301,7 +301,7 @@ bool Members::next(Value& key, Value& value)
     if (i >= rest_.size() || rest_[i] != '"')
         return false;
     std::size_t key_end = value_end(rest_, i);
-    key = Value(Kind::string, rest_.substr(i, key_end - i));
+    key = Value(rest_.substr(i, key_end - i));
     i = skip_space(rest_, key_end);
     if (i >= rest_.size() || rest_[i] != ':')
         return false;
@@ -309,14 +309,14 @@ bool Members::next(Value& key, Value& value)
     if (i >= rest_.size())
         return false;
     std::size_t end = value_end(rest_, i);
-    value = Value(kind_of(rest_[i]), rest_.substr(i, end - i));
+    value = Value(rest_.substr(i, end - i));
     rest_ = rest_.substr(end);
     return true;
 }
 
 Elements::Elements(Value array)
 {
-    if (array.kind() == Kind::array && array.raw_.size() >= 2)
+    if (array.kind() == Kind::array)
         rest_ = array.raw_.substr(1, array.raw_.size() - 2);
 }
 
@@ -328,42 +328,42 @@ bool Elements::next(Value& element)
     if (i >= rest_.size())
         return false;
     std::size_t end = value_end(rest_, i);
-    element = Value(kind_of(rest_[i]), rest_.substr(i, end - i));
+    element = Value(rest_.substr(i, end - i));
     rest_ = rest_.substr(end);
     return true;
 }
 
-std::optional<Value> Value::get(std::string_view key) const
+Kind Value::kind() const { return raw_.empty() ? Kind::absent : kind_of(raw_[0]); }
+
+Value Value::get(std::string_view key) const
 {
     Value k, v;
     for (Members members(*this); members.next(k, v);)
         if (k.equals(key))
             return v;
-    return std::nullopt;
+    return {};
 }
 
-std::optional<Value> Value::at(std::initializer_list<std::string_view> keys) const
+Value Value::at(std::initializer_list<std::string_view> keys) const
 {
-    std::optional<Value> here = *this;
-    for (std::string_view key : keys) {
-        here = here->get(key);
-        if (!here)
-            return std::nullopt;
-    }
+    Value here = *this;
+    for (std::string_view key : keys)
+        here = here.get(key);
     return here;
 }
 
 std::optional<bool> Value::boolean() const
 {
-    if (kind_ != Kind::boolean)
-        return std::nullopt;
-    return raw_ == "true";
+    if (raw_ == "true")
+        return true;
+    if (raw_ == "false")
+        return false;
+    return std::nullopt;
 }
 
 std::optional<std::int64_t> Value::integer() const
 {
-    if (kind_ != Kind::number)
-        return std::nullopt;
+    // Only a number starts with '-' or a digit; parse_decimal takes nothing else.
     std::string_view digits = raw_;
     bool negative = !digits.empty() && digits[0] == '-';
     if (negative)
@@ -376,7 +376,7 @@ std::optional<std::int64_t> Value::integer() const
 
 bool Value::decode(bool (*sink)(void*, char), void* context) const
 {
-    if (kind_ != Kind::string || raw_.size() < 2)
+    if (!is_string())
         return false;
     std::string_view s = raw_.substr(1, raw_.size() - 2);
     bool ok = true;
@@ -417,7 +417,7 @@ bool Value::decode(bool (*sink)(void*, char), void* context) const
 
 bool Value::equals(std::string_view text) const
 {
-    if (kind_ != Kind::string)
+    if (!is_string())
         return false;
     // The common case, no escapes: compare the raw text.
     std::string_view inner = raw_.substr(1, raw_.size() - 2);
@@ -438,7 +438,7 @@ bool Value::equals(std::string_view text) const
 
 bool Value::starts_with(std::string_view prefix) const
 {
-    if (kind_ != Kind::string)
+    if (!is_string())
         return false;
     struct Cursor {
         std::string_view want;
@@ -459,9 +459,18 @@ bool Value::starts_with(std::string_view prefix) const
 
 bool Value::unescape(Buffer& out) const
 {
-    if (kind_ != Kind::string)
-        return false;
     return decode([](void* context, char c) { return static_cast<Buffer*>(context)->append({&c, 1}); }, &out);
+}
+
+bool Value::unescape(const TextSpan& out) const
+{
+    return decode(
+        [](void* context, char c) {
+            auto& text = *static_cast<const TextSpan*>(context);
+            text_append(text, {&c, 1});
+            return !*text.truncated;
+        },
+        const_cast<TextSpan*>(&out));
 }
 
 }  // namespace nskit::json

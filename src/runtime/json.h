@@ -17,44 +17,53 @@
 
 namespace nskit::json {
 
-enum class Kind : std::uint8_t { object, array, string, number, boolean, null };
+enum class Kind : std::uint8_t { object, array, string, number, boolean, null, absent };
 
 inline constexpr std::size_t max_depth = 64;
 
+// A view on the text of one value: 16 bytes, passed and returned in
+// registers. A missing member is an absent Value (false, Kind::absent), and
+// asking an absent Value anything answers "absent" again, so a path of
+// lookups needs no check per step: doc.get("State").get("Pid").integer().
 class Value {
 public:
-    Value() = default;
-    Kind kind() const { return kind_; }
+    Value() = default;  // absent
+    explicit operator bool() const { return !raw_.empty(); }
+    Kind kind() const;
     std::string_view raw() const { return raw_; }  // the value's own text, as written
 
     // Objects: the value of the first member named `key` (compared unescaped).
-    std::optional<Value> get(std::string_view key) const;
+    Value get(std::string_view key) const;
     // get() along a path of keys: at({"State", "Pid"}).
-    std::optional<Value> at(std::initializer_list<std::string_view> keys) const;
+    Value at(std::initializer_list<std::string_view> keys) const;
 
     // Scalars; nullopt when the value is of another kind or does not fit.
     std::optional<bool> boolean() const;
     std::optional<std::int64_t> integer() const;
-    bool is_null() const { return kind_ == Kind::null; }
+    bool is_null() const { return raw_ == "null"; }
 
     // Strings.
     bool equals(std::string_view text) const;  // a string whose unescaped text is `text`
     bool starts_with(std::string_view prefix) const;
     // Appends the unescaped text; false when not a string or it did not fit.
     template <std::size_t N>
-    bool unescape(Text<N>& out) const;
+    bool unescape(Text<N>& out) const
+    {
+        return unescape(out.span());
+    }
+    bool unescape(const TextSpan& out) const;
     [[nodiscard]] bool unescape(Buffer& out) const;
 
 private:
     friend class Members;
     friend class Elements;
     friend Result<Value> parse(std::string_view document);
-    Value(Kind kind, std::string_view raw) : kind_(kind), raw_(raw) {}
+    explicit Value(std::string_view raw) : raw_(raw) {}
+    bool is_string() const { return raw_.size() >= 2 && raw_[0] == '"'; }
     // Feeds the unescaped text to sink(context, c) until it returns false.
     bool decode(bool (*sink)(void*, char), void* context) const;
 
-    Kind kind_ = Kind::null;
-    std::string_view raw_ = "null";
+    std::string_view raw_;
 };
 
 // Validates `document` (one value, white space around it) and returns its root.
@@ -79,19 +88,5 @@ public:
 private:
     std::string_view rest_;
 };
-
-template <std::size_t N>
-bool Value::unescape(Text<N>& out) const
-{
-    if (kind_ != Kind::string)
-        return false;
-    return decode(
-        [](void* context, char c) {
-            auto& text = *static_cast<Text<N>*>(context);
-            text.append(c);
-            return !text.truncated();
-        },
-        &out);
-}
 
 }  // namespace nskit::json

@@ -118,11 +118,9 @@ bool docker_name_is(const Places& places, std::string_view id, std::string_view 
     auto doc = json::parse(text.value().view());
     if (!doc.ok())
         return false;
-    auto stored = doc.value().get("Name");
-    if (!stored)
-        return false;
+    json::Value stored = doc.value().get("Name");
     Text<258> slashed("/", name);
-    return stored->equals(slashed.view()) || stored->equals(name);
+    return stored.equals(slashed.view()) || stored.equals(name);
 }
 
 // The nerdctl/name annotation of a containerd task's config.json equals `name`.
@@ -135,8 +133,7 @@ bool task_name_is(const Path& dir, std::string_view name)
     auto doc = json::parse(text.value().view());
     if (!doc.ok())
         return false;
-    auto stored = doc.value().at({"annotations", "nerdctl/name"});
-    return stored && stored->equals(name);
+    return doc.value().at({"annotations", "nerdctl/name"}).equals(name);
 }
 
 struct Candidates {
@@ -257,54 +254,37 @@ Result<RuncState> parse_runc_state(std::string_view text)
     auto doc = TRY(json::parse(text));
     RuncState state;
     bool crun = !doc.get("init_process_pid");
-    auto pid = doc.get(crun ? "pid" : "init_process_pid");
-    if (!pid || !pid->integer() || *pid->integer() <= 0 || *pid->integer() > 0x7fffffff)
+    auto pid = doc.get(crun ? "pid" : "init_process_pid").integer();
+    if (!pid || *pid <= 0 || *pid > 0x7fffffff)
         return Error::because("no init_process_pid", "bad runc state");
-    state.pid = static_cast<pid_t>(*pid->integer());
-    if (auto start = doc.get(crun ? "process-start-time" : "init_process_start"); start && start->integer())
-        state.start_time = *start->integer();
-    if (auto bundle = doc.get("bundle"))
-        (void)bundle->unescape(state.bundle);
-    if (auto config = doc.get("config")) {
-        if (auto hostname = config->get("hostname"))
-            (void)hostname->unescape(state.hostname);
-        json::Value label;
-        if (auto labels = config->get("labels"))
-            for (json::Elements e(*labels); e.next(label);)
-                if (label.starts_with("bundle=")) {
-                    Text<520> whole;
-                    if (label.unescape(whole))
-                        state.bundle.append(whole.view().substr(7));
-                }
-    }
+    state.pid = static_cast<pid_t>(*pid);
+    state.start_time = doc.get(crun ? "process-start-time" : "init_process_start").integer().value_or(-1);
+    (void)doc.get("bundle").unescape(state.bundle);
+    json::Value config = doc.get("config");
+    (void)config.get("hostname").unescape(state.hostname);
+    json::Value label;
+    for (json::Elements e(config.get("labels")); e.next(label);)
+        if (label.starts_with("bundle=")) {
+            Text<520> whole;
+            if (label.unescape(whole))
+                state.bundle.append(whole.view().substr(7));
+        }
     return state;
 }
 
 Result<void> read_oci_config(std::string_view text, ContainerInfo& info)
 {
     auto doc = TRY(json::parse(text));
-    if (auto process = doc.get("process")) {
-        json::Value entry;
-        if (auto env = process->get("env"))
-            for (json::Elements e(*env); e.next(entry);) {
-                std::size_t before = info.env.size();
-                if (!entry.unescape(info.env) || info.env.view().substr(before).find('\0') != std::string_view::npos ||
-                    !info.env.append(std::string_view("\0", 1)))
-                    info.env.truncate(before);
-            }
-        if (auto cwd = process->get("cwd"))
-            (void)cwd->unescape(info.workdir);
-        if (auto terminal = process->get("terminal"))
-            info.tty = terminal->boolean().value_or(false);
-        auto uid = process->at({"user", "uid"});
-        auto gid = process->at({"user", "gid"});
-        if (uid && uid->integer() && gid && gid->integer())
-            info.user.append(*uid->integer(), ':', *gid->integer());
-    }
-    if (auto hostname = doc.get("hostname"))
-        (void)hostname->unescape(info.hostname);
-    if (auto name = doc.at({"annotations", "nerdctl/name"}))
-        (void)name->unescape(info.name);
+    json::Value process = doc.get("process");
+    append_env_entries(process.get("env"), info.env);
+    (void)process.get("cwd").unescape(info.workdir);
+    info.tty = process.get("terminal").boolean().value_or(info.tty);
+    auto uid = process.at({"user", "uid"}).integer();
+    auto gid = process.at({"user", "gid"}).integer();
+    if (uid && gid)
+        info.user.append(*uid, ':', *gid);
+    (void)doc.get("hostname").unescape(info.hostname);
+    (void)doc.at({"annotations", "nerdctl/name"}).unescape(info.name);
     return {};
 }
 
