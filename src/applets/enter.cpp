@@ -63,7 +63,7 @@ constexpr Usage usage{"[options] <container> [<command> [<argument>...]]",
                       "environment and namespaces. <container> is a name, an ID, a unique ID prefix, or pid:N.",
                       options};
 
-enum class EnvFrom { config, process, none };
+enum class EnvFrom : std::uint8_t { config, process, none, unset };
 
 struct Request {
     const char* user = nullptr;
@@ -75,11 +75,10 @@ struct Request {
     std::array<EnvSetting, 64> env_settings{};  // in the order given: a later one wins
     std::size_t env_count = 0;
     bool privileged = false, join_cgroup = true, verbose = false;
-    std::optional<EnvFrom> env_from;
+    EnvFrom env_from = EnvFrom::unset;
     FindOptions find;
     std::array<const char*, 8> state_dirs{};
     std::size_t state_dir_count = 0;
-    bool help = false, version = false;
     const char* container = nullptr;
     int command = 0;  // argv index of the command, argc when none
 };
@@ -102,13 +101,22 @@ Result<int> parse_timeout(std::string_view text)
     return static_cast<int>(*seconds * 1000 + millis);
 }
 
-Result<Request> parse_command_line(int argc, char** argv)
+// The position of `value` among `words` ("a\0b\0c\0"), for --runtime and --env-from.
+Result<int> choose(const OptionHit& hit, const char* words, const char* expected)
 {
-    Request request;
+    std::string_view value = hit.value;
+    for (int index = 0; *words; ++index, words += std::string_view(words).size() + 1)
+        if (value == words)
+            return index;
+    return Error::because(expected, "bad --", hit.option->long_name, " '", value, "'");
+}
+
+// False when --help or --version was answered.
+Result<bool> parse_command_line(std::string_view name, int argc, char** argv, Request& request)
+{
     OptionParser parser(options, argc, argv);
     OptionHit hit;
     while (TRY(parser.next(hit))) {
-        std::string_view value = hit.value ? hit.value : "";
         switch (hit.id) {
         case USER: request.user = hit.value; break;
         case WORKDIR: request.workdir = hit.value; break;
@@ -119,22 +127,17 @@ Result<Request> parse_command_line(int argc, char** argv)
             request.env_settings[request.env_count++] = {hit.value, hit.id == ENV_FILE};
             break;
         case PRIVILEGED: request.privileged = true; break;
-        case RUNTIME:
-            if (value == "docker") request.find.only = Source::engine;
-            else if (value == "podman") request.find.only = Source::podman;
-            else if (value == "state") request.find.only = Source::state;
-            else if (value == "pid") request.find.only = Source::pid;
-            else return Error::because("expected docker, podman, state or pid", "bad --runtime '", value, "'");
+        case RUNTIME:  // in the order of Source
+            request.find.only = static_cast<Source>(
+                TRY(choose(hit, "docker\0podman\0state\0pid\0", "expected docker, podman, state or pid")));
             break;
-        case ENV_FROM:
-            if (value == "config") request.env_from = EnvFrom::config;
-            else if (value == "process") request.env_from = EnvFrom::process;
-            else if (value == "none") request.env_from = EnvFrom::none;
-            else return Error::because("expected config, process or none", "bad --env-from '", value, "'");
+        case ENV_FROM:  // in the order of EnvFrom
+            request.env_from = static_cast<EnvFrom>(
+                TRY(choose(hit, "config\0process\0none\0", "expected config, process or none")));
             break;
         case NO_CGROUP: request.join_cgroup = false; break;
         case VERBOSE: request.verbose = true; break;
-        case TIMEOUT: request.find.timeout_ms = TRY(parse_timeout(value)); break;
+        case TIMEOUT: request.find.timeout_ms = TRY(parse_timeout(hit.value)); break;
         case STATE_DIR:
             if (request.state_dir_count == request.state_dirs.size())
                 return Error::because("at most 8", "too many --state-dir options");
@@ -142,33 +145,29 @@ Result<Request> parse_command_line(int argc, char** argv)
             break;
         case DATA_ROOT: request.find.places.data_root = hit.value; break;
         case INTERACTIVE: case TTY: break;
-        case HELP: request.help = true; return request;
-        case VERSION: request.version = true; return request;
+        case HELP: {
+            Writer out(1);
+            print_help(out, name, usage);
+            return false;
+        }
+        case VERSION: Writer(1).put(name, " from nskit ", version, '\n'); return false;
         }
     }
     if (parser.index() >= argc)
         return Error::because("see --help", "no container given");
     request.container = argv[parser.index()];
     request.command = parser.index() + 1;
-    return request;  // find.places.state_dirs is pointed at state_dirs where the request stays
-}
-
-std::string_view source_name(Source source)
-{
-    switch (source) {
-    case Source::engine: return "docker";
-    case Source::podman: return "podman";
-    case Source::state: return "state";
-    case Source::pid: return "pid";
-    }
-    return "?";
+    request.find.places.state_dirs = {request.state_dirs.data(), request.state_dir_count};
+    return true;
 }
 
 // Everything read from the container's init before anything changes.
 struct Plan {
     ContainerInfo info;
+    std::string_view shown;  // its name, else its ID
     std::optional<Target> target;
     CapabilityState caps;
+    EnvFrom env_from;
     Environment env;  // all but HOME, which depends on the user
     NsSelection namespaces;
     std::optional<CgroupJoin> cgroups;
@@ -176,43 +175,50 @@ struct Plan {
     SeccompFilters seccomp;
     ProcessLimits limits;
     bool setgroups_denied = false;
+    Credentials creds;  // resolved inside the container
 };
 
-Result<ContainerInfo> find(std::string_view name, const Request& request)
+// "container NAME: why" or "container NAME is paused: unpause it first".
+const Error& refuse(const Plan& plan, const char* why, std::string_view more = {})
+{
+    return Error::because(why, "container ", plan.shown, more);
+}
+
+Result<void> find(std::string_view name, const Request& request, Plan& plan)
 {
     FindReport report;
-    auto info = find_container(request.container, request.find, report);
-    if (report.engine_failed && (request.verbose || !info.ok())) {
+    ContainerInfo& found = plan.info;
+    bool ok = find_container(request.container, request.find, report, found).ok();
+    if (report.engine_failed && (request.verbose || !ok)) {
         const Error& e = report.engine_error;
-        if (info.ok())
-            warn(name, "the engine did not help (", e.what, ": ", e.why(), "); found the container in the state files");
+        Writer err(2);
+        err.put(name, ": the engine did not help (", e.what, ": ", e.why(), "); ");
+        if (ok)
+            err.put("found the container in the state files\n");
         else
-            warn(name, "the engine did not help (", e.what, ": ", e.why(), "); looked in the state files too (",
-                 state::describe_places(request.find.places), ')');
+            err.put("looked in the state files too (", state::describe_places(request.find.places), ")\n");
     }
-    if (!info.ok())
-        return info.take_error();
-    ContainerInfo& found = info.value();
-    std::string_view shown = found.name.empty() ? found.id.view() : found.name.view();
+    if (!ok)
+        return Failure{};
+    plan.shown = found.name.empty() ? found.id.view() : found.name.view();
     if (!found.running)
-        return Error::because(not_running, "container ", shown);
+        return refuse(plan, not_running);
     if (found.paused)
-        return Error::because("unpause it first", "container ", shown, " is paused");
+        return refuse(plan, "unpause it first", " is paused");
     if (found.pid <= 0)
-        return Error::because("the source gave no PID", "container ", shown);
-    return info;
+        return refuse(plan, "the source gave no PID");
+    return {};
 }
 
 // Before entering: --env-file names the caller's files, /proc/PID/environ is read through our /proc.
 Result<void> build_environment(const Request& request, Plan& plan)
 {
     Environment& env = plan.env;
-    EnvFrom env_from = request.env_from.value_or(plan.info.source == Source::pid ? EnvFrom::process : EnvFrom::config);
-    if (env_from == EnvFrom::process) {
+    if (plan.env_from == EnvFrom::process) {
         Buffer environ = TRY(read_file(plan.target->proc_dir(), "environ", 4 * 1024 * 1024)
                                  .describe("cannot read the environment of PID ", plan.info.pid));
         TRY(env.set_all(environ.view()));
-    } else if (env_from == EnvFrom::config) {
+    } else if (plan.env_from == EnvFrom::config) {
         // As the daemon builds an exec's environment: a default PATH,
         // HOSTNAME, TERM for a terminal, then the container's own settings.
         TRY(env.set("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
@@ -234,47 +240,46 @@ Result<void> build_environment(const Request& request, Plan& plan)
     return {};
 }
 
-Result<Plan> make_plan(std::string_view name, const Request& request)
+Result<void> make_plan(std::string_view name, const Request& request, Plan& plan)
 {
-    Plan plan;
-    plan.info = TRY(find(name, request));
-    ContainerInfo& info = plan.info;
-    std::string_view shown = info.name.empty() ? info.id.view() : info.name.view();
+    TRY(find(name, request, plan));
+    const ContainerInfo& info = plan.info;
+    pid_t pid = info.pid;
 
-    plan.target = TRY(pin_target(TargetSpec{info.pid, std::nullopt}).describe("cannot pin the init of ", shown, " (PID ",
-                                                                             info.pid, ")"));
+    plan.target = TRY(pin_target(TargetSpec{pid, std::nullopt}).describe("cannot pin the init of ", plan.shown,
+                                                                        " (PID ", pid, ")"));
     const Target& target = *plan.target;
-    if (info.start_time >= 0 && process_start_time(info.pid) != info.start_time)
-        return Error::because("its PID now belongs to another process", "the init of ", shown, " has exited");
+    int proc = target.proc_dir();
+    if (info.start_time >= 0 && process_start_time(pid) != info.start_time)
+        return Error::because("its PID now belongs to another process", "the init of ", plan.shown, " has exited");
+    char text[4096];
     if (info.start_time < 0 && info.source != Source::pid && info.id.size() >= 12) {
         // Without a start time to compare, the container's ID in the init's
         // cgroup paths ("/docker/ID", "docker-ID.scope", "libpod-ID.scope")
         // says the PID still is, and is seen from our PID namespace as, its init.
-        char cgroups[4096];
-        auto text = TRY(read_small_file(target.proc_dir(), "cgroup", cgroups).describe("cannot read /proc/", info.pid,
-                                                                                      "/cgroup"));
-        if (text.find(info.id.view()) == std::string_view::npos)
+        auto cgroups = TRY(read_small_file(proc, "cgroup", text).describe("cannot read /proc/", pid, "/cgroup"));
+        if (cgroups.find(info.id.view()) == std::string_view::npos)
             return Error::because("its cgroups do not name the container (a recycled PID, or a daemon in another "
                                   "PID namespace)",
-                                  "PID ", info.pid, " is not the init of ", shown);
+                                  "PID ", pid, " is not the init of ", plan.shown);
     }
-    if (info.source != Source::engine && info.source != Source::podman && TRY(cgroup_frozen(info.pid)))
-        return Error::because("unpause it first", "container ", shown, " is paused");
+    if (info.source != Source::engine && info.source != Source::podman && TRY(cgroup_frozen(pid)))
+        return refuse(plan, "unpause it first", " is paused");
 
-    char status[4096];
-    auto status_text = TRY(read_small_file(target.proc_dir(), "status", status).describe("cannot read /proc/", info.pid,
-                                                                                           "/status"));
-    auto caps = parse_capability_status(status_text);
+    auto status = TRY(read_small_file(proc, "status", text).describe("cannot read /proc/", pid, "/status"));
+    auto caps = parse_capability_status(status);
     if (!caps)
-        return Error::because("unexpected format", "cannot read the capabilities in /proc/", info.pid, "/status");
+        return Error::because("unexpected format", "cannot read the capabilities in /proc/", pid, "/status");
     plan.caps = request.privileged ? full_capabilities(*caps, TRY(current_capabilities())) : *caps;
     // As docker exec, --privileged included: the filter belongs to the container, not to the exec.
-    plan.seccomp = TRY(read_seccomp_filters(info.pid, status_text));
-    plan.limits = TRY(read_process_limits(target.proc_dir()));
-    char setgroups[16];
-    if (auto text = read_small_file(target.proc_dir(), "setgroups", setgroups); text.ok())
-        plan.setgroups_denied = trim(text.value()) == "deny";
+    TRY(read_seccomp_filters(pid, status, plan.seccomp));
+    TRY(read_process_limits(proc, plan.limits));
+    if (auto setgroups = read_small_file(proc, "setgroups", text); setgroups.ok())
+        plan.setgroups_denied = trim(setgroups.value()) == "deny";
 
+    plan.env_from = request.env_from != EnvFrom::unset ? request.env_from
+                    : info.source == Source::pid      ? EnvFrom::process
+                                                      : EnvFrom::config;
     TRY(build_environment(request, plan));
 
     // Every namespace of the init that is not already ours.
@@ -283,7 +288,7 @@ Result<Plan> make_plan(std::string_view name, const Request& request)
             plan.namespaces.from_target(ns.kind);
 
     if (request.join_cgroup)
-        plan.cgroups = TRY(plan_cgroup_join(info.pid));
+        plan.cgroups = TRY(plan_cgroup_join(pid));
     if (auto label = read_exec_label(target); label.ok() && label.value().label.view() != "unconfined") {
         // AppArmor shows "profile (enforce)" and takes "exec profile" for the
         // next exec; SELinux takes its context as it shows it.
@@ -294,8 +299,7 @@ Result<Plan> make_plan(std::string_view name, const Request& request)
         }
         plan.label = label.take_value();
     }
-    TRY(target.still_alive());
-    return plan;
+    return target.still_alive();
 }
 
 void print_plan(std::string_view name, const Plan& plan)
@@ -303,7 +307,7 @@ void print_plan(std::string_view name, const Plan& plan)
     const ContainerInfo& info = plan.info;
     Writer err(2);
     err.put(name, ": container ", info.name.empty() ? "-" : info.name.view(), " id ", info.id, " init PID ", info.pid,
-            " (", source_name(info.source), ": ", info.found_at, ")\n");
+            " (", "docker\0podman\0state\0\0pid" + 7 * static_cast<int>(info.source), ": ", info.found_at, ")\n");
     err.put(name, ": namespaces:");
     for (const NsInfo& ns : namespace_kinds)
         if (plan.namespaces.wants(ns.kind))
@@ -315,40 +319,33 @@ void print_plan(std::string_view name, const Plan& plan)
             err.put(i ? ", " : " ", plan.cgroups->directory(i));
         err.put('\n');
     }
-    err.put(name, ": capabilities: bounding ", capability_mask(plan.caps.bounding), " permitted ",
-            capability_mask(plan.caps.permitted), " effective ", capability_mask(plan.caps.effective), " inheritable ",
-            capability_mask(plan.caps.inheritable), " ambient ", capability_mask(plan.caps.ambient), " no_new_privs ",
-            plan.caps.no_new_privs ? 1 : 0, '\n');
+    const CapabilityState& caps = plan.caps;
+    const std::uint64_t sets[] = {caps.bounding, caps.permitted, caps.effective, caps.inheritable, caps.ambient};
+    const char* set_names = "bounding\0permitted\0effective\0inheritable\0ambient";
+    err.put(name, ": capabilities:");
+    for (std::uint64_t set : sets) {
+        err.put(' ', set_names, ' ', capability_mask(set));
+        set_names += std::string_view(set_names).size() + 1;
+    }
+    err.put(" no_new_privs ", caps.no_new_privs ? "1\n" : "0\n");
     if (plan.label)
         err.put(name, ": security label: ", plan.label->label, '\n');
     err.put(name, ": seccomp: ", plan.seccomp.count, " filters, ", plan.seccomp.instructions, " instructions\n");
 }
 
-// In the process that will exec: who, where, with what, then exec.
-int become_and_exec(std::string_view name, const Request& request, Plan& plan, int argc, char** argv)
+// In the process that will exec: who, where, with what; then the caller execs.
+Result<char* const*> become_container_process(std::string_view name, const Request& request, Plan& plan)
 {
     const ContainerInfo& info = plan.info;
     std::string_view user = request.user ? std::string_view(request.user) : info.user.view();
-    auto creds = resolve_user_here(user, info.group_add.view());
-    if (!creds.ok()) {
-        report(name, creds.error());
-        return 1;
-    }
-    creds.value().setgroups_denied = plan.setgroups_denied;
-    creds.value().setgroups_denied = plan.setgroups_denied;
+    plan.creds = TRY(resolve_user_here(user, info.group_add.view()));
+    Credentials& creds = plan.creds;
+    creds.setgroups_denied = plan.setgroups_denied;
     Environment& env = plan.env;
-    EnvFrom env_from = request.env_from.value_or(info.source == Source::pid ? EnvFrom::process : EnvFrom::config);
-    if (env_from == EnvFrom::config && !env.has("HOME"))
-        if (auto home = env.set("HOME", creds.value().home.view()); !home.ok()) {  // as runc does
-            report(name, home.error());
-            return 1;
-        }
-    auto envp = env.envp();
-    if (!envp.ok()) {
-        report(name, envp.error());
-        return 1;
-    }
+    if (plan.env_from == EnvFrom::config && !env.has("HOME"))
+        TRY(env.set("HOME", creds.home.view()));  // as runc does
     // exec_program searches the command in envp's PATH: the container's, as runc does.
+    char* const* envp = TRY(env.envp());
 
     const char* workdir = request.workdir ? request.workdir : info.workdir.empty() ? "/" : info.workdir.c_str();
     // As runc: change directory as root when we can, else as the user.
@@ -356,47 +353,27 @@ int become_and_exec(std::string_view name, const Request& request, Plan& plan, i
 
     if (request.verbose) {
         Writer err(2);
-        err.put(name, ": user: uid ", creds.value().uid, " gid ", creds.value().gid, " groups");
-        for (gid_t gid : creds.value().group_list())
+        err.put(name, ": user: uid ", creds.uid, " gid ", creds.gid, " groups");
+        for (gid_t gid : creds.group_list())
             err.put(' ', gid);
         err.put(", cwd ", workdir, ", ", env.count(), " environment variables\n");
     }
 
     if (plan.label)
-        if (auto applied = apply_exec_label(*plan.label); !applied.ok()) {
-            report(name, applied.error());
-            return 1;
-        }
+        TRY(apply_exec_label(*plan.label));
     // Installed while we still hold CAP_SYS_ADMIN, as runc does without
     // no_new_privs: what follows must pass the filter, as it must for runc.
-    if (auto installed = install_seccomp_filters(plan.seccomp); !installed.ok()) {
-        report(name, installed.error());
-        return 1;
-    }
-    if (auto became = become(creds.value(), plan.caps); !became.ok()) {
-        report(name, became.error());
-        return 1;
-    }
+    TRY(install_seccomp_filters(plan.seccomp));
+    TRY(become(creds, plan.caps));
     if (!changed)
-        if (auto cd = sys::chdir(workdir); !cd.ok()) {
-            report(name, cd.error());
-            return 1;
-        }
-
-    char* shell_argv[2] = {nullptr, nullptr};
-    char** command = argv + request.command;
-    if (request.command >= argc) {
-        shell_argv[0] = const_cast<char*>(creds.value().shell.empty() ? "/bin/sh" : creds.value().shell.c_str());
-        command = shell_argv;
-    }
-    Error failed = exec_program(command, envp.value());
-    report(name, failed);
-    return exit_status_for(failed);
+        TRY(sys::chdir(workdir));
+    return envp;
 }
 
 Result<int> run(std::string_view name, const Request& request, int argc, char** argv)
 {
-    Plan plan = TRY(make_plan(name, request));
+    Plan plan;
+    TRY(make_plan(name, request, plan));
     if (request.verbose)
         print_plan(name, plan);
 
@@ -406,50 +383,52 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
         TRY(plan.cgroups->join(::getpid()));
     // Resource limits and the OOM score go with the process across fork and exec.
     if (LimitsApplied limits = apply_process_limits(plan.limits); limits.failed) {
-        static constexpr std::string_view names[] = {"cpu", "fsize", "data", "stack", "core", "rss", "nproc",
-                                                     "nofile", "memlock", "as", "locks", "sigpending", "msgqueue",
-                                                     "nice", "rtprio", "rttime", "oom_score_adj"};
-        static_assert(sizeof names / sizeof names[0] == limit_count + 1, "one name per limit, and the OOM score");
-        Error e = Error::from_errno(limits.first_error, "");
-        warn(name, "could not give the command ", limits.failed, " of the container's resource limits (",
-             names[limits.first_failed_resource], ": ", e.why(), "): it keeps ours");
+        // One name per limit, in RLIMIT_* order, and the OOM score.
+        std::string_view names = "cpu fsize data stack core rss nproc nofile memlock as locks sigpending msgqueue "
+                                 "nice rtprio rttime oom_score_adj";
+        std::string_view failed;
+        for (int i = 0; i <= limits.first_failed_resource; ++i)
+            failed = next_word(names);
+        Error e;
+        e.code = limits.first_error;
+        warn(name, "could not give the command ", limits.failed, " of the container's resource limits (", failed,
+             ": ", e.why(), "): it keeps ours");
     }
     TRY(enter_namespaces(&*plan.target, plan.namespaces));
+    plan.target.reset();
 
     // A new pid (or time) namespace is for the children we make.
     if (plan.namespaces.wants(NsKind::pid) || plan.namespaces.wants(NsKind::time)) {
         pid_t child = TRY(fork_child());
-        if (child > 0) {
-            plan.target.reset();
+        if (child > 0)
             return wait_and_mirror(child);
-        }
     }
-    plan.target.reset();
-    return become_and_exec(name, request, plan, argc, argv);
+    char* const* envp = TRY(become_container_process(name, request, plan));
+    char* shell_argv[2] = {nullptr, nullptr};
+    char** command = argv + request.command;
+    if (request.command >= argc) {
+        shell_argv[0] = const_cast<char*>(plan.creds.shell.empty() ? "/bin/sh" : plan.creds.shell.c_str());
+        command = shell_argv;
+    }
+    Error failed = exec_program(command, envp);
+    report(name, failed);
+    return exit_status_for(failed);
 }
 
 }  // namespace
 
 int enter_main(std::string_view name, int argc, char** argv)
 {
-    auto request = parse_command_line(argc, argv);
-    if (!request.ok()) {
-        report(name, request.error());
+    Request request;
+    auto parsed = parse_command_line(name, argc, argv, request);
+    if (!parsed.ok()) {
+        report(name, parsed.error());
         Writer(2).put("Try '", name, " --help' for more information.\n");
         return 1;
     }
-    if (request.value().help) {
-        Writer out(1);
-        print_help(out, name, usage);
+    if (!parsed.value())
         return 0;
-    }
-    if (request.value().version) {
-        Writer(1).put(name, " from nskit ", version, '\n');
-        return 0;
-    }
-    Request& settled = request.value();
-    settled.find.places.state_dirs = {settled.state_dirs.data(), settled.state_dir_count};
-    auto status = run(name, settled, argc, argv);
+    auto status = run(name, request, argc, argv);
     if (status.ok())
         return status.value();
     report(name, status.error());

@@ -39,9 +39,8 @@ std::optional<std::array<std::optional<sys::Limit>, limit_count>> parse_proc_lim
     return limits;
 }
 
-Result<ProcessLimits> read_process_limits(int proc_dir)
+Result<void> read_process_limits(int proc_dir, ProcessLimits& result)
 {
-    ProcessLimits result;
     char buffer[4096];
     auto text = TRY(read_small_file(proc_dir, "limits", buffer).describe("cannot read the resource limits of the container"));
     auto limits = parse_proc_limits(text);
@@ -55,7 +54,7 @@ Result<ProcessLimits> read_process_limits(int proc_dir)
         if (auto magnitude = parse_decimal(value.substr(negative ? 1 : 0), 1000))
             result.oom_score_adj = negative ? -static_cast<int>(*magnitude) : static_cast<int>(*magnitude);
     }
-    return result;
+    return {};
 }
 
 LimitsApplied apply_process_limits(const ProcessLimits& wanted)

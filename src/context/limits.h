@@ -27,7 +27,7 @@ struct ProcessLimits {
 // Parses /proc/PID/limits: the header, then one line per resource in RLIMIT_* order.
 std::optional<std::array<std::optional<sys::Limit>, limit_count>> parse_proc_limits(std::string_view text);
 
-Result<ProcessLimits> read_process_limits(int proc_dir);
+Result<void> read_process_limits(int proc_dir, ProcessLimits& limits);
 
 // Applies what differs from ours; returns how many could not be set (each failure is warned about by the caller).
 struct LimitsApplied {

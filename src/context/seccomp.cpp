@@ -64,12 +64,11 @@ std::optional<int> seccomp_mode(std::string_view status)
     return static_cast<int>(*mode);
 }
 
-Result<SeccompFilters> read_seccomp_filters(pid_t pid, std::string_view status)
+Result<void> read_seccomp_filters(pid_t pid, std::string_view status, SeccompFilters& filters)
 {
-    SeccompFilters filters;
     auto mode = seccomp_mode(status);
     if (!mode || *mode == 0)
-        return filters;  // no seccomp here, or none on this process
+        return {};  // no seccomp here, or none on this process
     if (*mode == 1)
         return Error::because("it is in strict seccomp mode, which allows no exec", "cannot enter PID ", pid);
     std::size_t expected = 0;
@@ -116,7 +115,7 @@ Result<SeccompFilters> read_seccomp_filters(pid_t pid, std::string_view status)
     (void)sys::ptrace(PTRACE_DETACH, pid, 0, static_cast<unsigned long>(pass_on));
     if (expected && filters.count != expected)
         return Error::because("not every filter could be read", "cannot read the seccomp filters of PID ", pid);
-    return filters;
+    return {};
 }
 
 Result<void> install_seccomp_filters(const SeccompFilters& filters)

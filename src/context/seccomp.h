@@ -26,8 +26,8 @@ struct SeccompFilters {
 // "Seccomp:" of /proc/PID/status: 0 none, 1 strict, 2 filter.
 std::optional<int> seccomp_mode(std::string_view status);
 
-// Reads the filters of `pid` when its status says it has some.
-Result<SeccompFilters> read_seccomp_filters(pid_t pid, std::string_view status);
+// Reads the filters of `pid` into `filters` (empty) when its status says it has some.
+Result<void> read_seccomp_filters(pid_t pid, std::string_view status, SeccompFilters& filters);
 
 // Installs them on our process (needs no_new_privs or CAP_SYS_ADMIN).
 Result<void> install_seccomp_filters(const SeccompFilters& filters);

@@ -127,7 +127,7 @@ void append_path_segment(Text<1200>& url, std::string_view text)
     }
 }
 
-Result<ContainerInfo> inspect(const Endpoint& endpoint, std::string_view query, int timeout_ms)
+Result<void> inspect(const Endpoint& endpoint, std::string_view query, int timeout_ms, ContainerInfo& info)
 {
     const char* socket = endpoint.socket.c_str();
     std::int64_t started = sys::monotonic_ms();
@@ -188,13 +188,12 @@ Result<ContainerInfo> inspect(const Endpoint& endpoint, std::string_view query, 
     auto doc = json::parse(reply.body.view());
     if (!doc.ok())
         return Error::because(doc.error().reason, "bad reply from the engine API at ", socket);
-    ContainerInfo info;
     info.source = endpoint.kind;
     read_docker_container_json(doc.value(), info);
     if (info.id.empty())
         return Error::because("the reply names no container ID", "bad reply from the engine API at ", socket);
     info.found_at.append("the engine API at ", socket);
-    return info;
+    return {};
 }
 
 }  // namespace nskit::engine

@@ -23,9 +23,9 @@ Result<Endpoint> endpoint_for(Source kind);
 // it exists, else Podman's when it exists, else Docker's.
 Result<Endpoint> default_endpoint();
 
-// Asks the engine about `query` (a name, ID or ID prefix). Errors carry
-// no_such_container / ambiguous_prefix when the engine answered so.
-Result<ContainerInfo> inspect(const Endpoint& endpoint, std::string_view query, int timeout_ms);
+// Asks the engine about `query` (a name, ID or ID prefix) and fills `info`.
+// Errors carry no_such_container / ambiguous_prefix when the engine answered so.
+Result<void> inspect(const Endpoint& endpoint, std::string_view query, int timeout_ms, ContainerInfo& info);
 
 // Percent-encodes `text` for a URL path segment.
 void append_path_segment(Text<1200>& url, std::string_view text);

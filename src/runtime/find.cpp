@@ -11,24 +11,12 @@ bool is_final(const Error& error)
     return error.reason == no_such_container || error.reason == ambiguous_prefix || error.reason == not_running;
 }
 
-Result<ContainerInfo> from_pid(pid_t pid)
-{
-    ContainerInfo info;
-    info.source = Source::pid;
-    info.pid = pid;
-    info.running = true;
-    info.id.append("pid:", pid);
-    info.found_at.append("PID ", pid);
-    return info;
-}
-
-Result<ContainerInfo> ask_engine(std::string_view query, Source kind, const FindOptions& options, FindReport& report)
+Result<void> ask_engine(std::string_view query, Source kind, const FindOptions& options, FindReport& report,
+                        ContainerInfo& info)
 {
     report.engine_tried = true;
-    auto endpoint = kind == Source::engine && !options.only ? engine::default_endpoint() : engine::endpoint_for(kind);
-    if (!endpoint.ok())
-        return endpoint.take_error();
-    return engine::inspect(endpoint.value(), query, options.timeout_ms);
+    auto endpoint = TRY(kind == Source::engine && !options.only ? engine::default_endpoint() : engine::endpoint_for(kind));
+    return engine::inspect(endpoint, query, options.timeout_ms, info);
 }
 
 }  // namespace
@@ -46,21 +34,30 @@ Result<pid_t> parse_pid_query(std::string_view query, bool bare_number_too)
     return static_cast<pid_t>(*pid);
 }
 
-Result<ContainerInfo> find_container(std::string_view query, const FindOptions& options, FindReport& report)
+Result<void> find_container(std::string_view query, const FindOptions& options, FindReport& report,
+                            ContainerInfo& info)
 {
-    if (options.only == Source::pid || starts_with(query, "pid:"))
-        return from_pid(TRY(parse_pid_query(query, options.only == Source::pid)));
+    if (options.only == Source::pid || starts_with(query, "pid:")) {
+        pid_t pid = TRY(parse_pid_query(query, options.only == Source::pid));
+        info.source = Source::pid;
+        info.pid = pid;
+        info.running = true;
+        info.id.append("pid:", pid);
+        info.found_at.append("PID ", pid);
+        return {};
+    }
     if (options.only == Source::state)
-        return state::find(query, options.places);
+        return state::find(query, options.places, info);
     if (options.only)
-        return ask_engine(query, *options.only, options, report);
+        return ask_engine(query, *options.only, options, report, info);
 
-    auto answer = ask_engine(query, Source::engine, options, report);
+    auto answer = ask_engine(query, Source::engine, options, report, info);
     if (answer.ok() || is_final(answer.error()))
         return answer;
     report.engine_failed = true;
     report.engine_error = answer.take_error();
-    return state::find(query, options.places);
+    info = ContainerInfo();  // what a malformed reply may have left in it
+    return state::find(query, options.places, info);
 }
 
 }  // namespace nskit

@@ -28,6 +28,8 @@ struct FindReport {
 // "pid:N" or, with --runtime pid, "N".
 Result<pid_t> parse_pid_query(std::string_view query, bool bare_number_too);
 
-Result<ContainerInfo> find_container(std::string_view query, const FindOptions& options, FindReport& report);
+// Fills `info` (a fresh one) with what the source that answered knows.
+Result<void> find_container(std::string_view query, const FindOptions& options, FindReport& report,
+                            ContainerInfo& info);
 
 }  // namespace nskit

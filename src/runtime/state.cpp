@@ -297,10 +297,9 @@ Text<400> describe_places(const Places& places)
     return text;
 }
 
-Result<ContainerInfo> find(std::string_view query, const Places& places)
+Result<void> find(std::string_view query, const Places& places, ContainerInfo& info)
 {
     Text<72> id = TRY(resolve(query, places));
-    ContainerInfo info;
     info.source = Source::state;
     info.id.append(id);
 
@@ -349,7 +348,7 @@ Result<ContainerInfo> find(std::string_view query, const Places& places)
         if (auto text = read_json_file(oci.c_str()); text.ok())
             TRY(read_oci_config(text.value().view(), info).describe("bad OCI configuration ", oci));
     }
-    return info;
+    return {};
 }
 
 }  // namespace nskit::state

@@ -28,7 +28,8 @@ struct Places {
     const char* data_root = "/var/lib/docker";
 };
 
-Result<ContainerInfo> find(std::string_view query, const Places& places);
+// Fills `info` (a fresh one).
+Result<void> find(std::string_view query, const Places& places, ContainerInfo& info);
 
 // What find() looks in, for messages: "/run/docker/runtime-runc, ... and /var/lib/docker".
 Text<400> describe_places(const Places& places);

@@ -73,6 +73,14 @@ struct Tree {
     ~Tree() { (void)system(("rm -rf '" + top + "'").c_str()); }
 };
 
+// state::find fills a ContainerInfo in place: a value, for CHECKs on it.
+Result<ContainerInfo> find_in_state(std::string_view query, const state::Places& places)
+{
+    ContainerInfo info;
+    TRY(state::find(query, places, info));
+    return info;
+}
+
 std::string error_of(Result<ContainerInfo>& r)
 {
     return std::string(r.error().what.view()) + ": " + r.error().why();
@@ -123,7 +131,7 @@ TEST_CASE("finding containers in state files as the daemon would")
 {
     Tree tree;
 
-    auto web = state::find("web", tree.places);
+    auto web = find_in_state("web", tree.places);
     REQUIRE(web.ok());
     CHECK(web.value().id.view() == "nskitaaa111");
     CHECK(web.value().name.view() == "web");
@@ -139,11 +147,11 @@ TEST_CASE("finding containers in state files as the daemon would")
     CHECK(std::string(web.value().found_at.view()).find("/runtime-runc/moby/nskitaaa111/state.json") !=
           std::string::npos);
 
-    CHECK(state::find("/web", tree.places).value().id.view() == "nskitaaa111");
-    CHECK(state::find("nskitaaa111", tree.places).value().name.view() == "web");
-    CHECK(state::find("nskitaaa", tree.places).value().id.view() == "nskitaaa111");
+    CHECK(find_in_state("/web", tree.places).value().id.view() == "nskitaaa111");
+    CHECK(find_in_state("nskitaaa111", tree.places).value().name.view() == "web");
+    CHECK(find_in_state("nskitaaa", tree.places).value().id.view() == "nskitaaa111");
 
-    auto cache = state::find("cache", tree.places);
+    auto cache = find_in_state("cache", tree.places);
     REQUIRE(cache.ok());
     CHECK(cache.value().id.view() == "nskitbbb333");
     CHECK(cache.value().pid == getpid());
@@ -151,38 +159,38 @@ TEST_CASE("finding containers in state files as the daemon would")
     CHECK(cache.value().user.view() == "5:6");
     CHECK(cache.value().workdir.view() == "/data");
     CHECK(env_of(cache.value()) == "PATH=/bin;K=v;");
-    CHECK(state::find("nskitb", tree.places).value().id.view() == "nskitbbb333");
+    CHECK(find_in_state("nskitb", tree.places).value().id.view() == "nskitbbb333");
 
-    auto podman = state::find("nskitd", tree.places);
+    auto podman = find_in_state("nskitd", tree.places);
     REQUIRE(podman.ok());
     CHECK(podman.value().pid == getpid());
     CHECK(podman.value().start_time == 4242);
     CHECK(podman.value().workdir.view() == "/c");
     CHECK(env_of(podman.value()) == "P=1;");
 
-    auto db = state::find("db", tree.places);
+    auto db = find_in_state("db", tree.places);
     REQUIRE_FALSE(db.ok());
     CHECK(error_of(db) == "container db: the container is not running");
     CHECK(db.error().reason == not_running);
 
-    auto ambiguous = state::find("nskitaa", tree.places);
+    auto ambiguous = find_in_state("nskitaa", tree.places);
     REQUIRE_FALSE(ambiguous.ok());
     CHECK(error_of(ambiguous) == "'nskitaa' matches nskitaaa111, nskitaab222: ambiguous ID prefix");
     CHECK(ambiguous.error().reason == ambiguous_prefix);
 
-    auto missing = state::find("nosuch", tree.places);
+    auto missing = find_in_state("nosuch", tree.places);
     REQUIRE_FALSE(missing.ok());
     CHECK(error_of(missing) == "cannot find container nosuch: no such container");
     CHECK(missing.error().reason == no_such_container);
-    CHECK_FALSE(state::find("", tree.places).ok());
-    CHECK_FALSE(state::find("../x", tree.places).ok());
+    CHECK_FALSE(find_in_state("", tree.places).ok());
+    CHECK_FALSE(find_in_state("../x", tree.places).ok());
 }
 
 TEST_CASE("a broken state file is an error, not a crash")
 {
     Tree tree;
     write(tree.exec_root + "/runtime-runc/moby/nskitccc444/state.json", "{\"init_process_pid\": 7,");
-    auto broken = state::find("nskitccc444", tree.places);
+    auto broken = find_in_state("nskitccc444", tree.places);
     REQUIRE_FALSE(broken.ok());
     CHECK(std::string(broken.error().what.view()).find("bad runc state in") == 0);
     CHECK(std::string(broken.error().why()) == "truncated JSON");
