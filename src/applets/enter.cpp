@@ -32,6 +32,8 @@
 
 namespace nskit {
 
+using namespace std::literals;
+
 namespace {
 
 enum OptionId : int {
@@ -87,7 +89,7 @@ Result<int> parse_timeout(std::string_view text)
 {
     // Seconds, with up to three decimals: "2", "0.5".
     std::string_view whole = split_first(text, '.');
-    auto seconds = parse_decimal(whole.empty() ? "0" : whole, 3600);
+    auto seconds = parse_decimal(whole.empty() ? "0"sv : whole, 3600);
     std::uint64_t millis = 0;
     if (!text.empty()) {
         if (text.size() > 3 || !parse_decimal(text))
@@ -221,11 +223,11 @@ Result<void> build_environment(const Request& request, Plan& plan)
     } else if (plan.env_from == EnvFrom::config) {
         // As the daemon builds an exec's environment: a default PATH,
         // HOSTNAME, TERM for a terminal, then the container's own settings.
-        TRY(env.set("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+        TRY(env.set("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"sv));
         if (!plan.info.hostname.empty())
-            TRY(env.set("HOSTNAME", plan.info.hostname.view()));
+            TRY(env.set("HOSTNAME"sv, plan.info.hostname.view()));
         if (::isatty(0))
-            TRY(env.set("TERM=xterm"));
+            TRY(env.set("TERM=xterm"sv));
         TRY(env.set_all(plan.info.env.view()));
     }
     for (std::size_t i = 0; i < request.env_count; ++i) {
@@ -275,7 +277,7 @@ Result<void> make_plan(std::string_view name, const Request& request, Plan& plan
     TRY(read_seccomp_filters(pid, status, plan.seccomp));
     TRY(read_process_limits(proc, plan.limits));
     if (auto setgroups = read_small_file(proc, "setgroups", text); setgroups.ok())
-        plan.setgroups_denied = trim(setgroups.value()) == "deny";
+        plan.setgroups_denied = trim(setgroups.value()) == "deny"sv;
 
     plan.env_from = request.env_from != EnvFrom::unset ? request.env_from
                     : info.source == Source::pid      ? EnvFrom::process
@@ -289,11 +291,11 @@ Result<void> make_plan(std::string_view name, const Request& request, Plan& plan
 
     if (request.join_cgroup)
         plan.cgroups = TRY(plan_cgroup_join(pid));
-    if (auto label = read_exec_label(target); label.ok() && label.value().label.view() != "unconfined") {
+    if (auto label = read_exec_label(target); label.ok() && label.value().label.view() != "unconfined"sv) {
         // AppArmor shows "profile (enforce)" and takes "exec profile" for the
         // next exec; SELinux takes its context as it shows it.
         std::string_view shown = label.value().label.view();
-        if (auto mode = shown.rfind(" ("); mode != std::string_view::npos && shown.back() == ')') {
+        if (auto mode = shown.rfind(" ("sv); mode != std::string_view::npos && shown.back() == ')') {
             Text<512> onexec("exec ", shown.substr(0, mode));
             label.value().label = onexec;
         }
@@ -306,7 +308,7 @@ void print_plan(std::string_view name, const Plan& plan)
 {
     const ContainerInfo& info = plan.info;
     Writer err(2);
-    err.put(name, ": container ", info.name.empty() ? "-" : info.name.view(), " id ", info.id, " init PID ", info.pid,
+    err.put(name, ": container ", info.name.empty() ? "-"sv : info.name.view(), " id ", info.id, " init PID ", info.pid,
             " (", "docker\0podman\0state\0\0pid" + 7 * static_cast<int>(info.source), ": ", info.found_at, ")\n");
     err.put(name, ": namespaces:");
     for (const NsInfo& ns : namespace_kinds)
@@ -342,8 +344,8 @@ Result<char* const*> become_container_process(std::string_view name, const Reque
     Credentials& creds = plan.creds;
     creds.setgroups_denied = plan.setgroups_denied;
     Environment& env = plan.env;
-    if (plan.env_from == EnvFrom::config && !env.has("HOME"))
-        TRY(env.set("HOME", creds.home.view()));  // as runc does
+    if (plan.env_from == EnvFrom::config && !env.has("HOME"sv))
+        TRY(env.set("HOME"sv, creds.home.view()));  // as runc does
     // exec_program searches the command in envp's PATH: the container's, as runc does.
     char* const* envp = TRY(env.envp());
 
@@ -385,7 +387,7 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     if (LimitsApplied limits = apply_process_limits(plan.limits); limits.failed) {
         // One name per limit, in RLIMIT_* order, and the OOM score.
         std::string_view names = "cpu fsize data stack core rss nproc nofile memlock as locks sigpending msgqueue "
-                                 "nice rtprio rttime oom_score_adj";
+                                 "nice rtprio rttime oom_score_adj"sv;
         std::string_view failed;
         for (int i = 0; i <= limits.first_failed_resource; ++i)
             failed = next_word(names);

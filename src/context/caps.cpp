@@ -7,6 +7,8 @@
 
 namespace nskit {
 
+using namespace std::literals;
+
 namespace {
 
 std::uint64_t known_mask()
@@ -23,21 +25,22 @@ bool has(std::uint64_t set, int cap) { return set >> cap & 1; }
 std::optional<CapabilityState> parse_capability_status(std::string_view status)
 {
     CapabilityState caps;
-    struct Field {
-        std::string_view name;
-        std::uint64_t* into;
-    } fields[] = {{"CapInh", &caps.inheritable}, {"CapPrm", &caps.permitted}, {"CapEff", &caps.effective},
-                  {"CapBnd", &caps.bounding}, {"CapAmb", &caps.ambient}};
+    static constexpr struct Field {
+        char name[7];
+        std::uint64_t CapabilityState::*into;
+    } fields[] = {{"CapInh", &CapabilityState::inheritable}, {"CapPrm", &CapabilityState::permitted},
+                  {"CapEff", &CapabilityState::effective}, {"CapBnd", &CapabilityState::bounding},
+                  {"CapAmb", &CapabilityState::ambient}};
     for (const Field& field : fields) {
-        auto text = status_field(status, field.name);
+        auto text = status_field(status, {field.name, 6});
         auto value = text ? parse_hex(trim(*text)) : std::nullopt;
         if (!value)
             return std::nullopt;
-        *field.into = *value;
+        caps.*field.into = *value;
     }
     // NoNewPrivs appeared in Linux 4.10; an older kernel's absence means 0.
-    if (auto nnp = status_field(status, "NoNewPrivs"))
-        caps.no_new_privs = trim(*nnp) == "1";
+    if (auto nnp = status_field(status, "NoNewPrivs"sv))
+        caps.no_new_privs = trim(*nnp) == "1"sv;
     return caps;
 }
 

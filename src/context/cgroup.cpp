@@ -7,6 +7,8 @@
 
 namespace nskit {
 
+using namespace std::literals;
+
 namespace {
 
 constexpr std::size_t cgroup_file_limit = 64 * 1024;
@@ -23,8 +25,8 @@ bool has_token(std::string_view list, std::string_view token)
 bool serves(const MountInfoLine& mount, const CgroupMembership& membership)
 {
     if (membership.unified())
-        return mount.fs_type == "cgroup2";
-    if (mount.fs_type != "cgroup" || membership.controllers.empty())
+        return mount.fs_type == "cgroup2"sv;
+    if (mount.fs_type != "cgroup"sv || membership.controllers.empty())
         return false;
     std::string_view wanted = membership.controllers;
     while (!wanted.empty())
@@ -38,7 +40,7 @@ bool serves(const MountInfoLine& mount, const CgroupMembership& membership)
 bool climbs(std::string_view path)
 {
     while (!path.empty())
-        if (split_first(path, '/') == "..")
+        if (split_first(path, '/') == ".."sv)
             return true;
     return false;
 }
@@ -86,7 +88,7 @@ std::optional<MountInfoLine> parse_mountinfo_line(std::string_view line)
     for (;;) {
         if (line.empty())
             return std::nullopt;
-        if (split_first(line, ' ') == "-")
+        if (split_first(line, ' ') == "-"sv)
             break;
     }
     m.fs_type = split_first(line, ' ');
@@ -108,7 +110,7 @@ bool locate_cgroup(std::string_view mountinfo, const CgroupMembership& membershi
         CgroupPath root;
         append_unescaped(root, mount->root);
         std::string_view r = root.view();
-        if (r == "/")
+        if (r == "/"sv)
             r = "";
         std::string_view path = membership.path;
         if (path.substr(0, r.size()) != r || (path.size() > r.size() && path[r.size()] != '/'))
@@ -116,7 +118,7 @@ bool locate_cgroup(std::string_view mountinfo, const CgroupMembership& membershi
         directory.clear();
         append_unescaped(directory, mount->mount_point);
         std::string_view rest = path.substr(r.size());
-        if (rest != "/")
+        if (rest != "/"sv)
             directory.append(rest);
         return !directory.truncated();
     }
@@ -165,7 +167,7 @@ Result<bool> cgroup_frozen(pid_t pid)
         if (auto m = parse_cgroup_line(split_first(lines, '\n'))) {
             if (m->unified())
                 v2 = m;
-            else if (has_token(m->controllers, "freezer"))
+            else if (has_token(m->controllers, "freezer"sv))
                 v1 = m;
         }
     CgroupPath directory;
@@ -174,7 +176,7 @@ Result<bool> cgroup_frozen(pid_t pid)
         Text<600> state(directory, "/freezer.state");
         auto text = read_small_file(AT_FDCWD, state.c_str(), buffer);
         // The root cgroup has no freezer.state: it cannot be frozen.
-        return text.ok() && trim(text.value()) != "THAWED";
+        return text.ok() && trim(text.value()) != "THAWED"sv;
     }
     if (v2 && locate_cgroup(mountinfo.view(), *v2, directory)) {
         Text<600> events(directory, "/cgroup.events");
@@ -183,7 +185,7 @@ Result<bool> cgroup_frozen(pid_t pid)
             return false;  // the root cgroup has no cgroup.events and cannot be frozen
         std::string_view rest = text.value();
         while (!rest.empty())
-            if (split_first(rest, '\n') == "frozen 1")
+            if (split_first(rest, '\n') == "frozen 1"sv)
                 return true;
     }
     return false;

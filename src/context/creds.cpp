@@ -9,6 +9,8 @@
 
 namespace nskit {
 
+using namespace std::literals;
+
 namespace {
 
 constexpr std::uint64_t max_id = 0x7fffffff;  // runc's upper bound for a numeric id
@@ -66,7 +68,7 @@ static Result<Credentials> resolve_user_only(std::string_view spec, std::string_
         creds.uid = entry->uid;
         creds.gid = entry->gid;
         creds.home.clear();
-        creds.home.append(entry->home.empty() ? std::string_view("/") : entry->home);
+        creds.home.append(entry->home.empty() ? "/"sv : entry->home);
         creds.shell.append(entry->shell);
         creds.in_passwd = true;
     } else if (uid_number) {

@@ -8,6 +8,8 @@
 
 namespace nskit {
 
+using namespace std::literals;
+
 namespace {
 constexpr std::size_t environ_limit = 4 * 1024 * 1024;  // well past ARG_MAX's share for environ
 
@@ -130,7 +132,7 @@ Result<void> set_from_option(Environment& env, std::string_view setting)
 
 Result<void> set_from_env_file(Environment& env, std::string_view text, std::string_view file)
 {
-    if (text.substr(0, 3) == "\xEF\xBB\xBF")  // a UTF-8 byte order mark
+    if (text.substr(0, 3) == "\xEF\xBB\xBF"sv)  // a UTF-8 byte order mark
         text.remove_prefix(3);
     std::size_t line_number = 0;
     while (!text.empty()) {

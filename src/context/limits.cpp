@@ -6,13 +6,15 @@
 
 namespace nskit {
 
+using namespace std::literals;
+
 namespace {
 
 constexpr std::size_t name_width = 26;  // "Max cpu time              "
 
 std::optional<std::uint64_t> parse_limit(std::string_view word)
 {
-    if (word == "unlimited")
+    if (word == "unlimited"sv)
         return ~std::uint64_t(0);
     return parse_decimal(word);
 }
@@ -23,11 +25,11 @@ std::optional<std::array<std::optional<sys::Limit>, limit_count>> parse_proc_lim
 {
     std::array<std::optional<sys::Limit>, limit_count> limits;
     std::string_view header = split_first(text, '\n');
-    if (!starts_with(header, "Limit"))
+    if (!starts_with(header, "Limit"sv))
         return std::nullopt;
     for (std::size_t resource = 0; resource < limit_count && !text.empty(); ++resource) {
         std::string_view line = split_first(text, '\n');
-        if (line.size() <= name_width || !starts_with(line, "Max "))
+        if (line.size() <= name_width || !starts_with(line, "Max "sv))
             return std::nullopt;
         std::string_view rest = line.substr(name_width);
         auto soft = parse_limit(next_word(rest));
@@ -50,7 +52,7 @@ Result<void> read_process_limits(int proc_dir, ProcessLimits& result)
     char score[32];
     if (auto adj = read_small_file(proc_dir, "oom_score_adj", score); adj.ok()) {
         std::string_view value = trim(adj.value());
-        bool negative = starts_with(value, "-");
+        bool negative = starts_with(value, "-"sv);
         if (auto magnitude = parse_decimal(value.substr(negative ? 1 : 0), 1000))
             result.oom_score_adj = negative ? -static_cast<int>(*magnitude) : static_cast<int>(*magnitude);
     }

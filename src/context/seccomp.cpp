@@ -13,6 +13,8 @@
 
 namespace nskit {
 
+using namespace std::literals;
+
 namespace {
 
 #ifndef PTRACE_SECCOMP_GET_FILTER
@@ -55,7 +57,7 @@ Result<std::size_t> read_filter(pid_t pid, std::size_t index, Buffer& out)
 
 std::optional<int> seccomp_mode(std::string_view status)
 {
-    auto field = status_field(status, "Seccomp");
+    auto field = status_field(status, "Seccomp"sv);
     if (!field)
         return std::nullopt;
     auto mode = parse_decimal(trim(*field), 2);
@@ -72,7 +74,7 @@ Result<void> read_seccomp_filters(pid_t pid, std::string_view status, SeccompFil
     if (*mode == 1)
         return Error::because("it is in strict seccomp mode, which allows no exec", "cannot enter PID ", pid);
     std::size_t expected = 0;
-    if (auto count = status_field(status, "Seccomp_filters"))
+    if (auto count = status_field(status, "Seccomp_filters"sv))
         expected = parse_decimal(trim(*count), max_filters).value_or(0);
 
     TRY(sys::ptrace(PTRACE_SEIZE, pid).describe("cannot trace PID ", pid, " to read its seccomp filters"));

@@ -6,6 +6,8 @@
 
 namespace nskit {
 
+using namespace std::literals;
+
 const char no_such_container[] = "no such container";
 const char ambiguous_prefix[] = "ambiguous ID prefix";
 const char not_running[] = "the container is not running";
@@ -25,40 +27,40 @@ void append_env_entries(json::Value list, Buffer& into)
 
 void read_docker_container_json(json::Value doc, ContainerInfo& info)
 {
-    json::Value id = doc.get("Id");
-    if (id || (id = doc.get("ID"))) {
+    json::Value id = doc.get("Id"sv);
+    if (id || (id = doc.get("ID"sv))) {
         info.id.clear();
         (void)id.unescape(info.id);
     }
-    if (json::Value name = doc.get("Name")) {
+    if (json::Value name = doc.get("Name"sv)) {
         Text<256> with_slash;
         (void)name.unescape(with_slash);
         std::string_view n = with_slash.view();
         info.name.clear();
         info.name.append(n.substr(n.starts_with('/') ? 1 : 0));
     }
-    json::Value state = doc.get("State");
-    if (auto pid = state.get("Pid").integer())
+    json::Value state = doc.get("State"sv);
+    if (auto pid = state.get("Pid"sv).integer())
         info.pid = static_cast<pid_t>(*pid);
-    info.running = state.get("Running").boolean().value_or(info.running);
-    info.paused = state.get("Paused").boolean().value_or(info.paused);
-    json::Value config = doc.get("Config");
-    append_env_entries(config.get("Env"), info.env);
-    (void)config.get("User").unescape(info.user);
-    (void)config.get("WorkingDir").unescape(info.workdir);
-    (void)config.get("Hostname").unescape(info.hostname);
-    info.tty = config.get("Tty").boolean().value_or(info.tty);
-    read_docker_host_config(doc.get("HostConfig"), info);
+    info.running = state.get("Running"sv).boolean().value_or(info.running);
+    info.paused = state.get("Paused"sv).boolean().value_or(info.paused);
+    json::Value config = doc.get("Config"sv);
+    append_env_entries(config.get("Env"sv), info.env);
+    (void)config.get("User"sv).unescape(info.user);
+    (void)config.get("WorkingDir"sv).unescape(info.workdir);
+    (void)config.get("Hostname"sv).unescape(info.hostname);
+    info.tty = config.get("Tty"sv).boolean().value_or(info.tty);
+    read_docker_host_config(doc.get("HostConfig"sv), info);
 }
 
 void read_docker_host_config(json::Value host_config, ContainerInfo& info)
 {
     if (!host_config)
         return;
-    info.privileged = host_config.get("Privileged").boolean().value_or(info.privileged);
+    info.privileged = host_config.get("Privileged"sv).boolean().value_or(info.privileged);
     json::Value group;
     info.group_add.clear();
-    for (json::Elements e(host_config.get("GroupAdd")); e.next(group);) {
+    for (json::Elements e(host_config.get("GroupAdd"sv)); e.next(group);) {
         Text<64> one;
         // A comma would split one group in two: such a name cannot be in /etc/group anyway.
         if (group.unescape(one) && one.view().find(',') == std::string_view::npos)

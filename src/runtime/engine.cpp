@@ -9,6 +9,8 @@
 
 namespace nskit::engine {
 
+using namespace std::literals;
+
 namespace {
 
 constexpr std::string_view docker_socket = "/var/run/docker.sock";
@@ -22,7 +24,7 @@ Result<Endpoint> from_variable(const char* variable, std::string_view fallback, 
     std::string_view host = value && *value ? value : "";
     if (host.empty()) {
         endpoint.socket.append(fallback);
-    } else if (starts_with(host, "unix://")) {
+    } else if (starts_with(host, "unix://"sv)) {
         endpoint.socket.append(host.substr(7));
     } else {
         return Error::because("only unix:// sockets are supported", variable, '=', host);
@@ -43,7 +45,7 @@ Text<160> message_of(const http::Reply& reply)
 {
     Text<160> message;
     if (auto doc = json::parse(reply.body.view()); doc.ok())
-        if (doc.value().get("message").unescape(message) || !message.empty())
+        if (doc.value().get("message"sv).unescape(message) || !message.empty())
             return message;
     message.append(trim(reply.body.view().substr(0, 120)));
     return message;
@@ -76,14 +78,14 @@ Error ambiguity(const Endpoint& endpoint, std::string_view version, std::string_
         return error;
     json::Value container;
     for (json::Elements e(list.value()); e.next(container);) {
-        json::Value id = container.get("Id");
+        json::Value id = container.get("Id"sv);
         if (!id.starts_with(query))
             continue;
         Text<16> short_id;
         (void)id.unescape(short_id);
         error.what.append(' ', short_id.view().substr(0, 12));
         json::Value name;
-        if (json::Elements(container.get("Names")).next(name)) {
+        if (json::Elements(container.get("Names"sv)).next(name)) {
             Text<64> text;
             (void)name.unescape(text);
             error.what.append(" (", text.view().substr(text.view().starts_with('/') ? 1 : 0), ')');
@@ -163,7 +165,7 @@ Result<void> inspect(const Endpoint& endpoint, std::string_view query, int timeo
     }
 
     // Neither is a name or an ID, and in a URL path they would climb.
-    if (query.empty() || query == "." || query == "..")
+    if (query.empty() || query == "."sv || query == ".."sv)
         return Error::because(no_such_container, "cannot find container '", query, "'");
     Text<1200> url(version, "/containers/");
     append_path_segment(url, query);
@@ -179,7 +181,7 @@ Result<void> inspect(const Endpoint& endpoint, std::string_view query, int timeo
         Text<160> message = message_of(reply);
         // Docker says "multiple IDs found with provided prefix: ab", Podman
         // "more than one result for container ...".
-        if (contains(message.view(), "multiple") || contains(message.view(), "more than one"))
+        if (contains(message.view(), "multiple"sv) || contains(message.view(), "more than one"sv))
             return ambiguity(endpoint, version.view(), query, left());
         return Error::because("the engine reported an error", "the engine API at ", socket, " answered ", reply.status, ": ",
                               message);

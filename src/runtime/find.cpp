@@ -4,6 +4,8 @@
 
 namespace nskit {
 
+using namespace std::literals;
+
 namespace {
 
 bool is_final(const Error& error)
@@ -24,7 +26,7 @@ Result<void> ask_engine(std::string_view query, Source kind, const FindOptions& 
 Result<pid_t> parse_pid_query(std::string_view query, bool bare_number_too)
 {
     std::string_view number = query;
-    if (starts_with(query, "pid:"))
+    if (starts_with(query, "pid:"sv))
         number = query.substr(4);
     else if (!bare_number_too)
         return Error::because("not pid:N", "bad container '", query, "'");
@@ -37,7 +39,7 @@ Result<pid_t> parse_pid_query(std::string_view query, bool bare_number_too)
 Result<void> find_container(std::string_view query, const FindOptions& options, FindReport& report,
                             ContainerInfo& info)
 {
-    if (options.only == Source::pid || starts_with(query, "pid:")) {
+    if (options.only == Source::pid || starts_with(query, "pid:"sv)) {
         pid_t pid = TRY(parse_pid_query(query, options.only == Source::pid));
         info.source = Source::pid;
         info.pid = pid;

@@ -9,6 +9,8 @@
 
 namespace nskit::http {
 
+using namespace std::literals;
+
 namespace {
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -110,8 +112,8 @@ Result<bool> parse_reply(std::string_view s, bool at_end, std::size_t max_body, 
 {
     std::size_t at = 0;
     std::string_view line;
-    auto header_end = s.find("\r\n\r\n");
-    auto bare_end = s.find("\n\n");
+    auto header_end = s.find("\r\n\r\n"sv);
+    auto bare_end = s.find("\n\n"sv);
     if (header_end == std::string_view::npos && bare_end == std::string_view::npos) {
         if (s.size() > max_header)
             return Error::because("the header is too large", "bad reply");
@@ -123,7 +125,7 @@ Result<bool> parse_reply(std::string_view s, bool at_end, std::size_t max_body, 
     }
 
     // Status line: HTTP/1.x NNN reason
-    if (!take_line(s, at, line) || !starts_with(line, "HTTP/1.") || line.size() < 12 || line[8] != ' ')
+    if (!take_line(s, at, line) || !starts_with(line, "HTTP/1."sv) || line.size() < 12 || line[8] != ' ')
         return Error::because("not an HTTP reply", "bad reply");
     auto status = parse_decimal(line.substr(9, 3), 999);
     if (!status || *status < 100 || (line.size() > 12 && line[12] != ' '))
@@ -143,16 +145,16 @@ Result<bool> parse_reply(std::string_view s, bool at_end, std::size_t max_body, 
             return Error::because("malformed header", "bad reply");
         std::string_view name = line.substr(0, colon);
         std::string_view value = trim(line.substr(colon + 1));
-        if (same_name(name, "Content-Length")) {
+        if (same_name(name, "Content-Length"sv)) {
             auto n = parse_decimal(value);
             if (!n || (length && *length != *n))
                 return Error::because("malformed Content-Length", "bad reply");
             length = n;
-        } else if (same_name(name, "Transfer-Encoding")) {
-            if (!same_name(value, "chunked"))
+        } else if (same_name(name, "Transfer-Encoding"sv)) {
+            if (!same_name(value, "chunked"sv))
                 return Error::because("unsupported transfer coding", "bad reply");
             chunked = true;
-        } else if (same_name(name, "API-Version")) {
+        } else if (same_name(name, "API-Version"sv)) {
             reply.api_version.clear();
             reply.api_version.append(value);
         }

@@ -2,6 +2,8 @@
 
 namespace nskit::json {
 
+using namespace std::literals;
+
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -144,11 +146,11 @@ struct Scanner {
             } else if (c == '-' || is_digit(c)) {
                 i = number(i);
             } else if (c == 't') {
-                i = literal(i, "true");
+                i = literal(i, "true"sv);
             } else if (c == 'f') {
-                i = literal(i, "false");
+                i = literal(i, "false"sv);
             } else if (c == 'n') {
-                i = literal(i, "null");
+                i = literal(i, "null"sv);
             } else {
                 return fail("malformed JSON");
             }
@@ -354,9 +356,9 @@ Value Value::at(std::initializer_list<std::string_view> keys) const
 
 std::optional<bool> Value::boolean() const
 {
-    if (raw_ == "true")
+    if (raw_ == "true"sv)
         return true;
-    if (raw_ == "false")
+    if (raw_ == "false"sv)
         return false;
     return std::nullopt;
 }

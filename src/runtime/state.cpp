@@ -10,6 +10,8 @@
 
 namespace nskit::state {
 
+using namespace std::literals;
+
 namespace {
 
 constexpr std::size_t state_limit = 8 * 1024 * 1024;
@@ -95,8 +97,8 @@ void for_each_container(const Places& places, Visit visit)
 
 bool is_id_like(std::string_view name)
 {
-    return !name.empty() && name.size() <= 64 && name.find('/') == std::string_view::npos && name != "." &&
-           name != "..";
+    return !name.empty() && name.size() <= 64 && name.find('/') == std::string_view::npos && name != "."sv &&
+           name != ".."sv;
 }
 
 Result<Buffer> read_json_file(const char* path) { return read_file(AT_FDCWD, path, state_limit); }
@@ -118,7 +120,7 @@ bool docker_name_is(const Places& places, std::string_view id, std::string_view 
     auto doc = json::parse(text.value().view());
     if (!doc.ok())
         return false;
-    json::Value stored = doc.value().get("Name");
+    json::Value stored = doc.value().get("Name"sv);
     Text<258> slashed("/", name);
     return stored.equals(slashed.view()) || stored.equals(name);
 }
@@ -133,7 +135,7 @@ bool task_name_is(const Path& dir, std::string_view name)
     auto doc = json::parse(text.value().view());
     if (!doc.ok())
         return false;
-    return doc.value().at({"annotations", "nerdctl/name"}).equals(name);
+    return doc.value().at({"annotations"sv, "nerdctl/name"sv}).equals(name);
 }
 
 struct Candidates {
@@ -253,18 +255,18 @@ Result<RuncState> parse_runc_state(std::string_view text)
 {
     auto doc = TRY(json::parse(text));
     RuncState state;
-    bool crun = !doc.get("init_process_pid");
-    auto pid = doc.get(crun ? "pid" : "init_process_pid").integer();
+    bool crun = !doc.get("init_process_pid"sv);
+    auto pid = doc.get(crun ? "pid"sv : "init_process_pid"sv).integer();
     if (!pid || *pid <= 0 || *pid > 0x7fffffff)
         return Error::because("no init_process_pid", "bad runc state");
     state.pid = static_cast<pid_t>(*pid);
-    state.start_time = doc.get(crun ? "process-start-time" : "init_process_start").integer().value_or(-1);
-    (void)doc.get("bundle").unescape(state.bundle);
-    json::Value config = doc.get("config");
-    (void)config.get("hostname").unescape(state.hostname);
+    state.start_time = doc.get(crun ? "process-start-time"sv : "init_process_start"sv).integer().value_or(-1);
+    (void)doc.get("bundle"sv).unescape(state.bundle);
+    json::Value config = doc.get("config"sv);
+    (void)config.get("hostname"sv).unescape(state.hostname);
     json::Value label;
-    for (json::Elements e(config.get("labels")); e.next(label);)
-        if (label.starts_with("bundle=")) {
+    for (json::Elements e(config.get("labels"sv)); e.next(label);)
+        if (label.starts_with("bundle="sv)) {
             Text<520> whole;
             if (label.unescape(whole))
                 state.bundle.append(whole.view().substr(7));
@@ -275,16 +277,16 @@ Result<RuncState> parse_runc_state(std::string_view text)
 Result<void> read_oci_config(std::string_view text, ContainerInfo& info)
 {
     auto doc = TRY(json::parse(text));
-    json::Value process = doc.get("process");
-    append_env_entries(process.get("env"), info.env);
-    (void)process.get("cwd").unescape(info.workdir);
-    info.tty = process.get("terminal").boolean().value_or(info.tty);
-    auto uid = process.at({"user", "uid"}).integer();
-    auto gid = process.at({"user", "gid"}).integer();
+    json::Value process = doc.get("process"sv);
+    append_env_entries(process.get("env"sv), info.env);
+    (void)process.get("cwd"sv).unescape(info.workdir);
+    info.tty = process.get("terminal"sv).boolean().value_or(info.tty);
+    auto uid = process.at({"user"sv, "uid"sv}).integer();
+    auto gid = process.at({"user"sv, "gid"sv}).integer();
     if (uid && gid)
         info.user.append(*uid, ':', *gid);
-    (void)doc.get("hostname").unescape(info.hostname);
-    (void)doc.at({"annotations", "nerdctl/name"}).unescape(info.name);
+    (void)doc.get("hostname"sv).unescape(info.hostname);
+    (void)doc.at({"annotations"sv, "nerdctl/name"sv}).unescape(info.name);
     return {};
 }
 
