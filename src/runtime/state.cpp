@@ -67,15 +67,17 @@ bool walk(Path& path, int depth, Visit visit)
         Path child_path(path.view().substr(0, base), '/', entry.name);
         if (child_path.truncated())
             return true;
-        if (has_file(child.value().get(), "state.json"))
-            go_on = visit(Found{entry.name, &child_path, Kind::runc});
-        else if (has_file(child.value().get(), "status") && has_file(child.value().get(), "config.json"))
-            go_on = visit(Found{entry.name, &child_path, Kind::crun});
-        else if (has_file(child.value().get(), "init.pid"))
-            go_on = visit(Found{entry.name, &child_path, Kind::task});
-        else if (depth > 1)
-            go_on = walk(child_path, depth - 1, visit);
-        return go_on;
+        int fd = child.value().get();
+        Kind kind;
+        if (has_file(fd, "state.json"))
+            kind = Kind::runc;
+        else if (has_file(fd, "status") && has_file(fd, "config.json"))
+            kind = Kind::crun;
+        else if (has_file(fd, "init.pid"))
+            kind = Kind::task;
+        else
+            return go_on = depth <= 1 || walk(child_path, depth - 1, visit);
+        return go_on = visit(Found{entry.name, &child_path, kind});
     });
     return go_on;
 }
@@ -83,16 +85,20 @@ bool walk(Path& path, int depth, Visit visit)
 // Every container directory in every root: --state-dir ones first.
 void for_each_container(const Places& places, Visit visit)
 {
-    for (const char* dir : places.state_dirs) {
-        Path path(dir);
-        if (!walk(path, state_dir_depth, visit))
+    std::size_t own = places.state_dirs.size();
+    for (std::size_t i = 0; i < own + std::size(default_roots); ++i) {
+        Path path(i < own ? places.state_dirs[i] : default_roots[i - own].path);
+        if (!walk(path, i < own ? state_dir_depth : default_roots[i - own].depth, visit))
             return;
     }
-    for (const Root& root : default_roots) {
-        Path path(root.path);
-        if (!walk(path, root.depth, visit))
-            return;
-    }
+}
+
+// Calls visit(id) for each container Docker knows (stopped ones too): <data-root>/containers/<id>/.
+void for_each_docker_id(const Places& places, FunctionRef<bool(std::string_view)> visit)
+{
+    Path containers(places.data_root, "/containers");
+    if (auto dir = sys::open(containers.c_str(), O_RDONLY | O_DIRECTORY); dir.ok())
+        (void)for_each_entry(dir.value().get(), [&](const DirEntry& entry) { return visit(entry.name); });
 }
 
 bool is_id_like(std::string_view name)
@@ -101,56 +107,49 @@ bool is_id_like(std::string_view name)
            name != ".."sv;
 }
 
-Result<Buffer> read_json_file(const char* path) { return read_file(AT_FDCWD, path, state_limit); }
-
-// A container Docker knows (stopped ones too): <data-root>/containers/<id>/.
-bool docker_knows(const Places& places, std::string_view id)
+// <data-root>/containers/<id>/<file>
+Path docker_file(const Places& places, std::string_view id, const char* file)
 {
-    Path path(places.data_root, "/containers/", id, "/config.v2.json");
-    return !path.truncated() && sys::stat(path.c_str()).ok();
+    return Path(places.data_root, "/containers/", id, '/', file);
+}
+
+// The document in a JSON file; absent when it cannot be read or parsed.
+json::Value read_json(const Path& path, Buffer& text)
+{
+    auto read = read_file(AT_FDCWD, path.c_str(), state_limit);
+    if (!read.ok())
+        return {};
+    text = read.take_value();
+    auto doc = json::parse(text.view());
+    return doc.ok() ? doc.value() : json::Value();
 }
 
 // The name in a Docker config.v2.json equals `name`.
 bool docker_name_is(const Places& places, std::string_view id, std::string_view name)
 {
-    Path path(places.data_root, "/containers/", id, "/config.v2.json");
-    auto text = read_json_file(path.c_str());
-    if (!text.ok())
-        return false;
-    auto doc = json::parse(text.value().view());
-    if (!doc.ok())
-        return false;
-    json::Value stored = doc.value().get("Name"sv);
+    Buffer text;
+    json::Value stored = read_json(docker_file(places, id, "config.v2.json"), text).get("Name"sv);
     Text<258> slashed("/", name);
     return stored.equals(slashed.view()) || stored.equals(name);
 }
 
-// The nerdctl/name annotation of a containerd task's config.json equals `name`.
-bool task_name_is(const Path& dir, std::string_view name)
-{
-    Path path(dir, "/config.json");
-    auto text = read_json_file(path.c_str());
-    if (!text.ok())
-        return false;
-    auto doc = json::parse(text.value().view());
-    if (!doc.ok())
-        return false;
-    return doc.value().at({"annotations"sv, "nerdctl/name"sv}).equals(name);
-}
+// The nerdctl/name annotation of a containerd task's config.json.
+json::Value nerdctl_name(json::Value oci_config) { return oci_config.get("annotations"sv).get("nerdctl/name"sv); }
 
 struct Candidates {
     static constexpr std::size_t shown = 6;
     Text<72> ids[shown];
     std::size_t count = 0;
 
-    void add(std::string_view id)
+    bool add(std::string_view id)
     {
         for (std::size_t i = 0; i < count && i < shown; ++i)
             if (ids[i].view() == id)
-                return;
+                return true;
         if (count < shown)
             ids[count].append(id);
         ++count;
+        return true;
     }
 };
 
@@ -183,57 +182,47 @@ Location locate(const Places& places, std::string_view id)
 Result<Text<72>> resolve(std::string_view query, const Places& places)
 {
     // 1. A full ID.
-    if (is_id_like(query) && (locate(places, query).found || docker_knows(places, query)))
+    if (is_id_like(query) &&
+        (locate(places, query).found || sys::stat(docker_file(places, query, "config.v2.json").c_str()).ok()))
         return Text<72>(query);
 
     // 2. A name: Docker's, then nerdctl's.
     std::string_view name = query.substr(query.starts_with('/') ? 1 : 0);
     Text<72> named;
-    Path containers(places.data_root, "/containers");
-    if (auto dir = sys::open(containers.c_str(), O_RDONLY | O_DIRECTORY); dir.ok())
-        (void)for_each_entry(dir.value().get(), [&](const DirEntry& entry) {
-            if (docker_name_is(places, entry.name, name)) {
-                named.append(entry.name);
-                return false;
-            }
+    for_each_docker_id(places, [&](std::string_view id) {
+        if (!docker_name_is(places, id, name))
             return true;
-        });
+        named.append(id);
+        return false;
+    });
     if (named.empty())
         for_each_container(places, [&](const Found& f) {
-            if (f.kind == Kind::task && task_name_is(*f.dir, name)) {
-                named.append(f.id);
-                return false;
-            }
-            return true;
+            Buffer text;
+            if (f.kind != Kind::task || !nerdctl_name(read_json(Path(*f.dir, "/config.json"), text)).equals(name))
+                return true;
+            named.append(f.id);
+            return false;
         });
     if (!named.empty())
         return named;
 
     // 3. A unique ID prefix, among running containers and Docker's stopped ones.
-    if (!is_id_like(query))
-        return Error::because(no_such_container, "cannot find container ", query);
     Candidates candidates;
-    for_each_container(places, [&](const Found& f) {
-        if (f.id.starts_with(query))
-            candidates.add(f.id);
-        return true;
-    });
-    if (auto dir = sys::open(containers.c_str(), O_RDONLY | O_DIRECTORY); dir.ok())
-        (void)for_each_entry(dir.value().get(), [&](const DirEntry& entry) {
-            if (entry.name.starts_with(query))
-                candidates.add(entry.name);
-            return true;
-        });
+    if (is_id_like(query)) {
+        for_each_container(places, [&](const Found& f) { return !f.id.starts_with(query) || candidates.add(f.id); });
+        for_each_docker_id(places, [&](std::string_view id) { return !id.starts_with(query) || candidates.add(id); });
+    }
     if (candidates.count == 1)
         return candidates.ids[0];
     if (candidates.count == 0)
         return Error::because(no_such_container, "cannot find container ", query);
-    Error error = Error::because(ambiguous_prefix, "'", query, "' matches");
+    Error& error = error_slot();
+    Error::because(ambiguous_prefix, "'", query, "' matches");
     for (std::size_t i = 0; i < candidates.count && i < Candidates::shown; ++i)
         error.what.append(i ? ", " : " ", candidates.ids[i].view().substr(0, 12));
     if (candidates.count > Candidates::shown)
         error.what.append(" and ", candidates.count - Candidates::shown, " more");
-    return error;
+    return Failure{};
 }
 
 Result<void> read_task(const Path& dir, ContainerInfo& info)
@@ -281,12 +270,13 @@ Result<void> read_oci_config(std::string_view text, ContainerInfo& info)
     append_env_entries(process.get("env"sv), info.env);
     (void)process.get("cwd"sv).unescape(info.workdir);
     info.tty = process.get("terminal"sv).boolean().value_or(info.tty);
-    auto uid = process.at({"user"sv, "uid"sv}).integer();
-    auto gid = process.at({"user"sv, "gid"sv}).integer();
+    json::Value user = process.get("user"sv);
+    auto uid = user.get("uid"sv).integer();
+    auto gid = user.get("gid"sv).integer();
     if (uid && gid)
         info.user.append(*uid, ':', *gid);
     (void)doc.get("hostname"sv).unescape(info.hostname);
-    (void)doc.at({"annotations"sv, "nerdctl/name"sv}).unescape(info.name);
+    (void)nerdctl_name(doc).unescape(info.name);
     return {};
 }
 
@@ -305,20 +295,11 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
     info.source = Source::state;
     info.id.append(id);
 
-    // Docker's own record of the container: its configuration, name and privilege.
-    Path config(places.data_root, "/containers/", id, "/config.v2.json");
-    bool from_docker = false;
-    if (auto text = read_json_file(config.c_str()); text.ok()) {
-        auto doc = json::parse(text.value().view());
-        if (doc.ok()) {
-            read_docker_container_json(doc.value(), info);
-            from_docker = true;
-        }
-        Path host_config(places.data_root, "/containers/", id, "/hostconfig.json");
-        if (auto host = read_json_file(host_config.c_str()); host.ok())
-            if (auto doc = json::parse(host.value().view()); doc.ok())
-                read_docker_host_config(doc.value(), info);
-    }
+    // Docker's own record of the container: its configuration, name and groups.
+    Buffer config, host_config;
+    json::Value doc = read_json(docker_file(places, id.view(), "config.v2.json"), config);
+    read_docker_container_json(doc, info);
+    read_docker_host_config(read_json(docker_file(places, id.view(), "hostconfig.json"), host_config), info);
     info.running = false;
     info.paused = false;  // the caller looks at the freezer: config.v2.json may be stale
     info.pid = 0;
@@ -330,7 +311,7 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
     Path bundle;
     if (where.kind != Kind::task) {
         Path state_file(where.dir, where.kind == Kind::runc ? "/state.json" : "/status");
-        Buffer text = TRY(read_json_file(state_file.c_str()));
+        Buffer text = TRY(read_file(AT_FDCWD, state_file.c_str(), state_limit));
         RuncState state = TRY(parse_runc_state(text.view()).describe("bad runc state in ", state_file));
         info.pid = state.pid;
         info.start_time = state.start_time;
@@ -345,9 +326,9 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
     info.running = true;
 
     // Without Docker's record, the OCI configuration the runtime started it with.
-    if (!from_docker && !bundle.empty()) {
+    if (!doc && !bundle.empty()) {
         Path oci(bundle, "/config.json");
-        if (auto text = read_json_file(oci.c_str()); text.ok())
+        if (auto text = read_file(AT_FDCWD, oci.c_str(), state_limit); text.ok())
             TRY(read_oci_config(text.value().view(), info).describe("bad OCI configuration ", oci));
     }
     return {};
