@@ -2,19 +2,27 @@
 
 namespace nskit {
 
-void text_append(const TextSpan& text, std::string_view piece)
+void text_append(TextHead& text, std::size_t capacity, std::string_view piece)
 {
-    std::size_t room = text.capacity - 1 - *text.size;
+    char* data = reinterpret_cast<char*>(&text + 1);
+    std::size_t room = capacity - 1 - text.size;
     if (piece.size() > room) {
         piece = piece.substr(0, room);
-        *text.truncated = true;
+        text.truncated = true;
     }
     for (char c : piece)
-        text.data[(*text.size)++] = c;
-    text.data[*text.size] = '\0';
+        data[text.size++] = c;
+    data[text.size] = '\0';
 }
 
-void text_append_number(const TextSpan& text, unsigned long long magnitude, bool negative)
+void text_append(TextHead& text, std::size_t capacity, const char* piece)
+{
+    text_append(text, capacity, std::string_view(piece ? piece : "(null)"));
+}
+
+void text_append(TextHead& text, std::size_t capacity, char c) { text_append(text, capacity, std::string_view(&c, 1)); }
+
+void text_append_number(TextHead& text, std::size_t capacity, unsigned long long magnitude, bool negative)
 {
     char digits[24];
     std::size_t n = sizeof digits;
@@ -24,7 +32,7 @@ void text_append_number(const TextSpan& text, unsigned long long magnitude, bool
     } while (magnitude);
     if (negative)
         digits[--n] = '-';
-    text_append(text, {digits + n, sizeof digits - n});
+    text_append(text, capacity, {digits + n, sizeof digits - n});
 }
 
 std::optional<std::uint64_t> parse_decimal(std::string_view s, std::uint64_t max)

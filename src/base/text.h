@@ -11,17 +11,23 @@
 
 namespace nskit {
 
-// The out-of-line part of Text<N>: every append goes through these two
+// The out-of-line part of Text<N>: every append goes through these
 // functions, so a message built from five pieces costs five calls, not an
-// inlined copy loop per call site (this keeps the static binary small).
-struct TextSpan {
-    char* data;
-    std::size_t capacity;  // including the terminating NUL
-    std::size_t* size;
-    bool* truncated;
+// inlined copy loop per call site (this keeps the static binary small). A
+// call passes the Text's head and capacity in registers; its characters
+// follow the head directly.
+struct TextHead {
+    std::size_t size = 0;
+    bool truncated = false;
 };
-void text_append(const TextSpan& text, std::string_view piece);
-void text_append_number(const TextSpan& text, unsigned long long magnitude, bool negative);
+struct TextSpan {  // any Text<N>, for code that fills one through one out-of-line function
+    TextHead* head;
+    std::size_t capacity;  // including the terminating NUL
+};
+void text_append(TextHead& text, std::size_t capacity, std::string_view piece);
+void text_append(TextHead& text, std::size_t capacity, const char* piece);  // "(null)" for a null pointer
+void text_append(TextHead& text, std::size_t capacity, char c);
+void text_append_number(TextHead& text, std::size_t capacity, unsigned long long magnitude, bool negative);
 
 // A NUL-terminated string in a fixed buffer; appends past the end are cut.
 template <std::size_t N>
@@ -43,26 +49,28 @@ public:
     }
 
     const char* c_str() const { return data_; }
-    std::string_view view() const { return {data_, size_}; }
-    std::size_t size() const { return size_; }
-    bool empty() const { return size_ == 0; }
-    bool truncated() const { return truncated_; }
+    std::string_view view() const { return {data_, head_.size}; }
+    std::size_t size() const { return head_.size; }
+    bool empty() const { return head_.size == 0; }
+    bool truncated() const { return head_.truncated; }
     void clear()
     {
-        size_ = 0;
-        truncated_ = false;
+        head_ = {};
         data_[0] = '\0';
     }
 
-    // For code that fills any Text<N> through one out-of-line function.
-    TextSpan span() { return {data_, N, &size_, &truncated_}; }
+    TextSpan span()
+    {
+        static_assert(offsetof(Text, data_) == sizeof(TextHead), "the characters follow the head");
+        return {&head_, N};
+    }
 
 private:
-    void append_one(std::string_view s) { text_append(span(), s); }
-    void append_one(const char* s) { text_append(span(), s ? std::string_view(s) : std::string_view("(null)")); }
-    void append_one(char c) { text_append(span(), std::string_view(&c, 1)); }
+    void append_one(std::string_view s) { text_append(head_, N, s); }
+    void append_one(const char* s) { text_append(head_, N, s); }
+    void append_one(char c) { text_append(head_, N, c); }
     template <std::size_t M>
-    void append_one(const Text<M>& t) { text_append(span(), t.view()); }
+    void append_one(const Text<M>& t) { text_append(head_, N, t.view()); }
     template <class I>
         requires(std::is_integral_v<I> && !std::is_same_v<I, char> && !std::is_same_v<I, bool>)
     void append_one(I value)
@@ -70,11 +78,10 @@ private:
         bool negative = value < 0;
         unsigned long long magnitude = negative ? 0ull - static_cast<unsigned long long>(value)
                                                 : static_cast<unsigned long long>(value);
-        text_append_number(span(), magnitude, negative);
+        text_append_number(head_, N, magnitude, negative);
     }
 
-    std::size_t size_ = 0;
-    bool truncated_ = false;
+    TextHead head_;
     char data_[N];
 };
 

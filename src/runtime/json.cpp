@@ -464,15 +464,15 @@ bool Value::unescape(Buffer& out) const
     return decode([](void* context, char c) { return static_cast<Buffer*>(context)->append({&c, 1}); }, &out);
 }
 
-bool Value::unescape(const TextSpan& out) const
+bool Value::unescape(TextSpan out) const
 {
     return decode(
         [](void* context, char c) {
-            auto& text = *static_cast<const TextSpan*>(context);
-            text_append(text, {&c, 1});
-            return !*text.truncated;
+            auto& text = *static_cast<TextSpan*>(context);
+            text_append(*text.head, text.capacity, c);
+            return !text.head->truncated;
         },
-        const_cast<TextSpan*>(&out));
+        &out);
 }
 
 }  // namespace nskit::json

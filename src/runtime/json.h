@@ -51,7 +51,7 @@ public:
     {
         return unescape(out.span());
     }
-    bool unescape(const TextSpan& out) const;
+    bool unescape(TextSpan out) const;
     [[nodiscard]] bool unescape(Buffer& out) const;
 
 private:
