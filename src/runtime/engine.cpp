@@ -64,39 +64,45 @@ bool contains(std::string_view haystack, std::string_view needle)
     return false;
 }
 
-// The daemon does not name the candidates of an ambiguous prefix: list them.
-Error ambiguity(const Endpoint& endpoint, std::string_view version, std::string_view query, int timeout_ms)
+// One request, within what is left of the deadline that covers them all; a
+// timeout names that deadline, not what was left of it.
+Result<void> request(const char* socket, std::string_view target, std::size_t max_body, int timeout_ms,
+                     std::int64_t started, http::Reply& reply)
 {
-    Error error = Error::because(ambiguous_prefix, "'", query, "' matches");
+    std::int64_t left = timeout_ms - (sys::monotonic_ms() - started);
+    http::Limits limits{static_cast<int>(left > 1 ? left : 1), max_body};
+    if (http::get(socket, target, limits, reply).ok())
+        return {};
+    if (error_slot().code == ETIMEDOUT)
+        redescribe_error("no reply from the engine API at ", socket, " within ", timeout_ms, " ms");
+    return Failure{};
+}
+
+// The daemon does not name the candidates of an ambiguous prefix: list them.
+const Error& ambiguity(const char* socket, std::string_view version, std::string_view query, int timeout_ms,
+                       std::int64_t started)
+{
+    Text<200> matches;  // " ID (NAME), ID (NAME)"
     Text<1200> url(version, "/containers/json?all=1");
-    http::Limits limits{timeout_ms, 8 * 1024 * 1024};
-    auto reply = http::get(endpoint.socket.c_str(), url.view(), limits);
-    if (!reply.ok() || reply.value().status != 200)
-        return error;
-    auto list = json::parse(reply.value().body.view());
-    if (!list.ok())
-        return error;
-    json::Value container;
-    for (json::Elements e(list.value()); e.next(container);) {
+    http::Reply reply;
+    json::Value list, container, name;
+    if (request(socket, url.view(), 8 * 1024 * 1024, timeout_ms, started, reply).ok() && reply.status == 200)
+        if (auto parsed = json::parse(reply.body.view()); parsed.ok())
+            list = parsed.value();
+    for (json::Elements e(list); e.next(container);) {
         json::Value id = container.get("Id"sv);
         if (!id.starts_with(query))
             continue;
         Text<16> short_id;
         (void)id.unescape(short_id);
-        error.what.append(' ', short_id.view().substr(0, 12));
-        json::Value name;
+        matches.append(matches.empty() ? " " : ", ", short_id.view().substr(0, 12));
         if (json::Elements(container.get("Names"sv)).next(name)) {
             Text<64> text;
             (void)name.unescape(text);
-            error.what.append(" (", text.view().substr(text.view().starts_with('/') ? 1 : 0), ')');
+            matches.append(" (", text.view().substr(text.view().starts_with('/') ? 1 : 0), ')');
         }
-        error.what.append(',');
     }
-    if (error.what.view().back() == ',') {
-        Text<200> cut(error.what.view().substr(0, error.what.size() - 1));
-        error.what = cut;
-    }
-    return error;
+    return Error::because(ambiguous_prefix, "'", query, "' matches", matches);
 }
 
 }  // namespace
@@ -133,35 +139,20 @@ Result<void> inspect(const Endpoint& endpoint, std::string_view query, int timeo
 {
     const char* socket = endpoint.socket.c_str();
     std::int64_t started = sys::monotonic_ms();
-    auto left = [&] {
-        std::int64_t left = timeout_ms - (sys::monotonic_ms() - started);
-        return static_cast<int>(left > 1 ? left : 1);
-    };
 
     // Version negotiation: the daemon's own version, as the docker CLI does
     // when it is older than the CLI. Without the header, the unversioned path
     // means "the daemon's current version".
-    http::Limits ping_limits{left(), 64 * 1024};
-    auto timed_out = [&](Error error) {
-        // One deadline covers both requests: name it, not what was left of it.
-        if (error.code == ETIMEDOUT) {
-            error.what.clear();
-            error.what.append("no reply from the engine API at ", socket, " within ", timeout_ms, " ms");
-        }
-        return error;
-    };
-    auto pinged = http::get(socket, "/_ping", ping_limits);
-    if (!pinged.ok())
-        return timed_out(pinged.take_error());
-    http::Reply ping = pinged.take_value();
-    if (ping.status != 200)
-        return Error::because("the engine's /_ping failed", "the engine API at ", socket, " answered ", ping.status);
+    http::Reply reply;
+    TRY(request(socket, "/_ping"sv, 64 * 1024, timeout_ms, started, reply));
+    if (reply.status != 200)
+        return Error::because("the engine's /_ping failed", "the engine API at ", socket, " answered ", reply.status);
     Text<24> version;
-    if (!ping.api_version.empty()) {
-        for (char c : ping.api_version.view())
+    if (!reply.api_version.empty()) {
+        for (char c : reply.api_version.view())
             if (!((c >= '0' && c <= '9') || c == '.'))
                 return Error::because("malformed API-Version header", "the engine API at ", socket);
-        version.append("/v", ping.api_version);
+        version.append("/v", reply.api_version);
     }
 
     // Neither is a name or an ID, and in a URL path they would climb.
@@ -170,11 +161,7 @@ Result<void> inspect(const Endpoint& endpoint, std::string_view query, int timeo
     Text<1200> url(version, "/containers/");
     append_path_segment(url, query);
     url.append("/json");
-    http::Limits limits{left(), 4 * 1024 * 1024};
-    auto answered = http::get(socket, url.view(), limits);
-    if (!answered.ok())
-        return timed_out(answered.take_error());
-    http::Reply reply = answered.take_value();
+    TRY(request(socket, url.view(), 4 * 1024 * 1024, timeout_ms, started, reply));
     if (reply.status == 404)
         return Error::because(no_such_container, "cannot find container ", query);
     if (reply.status != 200) {
@@ -182,16 +169,14 @@ Result<void> inspect(const Endpoint& endpoint, std::string_view query, int timeo
         // Docker says "multiple IDs found with provided prefix: ab", Podman
         // "more than one result for container ...".
         if (contains(message.view(), "multiple"sv) || contains(message.view(), "more than one"sv))
-            return ambiguity(endpoint, version.view(), query, left());
-        return Error::because("the engine reported an error", "the engine API at ", socket, " answered ", reply.status, ": ",
-                              message);
+            return ambiguity(socket, version.view(), query, timeout_ms, started);
+        return Error::because("the engine reported an error", "the engine API at ", socket, " answered ", reply.status,
+                              ": ", message);
     }
 
-    auto doc = json::parse(reply.body.view());
-    if (!doc.ok())
-        return Error::because(doc.error().reason, "bad reply from the engine API at ", socket);
+    auto doc = TRY(json::parse(reply.body.view()).describe("bad reply from the engine API at ", socket));
     info.source = endpoint.kind;
-    read_docker_container_json(doc.value(), info);
+    read_docker_container_json(doc, info);
     if (info.id.empty())
         return Error::because("the reply names no container ID", "bad reply from the engine API at ", socket);
     info.found_at.append("the engine API at ", socket);

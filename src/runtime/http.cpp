@@ -192,7 +192,7 @@ Result<bool> parse_reply(std::string_view s, bool at_end, std::size_t max_body, 
     return true;
 }
 
-Result<Reply> get(const char* path, std::string_view target, const Limits& limits)
+Result<void> get(const char* path, std::string_view target, const Limits& limits, Reply& reply)
 {
     Deadline deadline{sys::monotonic_ms() + limits.timeout_ms};
     struct sockaddr_un address {};
@@ -200,12 +200,10 @@ Result<Reply> get(const char* path, std::string_view target, const Limits& limit
     std::string_view p = path;
     if (p.empty() || p.size() >= sizeof address.sun_path)
         return Error::because("the socket path is too long", "cannot connect to ", path);
-    for (std::size_t i = 0; i < p.size(); ++i)
-        address.sun_path[i] = p[i];
+    p.copy(address.sun_path, p.size());
 
     Fd socket = TRY(sys::socket_unix_stream());
-    auto connected = sys::connect(socket.get(), &address, sizeof address);
-    if (!connected.ok()) {
+    if (auto connected = sys::connect(socket.get(), &address, sizeof address); !connected.ok()) {
         int code = connected.error().code;
         // A unix socket's full backlog: the server is not accepting.
         if (code == EAGAIN || code == EINPROGRESS)
@@ -218,41 +216,32 @@ Result<Reply> get(const char* path, std::string_view target, const Limits& limit
     if (request.truncated())
         return Error::because("the request is too long", "cannot ask ", path);
     std::string_view unsent = request.view();
-    while (!unsent.empty()) {
-        if (!TRY(wait_for(socket.get(), POLLOUT, deadline)))
-            return Error::from_errno(ETIMEDOUT, "no reply from ", path, " within ", limits.timeout_ms, " ms");
-        auto sent = sys::send(socket.get(), unsent);
-        if (!sent.ok()) {
-            if (sent.error().code == EAGAIN)
-                continue;
-            if (sent.error().code == EPIPE || sent.error().code == ECONNRESET)
-                return Error::because("the server closed the connection without a reply", "bad reply from ", path);
-            return Error::from_errno(sent.error().code, "cannot send a request to ", path);
-        }
-        unsent.remove_prefix(sent.value());
-    }
-
-    Reply reply;
     Buffer received;
     for (;;) {
-        if (!TRY(wait_for(socket.get(), POLLIN, deadline)))
+        // Send until all is sent, then read until the reply is whole.
+        bool sending = !unsent.empty();
+        if (!TRY(wait_for(socket.get(), sending ? POLLOUT : POLLIN, deadline)))
             return Error::from_errno(ETIMEDOUT, "no reply from ", path, " within ", limits.timeout_ms, " ms");
-        if (!received.reserve_more(16384))
+        if (!sending && !received.reserve_more(16384))
             return Error::from_errno(ENOMEM, "cannot read the reply from ", path);
         auto spare = received.spare();
-        auto n = sys::read(socket.get(), spare.data(), spare.size());
+        auto n = sending ? sys::send(socket.get(), unsent) : sys::read(socket.get(), spare.data(), spare.size());
         if (!n.ok()) {
-            if (n.error().code == EAGAIN)
+            int code = n.error().code;
+            if (code == EAGAIN)
                 continue;
-            if (n.error().code == ECONNRESET && received.empty())
+            if ((code == ECONNRESET && received.empty()) || (sending && code == EPIPE))
                 return Error::because("the server closed the connection without a reply", "bad reply from ", path);
-            return Error::from_errno(n.error().code, "cannot read the reply from ", path);
+            return Error::from_errno(code, sending ? "cannot send a request to " : "cannot read the reply from ", path);
+        }
+        if (sending) {
+            unsent.remove_prefix(n.value());
+            continue;
         }
         received.commit(n.value());
         bool at_end = n.value() == 0;
-        bool done = TRY(parse_reply(received.view(), at_end, limits.max_body, reply).describe("bad reply from ", path));
-        if (done)
-            return reply;
+        if (TRY(parse_reply(received.view(), at_end, limits.max_body, reply).describe("bad reply from ", path)))
+            return {};
         if (received.size() > limits.max_body + max_header)
             return too_large(limits.max_body);
         if (at_end)  // parse_reply reports what is missing; this is only a guard

@@ -27,7 +27,7 @@ struct Limits {
 };
 
 // GET `target` ("/v1.41/containers/web/json") from the server at unix socket `path`.
-Result<Reply> get(const char* path, std::string_view target, const Limits& limits);
+Result<void> get(const char* path, std::string_view target, const Limits& limits, Reply& reply);
 
 // The parser behind get(), exposed for tests: given the bytes received so
 // far, returns true with `reply` filled once a whole message is there, false

@@ -81,7 +81,8 @@ TEST_CASE("every prefix of a chunked reply asks for more, never misreads")
 TEST_CASE("a socket that is not there")
 {
     http::Limits limits;
-    auto r = http::get("/nonexistent/nskit.sock", "/_ping", limits);
+    http::Reply reply;
+    auto r = http::get("/nonexistent/nskit.sock", "/_ping", limits, reply);
     REQUIRE_FALSE(r.ok());
     CHECK(std::string(r.error().what.view()) == "cannot connect to /nonexistent/nskit.sock");
 }
