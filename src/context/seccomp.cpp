@@ -86,35 +86,31 @@ Result<void> read_seccomp_filters(pid_t pid, std::string_view status, SeccompFil
             return Error::because("it exited", "cannot read the seccomp filters of PID ", pid);
         if ((waited.status >> 16) != PTRACE_EVENT_STOP && WSTOPSIG(waited.status) != SIGTRAP)
             pass_on = WSTOPSIG(waited.status);
-        // Newest first from the kernel; kept oldest first, the order to install them in.
-        Buffer newest_first;
-        std::size_t offsets[max_filters];
-        for (std::size_t index = 0; index < max_filters; ++index) {
-            offsets[index] = newest_first.size();
-            auto n = read_filter(pid, index, newest_first);
-            if (!n.ok()) {
-                if (n.error().code == ENOENT)
-                    break;  // past the oldest
-                return n.take_error();
-            }
-            filters.instructions += n.value();
-            ++filters.count;
+        // The kernel numbers them newest first (0); count them, then read
+        // them oldest first, the order to install them in.
+        std::size_t count = 0;
+        for (;; ++count) {
+            auto probe = sys::ptrace(PTRACE_SECCOMP_GET_FILTER, pid, count, 0);
+            if (probe.ok() && count < max_filters)
+                continue;
+            if (!probe.ok() && probe.error().code != ENOENT)  // ENOENT: past the oldest
+                return Failure{};
+            break;
         }
-        for (std::size_t i = filters.count; i-- > 0;) {
-            std::size_t end = i + 1 < filters.count ? offsets[i + 1] : newest_first.size();
-            if (!filters.programs.append(newest_first.view().substr(offsets[i], end - offsets[i])))
-                return Error::from_errno(ENOMEM, "cannot read the seccomp filters of PID ", pid);
+        while (count-- > 0) {
+            filters.instructions += TRY(read_filter(pid, count, filters.programs));
+            ++filters.count;
         }
         return {};
     };
     auto read = read_all_filters();
     // The error lives in one slot (base/result.h): keep it across the detach.
-    if (!read.ok()) {
-        Error saved = read.take_error();
-        (void)sys::ptrace(PTRACE_DETACH, pid, 0, static_cast<unsigned long>(pass_on));
-        return saved;
-    }
+    Error saved;
+    if (!read.ok())
+        saved = read.take_error();
     (void)sys::ptrace(PTRACE_DETACH, pid, 0, static_cast<unsigned long>(pass_on));
+    if (!read.ok())
+        return saved;
     if (expected && filters.count != expected)
         return Error::because("not every filter could be read", "cannot read the seccomp filters of PID ", pid);
     return {};
