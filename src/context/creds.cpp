@@ -42,7 +42,17 @@ Result<Buffer> read_account_file(const char* path)
     return text;
 }
 
-Result<void> add_extra_groups(Credentials& creds, std::string_view group, std::string_view extra);
+// A group by name or number, as runc resolves it: a number need not be in the file.
+Result<gid_t> find_gid(std::string_view group, std::string_view name)
+{
+    auto number = parse_decimal(name, max_id);
+    auto found = number ? find_group(group, static_cast<gid_t>(*number)) : find_group(group, name);
+    if (found)
+        return found->gid;
+    if (number)
+        return static_cast<gid_t>(*number);
+    return Error::because("no matching entries in group file", "unable to find group ", name);
+}
 
 }  // namespace
 
@@ -78,14 +88,7 @@ static Result<Credentials> resolve_user_only(std::string_view spec, std::string_
     }
 
     if (group_given) {
-        auto gid_number = parse_decimal(group_part, max_id);
-        auto found = gid_number ? find_group(group, static_cast<gid_t>(*gid_number)) : find_group(group, group_part);
-        if (found)
-            creds.gid = found->gid;
-        else if (gid_number)
-            creds.gid = static_cast<gid_t>(*gid_number);
-        else
-            return Error::because("no matching entries in group file", "unable to find group ", group_part);
+        creds.gid = TRY(find_gid(group, group_part));
         add_group(creds, creds.gid);
         return creds;
     }
@@ -96,33 +99,13 @@ static Result<Credentials> resolve_user_only(std::string_view spec, std::string_
     return creds;
 }
 
-namespace {
-
-Result<void> add_extra_groups(Credentials& creds, std::string_view group, std::string_view extra)
-{
-    while (!extra.empty()) {
-        std::string_view name = split_first(extra, ',');
-        if (name.empty())
-            continue;
-        auto number = parse_decimal(name, max_id);
-        auto found = number ? find_group(group, static_cast<gid_t>(*number)) : find_group(group, name);
-        if (found)
-            add_group(creds, found->gid);
-        else if (number)
-            add_group(creds, static_cast<gid_t>(*number));
-        else
-            return Error::because("no matching entries in group file", "unable to find group ", name);
-    }
-    return {};
-}
-
-}  // namespace
-
 Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd, std::string_view group,
                                  std::string_view extra_groups)
 {
     Credentials creds = TRY(resolve_user_only(spec, passwd, group));
-    TRY(add_extra_groups(creds, group, extra_groups));
+    while (!extra_groups.empty())
+        if (std::string_view name = split_first(extra_groups, ','); !name.empty())
+            add_group(creds, TRY(find_gid(group, name)));
     return creds;
 }
 
