@@ -19,6 +19,19 @@ std::uint64_t known_mask()
 
 bool has(std::uint64_t set, int cap) { return set >> cap & 1; }
 
+// One prctl step of become(); `what` (with the capability, when one is given) names it when it fails.
+Result<void> prctl_step(int option, unsigned long a2, unsigned long a3, const char* what, int cap = -1,
+                        const char* tail = "")
+{
+    if (sys::prctl(option, a2, a3).ok())
+        return {};
+    if (cap < 0)
+        redescribe_error(what);
+    else
+        redescribe_error(what, cap, tail);
+    return Failure{};
+}
+
 
 }  // namespace
 
@@ -81,10 +94,10 @@ Result<void> become(const Credentials& creds, const CapabilityState& wanted)
 
     for (int cap = 0; cap <= sys::last_capability(); ++cap)
         if (!has(caps.bounding, cap))
-            TRY(sys::prctl(PR_CAPBSET_DROP, static_cast<unsigned long>(cap))
-                    .describe("cannot drop capability ", cap, " from the bounding set"));
+            TRY(prctl_step(PR_CAPBSET_DROP, static_cast<unsigned long>(cap), 0, "cannot drop capability ", cap,
+                           " from the bounding set"));
 
-    TRY(sys::prctl(PR_SET_KEEPCAPS, 1).describe("cannot keep capabilities across the change of user"));
+    TRY(prctl_step(PR_SET_KEEPCAPS, 1, 0, "cannot keep capabilities across the change of user"));
     if (!creds.setgroups_denied)
         TRY(sys::setgroups(creds.group_list()).describe("cannot set the supplementary groups"));
     TRY(sys::setresgid(creds.gid).describe("cannot set gid ", creds.gid));
@@ -92,14 +105,14 @@ Result<void> become(const Credentials& creds, const CapabilityState& wanted)
 
     sys::CapSets sets{caps.effective, caps.permitted, caps.inheritable};
     TRY(sys::capset(sets).describe("cannot set the capabilities of the container"));
-    TRY(sys::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL).describe("cannot clear the ambient capabilities"));
+    TRY(prctl_step(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, "cannot clear the ambient capabilities"));
     for (int cap = 0; cap <= sys::last_capability(); ++cap)
         if (has(caps.ambient, cap))
-            TRY(sys::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, static_cast<unsigned long>(cap))
-                    .describe("cannot raise ambient capability ", cap));
+            TRY(prctl_step(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, static_cast<unsigned long>(cap),
+                           "cannot raise ambient capability ", cap));
     if (caps.no_new_privs)
-        TRY(sys::prctl(PR_SET_NO_NEW_PRIVS, 1).describe("cannot set no_new_privs"));
-    TRY(sys::prctl(PR_SET_KEEPCAPS, 0).describe("cannot clear keep-capabilities"));
+        TRY(prctl_step(PR_SET_NO_NEW_PRIVS, 1, 0, "cannot set no_new_privs"));
+    TRY(prctl_step(PR_SET_KEEPCAPS, 0, 0, "cannot clear keep-capabilities"));
 
     CapabilityState now = TRY(current_capabilities());
     // We may already carry no_new_privs from our caller: more restricted, not less.
