@@ -71,11 +71,8 @@ LimitsApplied apply_process_limits(const ProcessLimits& wanted)
     for (std::size_t resource = 0; resource < limit_count; ++resource) {
         if (!wanted.limits[resource])
             continue;
+        // Setting a limit to what it already is always succeeds: no need to compare first.
         int r = static_cast<int>(resource);
-        auto ours = sys::getrlimit(r);
-        if (ours.ok() && ours.value().soft == wanted.limits[resource]->soft &&
-            ours.value().hard == wanted.limits[resource]->hard)
-            continue;
         if (auto set = sys::setrlimit(r, *wanted.limits[resource]); !set.ok())
             note(r, set.error());
     }

@@ -29,7 +29,8 @@ std::optional<std::array<std::optional<sys::Limit>, limit_count>> parse_proc_lim
 
 Result<void> read_process_limits(int proc_dir, ProcessLimits& limits);
 
-// Applies what differs from ours; returns how many could not be set (each failure is warned about by the caller).
+// Applies them to our process (setting a limit to what it already is always
+// succeeds); returns how many could not be set (the caller warns about them).
 struct LimitsApplied {
     int failed = 0;
     int first_failed_resource = -1;
