@@ -252,7 +252,7 @@ Result<void> make_plan(std::string_view name, const Request& request, Plan& plan
                                                                         " (PID ", pid, ")"));
     const Target& target = *plan.target;
     int proc = target.proc_dir();
-    if (info.start_time >= 0 && process_start_time(pid) != info.start_time)
+    if (info.start_time >= 0 && process_start_time(proc) != info.start_time)
         return Error::because("its PID now belongs to another process", "the init of ", plan.shown, " has exited");
     char text[4096];
     if (info.start_time < 0 && info.source != Source::pid && info.id.size() >= 12) {

@@ -68,11 +68,10 @@ void read_docker_host_config(json::Value host_config, ContainerInfo& info)
     }
 }
 
-std::int64_t process_start_time(pid_t pid)
+std::int64_t process_start_time(int proc_dir)
 {
-    Text<40> path("/proc/", pid, "/stat");
     char buffer[1024];
-    auto text = read_small_file(AT_FDCWD, path.c_str(), buffer);
+    auto text = read_small_file(proc_dir, "stat", buffer);
     if (!text.ok())
         return -1;
     // "pid (comm) state ppid ...": comm may hold spaces and ')', so count from the last ')'.

@@ -54,7 +54,7 @@ void append_env_entries(json::Value list, Buffer& into);
 // The parts of "HostConfig" (or Docker's hostconfig.json) we use.
 void read_docker_host_config(json::Value host_config, ContainerInfo& info);
 
-// Reads /proc/PID/stat's start time; -1 when the process is gone.
-std::int64_t process_start_time(pid_t pid);
+// Reads the start time in a process's stat (`proc_dir`: its /proc/PID); -1 when it is gone.
+std::int64_t process_start_time(int proc_dir);
 
 }  // namespace nskit
