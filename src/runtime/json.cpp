@@ -247,22 +247,14 @@ Kind kind_of(char c)
 
 void append_utf8(std::uint32_t code, bool (*sink)(void*, char), void* context, bool& ok)
 {
-    auto put = [&](unsigned v) { ok = ok && sink(context, static_cast<char>(v)); };
-    if (code < 0x80) {
-        put(code);
-    } else if (code < 0x800) {
-        put(0xC0 | code >> 6);
-        put(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-        put(0xE0 | code >> 12);
-        put(0x80 | (code >> 6 & 0x3F));
-        put(0x80 | (code & 0x3F));
-    } else {
-        put(0xF0 | code >> 18);
-        put(0x80 | (code >> 12 & 0x3F));
-        put(0x80 | (code >> 6 & 0x3F));
-        put(0x80 | (code & 0x3F));
-    }
+    char bytes[4];
+    int n = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    for (int i = n - 1; i > 0; --i, code >>= 6)
+        bytes[i] = static_cast<char>(0x80 | (code & 0x3F));
+    // The lead byte: the code itself, or n one bits, a zero, then its top bits.
+    bytes[0] = static_cast<char>(n == 1 ? code : (0xFF00 >> n | code));
+    for (int i = 0; i < n; ++i)
+        ok = ok && sink(context, bytes[i]);
 }
 
 std::uint32_t hex4(std::string_view s, std::size_t i)
