@@ -172,7 +172,7 @@ struct Plan {
     EnvFrom env_from;
     Environment env;  // all but HOME, which depends on the user
     NsSelection namespaces;
-    std::optional<CgroupJoin> cgroups;
+    CgroupJoin cgroups;  // none unless request.join_cgroup
     std::optional<ExecLabel> label;
     SeccompFilters seccomp;
     ProcessLimits limits;
@@ -290,7 +290,7 @@ Result<void> make_plan(std::string_view name, const Request& request, Plan& plan
             plan.namespaces.from_target(ns.kind);
 
     if (request.join_cgroup)
-        plan.cgroups = TRY(plan_cgroup_join(pid));
+        TRY(plan_cgroup_join(pid, plan.cgroups));
     if (auto label = read_exec_label(target); label.ok() && label.value().label.view() != "unconfined"sv) {
         // AppArmor shows "profile (enforce)" and takes "exec profile" for the
         // next exec; SELinux takes its context as it shows it.
@@ -304,7 +304,7 @@ Result<void> make_plan(std::string_view name, const Request& request, Plan& plan
     return target.still_alive();
 }
 
-void print_plan(std::string_view name, const Plan& plan)
+void print_plan(std::string_view name, const Request& request, const Plan& plan)
 {
     const ContainerInfo& info = plan.info;
     Writer err(2);
@@ -315,10 +315,10 @@ void print_plan(std::string_view name, const Plan& plan)
         if (plan.namespaces.wants(ns.kind))
             err.put(' ', ns.proc_name);
     err.put('\n');
-    if (plan.cgroups) {
-        err.put(name, ": cgroups: ", plan.cgroups->size(), " to join");
-        for (std::size_t i = 0; i < plan.cgroups->size(); ++i)
-            err.put(i ? ", " : " ", plan.cgroups->directory(i));
+    if (request.join_cgroup) {
+        err.put(name, ": cgroups: ", plan.cgroups.size(), " to join");
+        for (std::size_t i = 0; i < plan.cgroups.size(); ++i)
+            err.put(i ? ", " : " ", plan.cgroups.directory(i));
         err.put('\n');
     }
     const CapabilityState& caps = plan.caps;
@@ -377,12 +377,11 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     Plan plan;
     TRY(make_plan(name, request, plan));
     if (request.verbose)
-        print_plan(name, plan);
+        print_plan(name, request, plan);
 
     // The cgroups first: their files are found through our own mounts, and
     // moving into them is checked against our own cgroup namespace.
-    if (plan.cgroups)
-        TRY(plan.cgroups->join(::getpid()));
+    TRY(plan.cgroups.join(::getpid()));  // nothing to join with --no-cgroup
     // Resource limits and the OOM score go with the process across fork and exec.
     if (LimitsApplied limits = apply_process_limits(plan.limits); limits.failed) {
         // One name per limit, in RLIMIT_* order, and the OOM score.

@@ -125,14 +125,13 @@ bool locate_cgroup(std::string_view mountinfo, const CgroupMembership& membershi
     return false;
 }
 
-Result<CgroupJoin> plan_cgroup_join(pid_t target)
+Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan)
 {
     Text<40> target_file("/proc/", target, "/cgroup");
     Buffer theirs = TRY(read_file(AT_FDCWD, target_file.c_str(), cgroup_file_limit));
     Buffer ours = TRY(read_file(AT_FDCWD, "/proc/self/cgroup", cgroup_file_limit));
     Buffer mountinfo = TRY(read_file(AT_FDCWD, "/proc/self/mountinfo", mountinfo_limit));
 
-    CgroupJoin plan;
     std::string_view lines = theirs.view();
     while (!lines.empty()) {
         auto membership = parse_cgroup_line(split_first(lines, '\n'));
@@ -153,7 +152,7 @@ Result<CgroupJoin> plan_cgroup_join(pid_t target)
         slot.directory = directory;
         ++plan.count_;
     }
-    return plan;
+    return {};
 }
 
 Result<bool> cgroup_frozen(pid_t pid)

@@ -64,7 +64,7 @@ public:
     std::size_t unmounted() const { return unmounted_; }
 
 private:
-    friend Result<CgroupJoin> plan_cgroup_join(pid_t target);
+    friend Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan);
     struct Target {
         Fd procs;
         CgroupPath directory;
@@ -74,8 +74,15 @@ private:
     std::size_t unmounted_ = 0;
 };
 
-// Opens cgroup.procs of every cgroup `target` is in and we are not.
-Result<CgroupJoin> plan_cgroup_join(pid_t target);
+// Opens cgroup.procs of every cgroup `target` is in and we are not, into
+// `plan` (an empty one), or as a value.
+Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan);
+inline Result<CgroupJoin> plan_cgroup_join(pid_t target)
+{
+    CgroupJoin plan;
+    TRY(plan_cgroup_join(target, plan));
+    return plan;
+}
 
 // True when the freezer holds `pid` (a paused container): v1's freezer.state
 // says FROZEN or FREEZING, or v2's cgroup.events says "frozen 1".
