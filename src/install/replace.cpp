@@ -7,6 +7,7 @@
 
 #include "base/sys.h"
 #include "base/text.h"
+#include "base/output.h"
 #include "install/files.h"
 
 namespace nskit::install {
@@ -22,14 +23,18 @@ Name temporary_name(const char* name, unsigned attempt)
     return Name('.', name, ".nskit-new.", ::getpid(), '.', attempt);
 }
 
-// Removes the temporary file when the replacement did not happen.
+// Removes the temporary file when the replacement did not happen, keeping
+// the error being reported (a failed cleanup must not replace it).
 class Temporary {
 public:
     Temporary(int dir, const Name& name) : dir_(dir), name_(name) {}
     ~Temporary()
     {
-        if (armed_)
-            (void)sys::unlinkat(dir_, name_.c_str(), 0);
+        if (armed_) {
+            Error saved = error_slot();
+            if (!sys::unlinkat(dir_, name_.c_str(), 0).ok())
+                stash_error(saved);
+        }
     }
     void disarm() { armed_ = false; }
     const char* c_str() const { return name_.c_str(); }
@@ -40,23 +45,18 @@ private:
     bool armed_ = true;
 };
 
-Result<void> keep_backup(const Entry& entry, const char* backup)
-{
-    if (!backup)
-        return {};
-    return sys::linkat(entry.dir, entry.name, entry.dir, backup, 0)
-        .describe("cannot keep a backup of ", entry.shown, " as ", backup);
-}
-
 // The last step of every replacement: rename the finished temporary over `name`.
 Result<void> put_in_place(const Entry& entry, Temporary& temporary, const char* backup)
 {
-    TRY(keep_backup(entry, backup));
+    if (backup)
+        TRY(sys::linkat(entry.dir, entry.name, entry.dir, backup, 0)
+                .describe("cannot keep a backup of ", entry.shown, " as ", backup));
     auto renamed = sys::renameat(entry.dir, temporary.c_str(), entry.dir, entry.name).describe("cannot replace ", entry.shown);
     if (!renamed.ok()) {
+        Error saved = renamed.take_error();
         if (backup)
             (void)sys::unlinkat(entry.dir, backup, 0);  // the original is still in place
-        return renamed.take_error();
+        return saved;
     }
     temporary.disarm();
     return {};
@@ -146,25 +146,43 @@ Result<void> restore(const Entry& entry, const char* backup)
         .describe("cannot restore ", entry.shown, " from ", backup);
 }
 
-Result<void> remove(int dir, const char* name) { return sys::unlinkat(dir, name, 0); }
+Result<void> remove(const Entry& entry)
+{
+    return sys::unlinkat(entry.dir, entry.name, 0).describe("cannot remove ", entry.shown);
+}
 
 Result<void> sync_directory(int dir) { return sys::fsync(dir).describe("cannot sync the directory"); }
 
-Result<bool> try_lock(int dir)
+Result<bool> backup_needed(const Entry& entry, const char* backup)
 {
-    auto locked = sys::flock(dir, LOCK_EX | LOCK_NB);
-    if (locked.ok())
-        return true;
-    if (locked.error().code == EWOULDBLOCK)
+    auto kept = sys::fstatat(entry.dir, backup, AT_SYMLINK_NOFOLLOW);
+    if (!kept.ok())
+        return kept.error().code == ENOENT ? Result<bool>(true) : Failure{};
+    struct stat now = TRY(sys::fstatat(entry.dir, entry.name, AT_SYMLINK_NOFOLLOW));
+    if (now.st_ino == kept.value().st_ino && now.st_dev == kept.value().st_dev)
         return false;
-    // A filesystem without locks (some network ones): renames alone still
-    // leave whole files, so go on unlocked.
-    return true;
+    return Error::from_errno(EEXIST, "cannot keep a backup of ", entry.shown, " as ", backup);
 }
 
-Result<void> lock(int dir)
+void remove_stale_temporaries(int dir, std::string_view program)
 {
-    return sys::flock(dir, LOCK_EX).describe("cannot lock the install directory");
+    auto listed = sys::openat(dir, ".", O_RDONLY | O_DIRECTORY);
+    if (!listed.ok())
+        return;
+    char names[4096];
+    for (;;) {
+        auto got = sys::getdents(listed.value().get(), names, sizeof names);
+        if (!got.ok() || got.value() == 0)
+            return;
+        for (std::size_t at = 0; at < got.value();) {
+            auto* entry = reinterpret_cast<const sys::DirectoryEntry*>(names + at);
+            at += entry->length;
+            std::string_view name = entry->name;
+            if (name[0] == '.' && name.find(".nskit-new.") != std::string_view::npos &&
+                sys::unlinkat(dir, entry->name, 0).ok())
+                warn(program, "removed ", name, ", left by an installer that was interrupted");
+        }
+    }
 }
 
 }  // namespace nskit::install

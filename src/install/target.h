@@ -38,8 +38,8 @@ private:
 };
 
 enum class Left { as_it_was, changed };
-enum class Outcome { installed, upgraded, unchanged, skipped, replaced, removed, restored };
-inline constexpr std::size_t outcome_count = 7;
+enum class Outcome { installed, upgraded, downgraded, unchanged, skipped, replaced, removed, restored };
+inline constexpr std::size_t outcome_count = 8;
 
 class Target {
 public:
