@@ -114,8 +114,7 @@ bool Plan::act(Outcome outcome, const char* name, const Wanted& wanted, const ch
         int dir = target_.dir();
         Text<4096> shown = target_.path(name);
         Entry entry{dir, name, shown.c_str()};
-        auto done = wanted.binary.empty() ? replace_with_link(entry, "nskit", backup)
-                                          : replace_with_file(entry, wanted.binary, backup);
+        auto done = replace(entry, wanted.binary, wanted.binary.empty() ? "nskit" : nullptr, backup);
         if (!done.ok()) {
             target_.failed(done.error(), name);
             return false;

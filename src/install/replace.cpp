@@ -62,33 +62,6 @@ Result<void> put_in_place(const Entry& entry, Temporary& temporary, const char* 
     return {};
 }
 
-// The ways a new entry comes to be under a temporary name.
-enum class Make { link_unnamed, create_file, symlink };
-
-// Makes the new entry under the first free temporary name (O_EXCL-like:
-// EEXIST moves on to the next one). `source`: the /proc/self/fd path of the
-// unnamed file, or the symlink's target; `file` receives a created file.
-Result<void> make_temporary(const Entry& entry, Name& chosen, Make how, const char* source, Fd* file)
-{
-    for (unsigned attempt = 0;; ++attempt) {
-        chosen = temporary_name(entry.name, attempt);
-        Result<void> made;
-        if (how == Make::link_unnamed) {
-            made = sys::linkat(AT_FDCWD, source, entry.dir, chosen.c_str(), AT_SYMLINK_FOLLOW);
-        } else if (how == Make::symlink) {
-            made = sys::symlinkat(source, entry.dir, chosen.c_str());
-        } else {
-            auto created = sys::openat(entry.dir, chosen.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
-            if (created.ok())
-                *file = created.take_value();
-            else
-                made = created.take_error();
-        }
-        if (made.ok() || made.error().code != EEXIST || attempt == 100)
-            return std::move(made).describe("cannot create a new entry beside ", entry.shown);
-    }
-}
-
 // The contents of a new file: written, executable, durable, read back
 // (errno tells which step failed).
 Result<void> fill(int fd, std::string_view bytes)
@@ -103,40 +76,31 @@ Result<void> fill(int fd, std::string_view bytes)
 
 }  // namespace
 
-Result<void> replace_with_file(const Entry& entry, std::string_view bytes, const char* backup)
+Result<void> replace(const Entry& entry, std::string_view bytes, const char* link, const char* backup)
 {
+    // The first free temporary name (EEXIST moves on to the next one).
     Name chosen;
-    // First choice: a file without a name (O_TMPFILE) that is linked in only
-    // once it is complete, so even a crash or SIGKILL while writing leaves nothing.
-    auto unnamed = sys::openat(entry.dir, ".", O_TMPFILE | O_RDWR, 0600);
-    if (unnamed.ok()) {
-        int fd = unnamed.value().get();
-        TRY(fill(fd, bytes).describe("cannot write a new ", entry.shown));
-        Text<32> self("/proc/self/fd/", fd);
-        auto named = make_temporary(entry, chosen, Make::link_unnamed, self.c_str(), nullptr);
-        if (named.ok()) {
-            Temporary temporary(entry.dir, chosen);
-            return put_in_place(entry, temporary, backup);
-        }
-        if (named.error().code != ENOENT)  // ENOENT: no /proc to link through; write it again under a name
-            return named;
-    } else if (int code = unnamed.error().code; code != EOPNOTSUPP && code != EISDIR && code != EINVAL) {
-        return std::move(unnamed).describe("cannot create a new entry beside ", entry.shown).take_error();
-    }
-
-    // A filesystem without O_TMPFILE: a named temporary file, removed on failure.
     Fd file;
-    TRY(make_temporary(entry, chosen, Make::create_file, nullptr, &file));
+    for (unsigned attempt = 0;; ++attempt) {
+        chosen = temporary_name(entry.name, attempt);
+        Result<void> made;
+        if (link) {
+            made = sys::symlinkat(link, entry.dir, chosen.c_str());
+        } else {
+            auto created = sys::openat(entry.dir, chosen.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+            if (created.ok())
+                file = created.take_value();
+            else
+                made = Failure{};
+        }
+        if (made.ok())
+            break;
+        if (made.error().code != EEXIST || attempt == 100)
+            return std::move(made).describe("cannot create a new entry beside ", entry.shown);
+    }
     Temporary temporary(entry.dir, chosen);
-    TRY(fill(file.get(), bytes).describe("cannot write a new ", entry.shown));
-    return put_in_place(entry, temporary, backup);
-}
-
-Result<void> replace_with_link(const Entry& entry, const char* target, const char* backup)
-{
-    Name chosen;
-    TRY(make_temporary(entry, chosen, Make::symlink, target, nullptr));
-    Temporary temporary(entry.dir, chosen);
+    if (!link)
+        TRY(fill(file.get(), bytes).describe("cannot write a new ", entry.shown));
     return put_in_place(entry, temporary, backup);
 }
 

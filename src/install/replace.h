@@ -1,8 +1,7 @@
 // Changing a directory that other programs may be running from right now.
 // Nothing is ever written in place: a new file is written beside the old one
-// (unnamed, O_TMPFILE, where the filesystem can; else under a temporary
-// name), made executable (fchmod 0755) and durable (fsync), read back and
-// compared, given a temporary name, and only then renamed over the old name,
+// under a temporary name, made executable (fchmod 0755) and durable (fsync),
+// read back and compared, and only then renamed over the old name,
 // which the kernel does atomically. A binary that is running keeps its old
 // inode, so there is no "Text file busy", and a reader sees the whole old
 // file or the whole new one. Every failure removes the temporary name; a
@@ -23,13 +22,11 @@ struct Entry {
     const char* shown;
 };
 
-// Puts a file with `bytes` (mode 0755) at the entry.
-// With `backup`, the file now there is first hard-linked as `backup` (in the
-// same directory; see backup_needed), so the entry never goes missing.
-Result<void> replace_with_file(const Entry& entry, std::string_view bytes, const char* backup = nullptr);
-
-// Puts a symbolic link -> `target` at the entry, the same way.
-Result<void> replace_with_link(const Entry& entry, const char* target, const char* backup = nullptr);
+// Puts a new entry at `entry`: a file with `bytes` (mode 0755), or, given
+// `link`, a symbolic link -> link. With `backup`, the file now there is first
+// hard-linked as `backup` (in the same directory; see backup_needed), so the
+// entry never goes missing.
+Result<void> replace(const Entry& entry, std::string_view bytes, const char* link, const char* backup = nullptr);
 
 // Moves `backup` back over the entry (undoing --force).
 Result<void> restore(const Entry& entry, const char* backup);
