@@ -22,18 +22,20 @@ void describe(Details& into, const Existing& existing, Role role)
         into.append(role == Role::binary ? "nskit " : "copy of nskit ", existing.version);
 }
 
-// True when release `a` ("0.1.0+commit") is later than `b`'s; commits do not
-// order, so two builds of one release are not.
-bool later(std::string_view a, std::string_view b)
+// True when release `a` ("0.1.0+commit") is later than `b`'s, compared
+// number by number; commits do not order, so two builds of one release are not.
+bool later(const char* a, const char* b)
 {
-    a = split_first(a, '+');
-    b = split_first(b, '+');
-    while (!a.empty() || !b.empty()) {
-        auto x = parse_decimal(split_first(a, '.')).value_or(0), y = parse_decimal(split_first(b, '.')).value_or(0);
-        if (x != y)
+    for (;;) {
+        unsigned long x = 0, y = 0;
+        for (; *a >= '0' && *a <= '9'; ++a)
+            x = x * 10 + unsigned(*a - '0');
+        for (; *b >= '0' && *b <= '9'; ++b)
+            y = y * 10 + unsigned(*b - '0');
+        if (x != y || *a != '.' || *b != '.')
             return x > y;
+        ++a, ++b;
     }
-    return false;
 }
 
 }  // namespace
@@ -77,7 +79,7 @@ bool Plan::entry(std::string_view entry_name, Role role)
             describe(changed, existing, role);
             changed.append(" -> ", role == Role::binary ? "nskit " : "copy of nskit ", own_version(), ')');
         }
-        bool older = existing.found == Found::own_binary && later(existing.version.view(), own_version().view());
+        bool older = existing.found == Found::own_binary && later(existing.version.c_str(), own_version().c_str());
         return act(older ? Outcome::downgraded : Outcome::upgraded, name.c_str(), wanted, nullptr, changed.view());
     }
     case Found::foreign:
