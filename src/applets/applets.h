@@ -18,6 +18,7 @@ struct Applet {
 
 int nsenter_main(std::string_view program, int argc, char** argv);
 int unshare_main(std::string_view program, int argc, char** argv);
+int enter_main(std::string_view program, int argc, char** argv);
 int install_main(std::string_view program, int argc, char** argv);
 int uninstall_main(std::string_view program, int argc, char** argv);
 int export_main(std::string_view program, int argc, char** argv);

@@ -8,6 +8,9 @@
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <sys/mount.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -361,6 +364,101 @@ Result<WaitStatus> waitpid(pid_t pid, int options)
         if (errno != EINTR)
             return failed("waitpid failed");
     }
+}
+
+Result<Limit> getrlimit(int resource)
+{
+    Limit limit{};
+    if (::syscall(SYS_prlimit64, 0, resource, nullptr, &limit) < 0)
+        return failed("cannot read resource limit ", resource);
+    return limit;
+}
+
+Result<void> setrlimit(int resource, const Limit& limit)
+{
+    if (::syscall(SYS_prlimit64, 0, resource, &limit, nullptr) < 0)
+        return failed("cannot set resource limit ", resource);
+    return {};
+}
+
+Result<long> ptrace(int request, pid_t pid, unsigned long address, unsigned long data)
+{
+    long rc = ::syscall(SYS_ptrace, request, pid, address, data);
+    if (rc < 0)
+        return failed("ptrace failed");
+    return rc;
+}
+
+Result<WaitStatus> waitpid_traced(pid_t pid)
+{
+    for (;;) {
+        int status = 0;
+        pid_t got = ::waitpid(pid, &status, __WALL);
+        if (got >= 0)
+            return WaitStatus{got, status};
+        if (errno != EINTR)
+            return failed("waitpid failed");
+    }
+}
+
+Result<void> seccomp_set_filter(const void* program)
+{
+    return check(::syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, program), "seccomp failed");
+}
+
+Result<std::size_t> getdents(int fd, void* buffer, std::size_t size)
+{
+    long n = ::syscall(SYS_getdents64, fd, buffer, size);
+    if (n < 0)
+        return failed("cannot read directory");
+    return static_cast<std::size_t>(n);
+}
+
+Result<Fd> socket_unix_stream()
+{
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return failed("cannot create a socket");
+    return Fd(fd);
+}
+
+Result<void> connect(int fd, const void* address, unsigned address_size)
+{
+    for (;;) {
+        if (::connect(fd, static_cast<const struct sockaddr*>(address), address_size) == 0)
+            return {};
+        if (errno != EINTR)
+            return failed("cannot connect");
+    }
+}
+
+Result<int> poll(struct pollfd* fds, unsigned long count, int timeout_ms)
+{
+    for (;;) {
+        int n = ::poll(fds, count, timeout_ms);
+        if (n >= 0)
+            return n;
+        if (errno != EINTR)
+            return failed("poll failed");
+    }
+}
+
+Result<std::size_t> send(int fd, std::string_view data)
+{
+    for (;;) {
+        ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n >= 0)
+            return static_cast<std::size_t>(n);
+        if (errno != EINTR)
+            return failed("send failed");
+    }
+}
+
+std::int64_t monotonic_ms()
+{
+    struct timespec now;
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<std::int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
 }
 
 int last_capability()

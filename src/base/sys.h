@@ -4,6 +4,7 @@
 // through syscall(2) with their own argument structs here.
 #pragma once
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -92,6 +93,30 @@ struct WaitStatus {
     int status;
 };
 Result<WaitStatus> waitpid(pid_t pid, int options);
+
+// Resource limits of our own process (prlimit64 on ourselves).
+struct Limit {
+    std::uint64_t soft, hard;  // RLIM_INFINITY is ~0
+};
+Result<Limit> getrlimit(int resource);
+Result<void> setrlimit(int resource, const Limit& limit);
+
+// Tracing another process just long enough to read its seccomp filters.
+Result<long> ptrace(int request, pid_t pid, unsigned long address = 0, unsigned long data = 0);
+Result<WaitStatus> waitpid_traced(pid_t pid);  // waitpid(pid, __WALL), EINTR retried
+// seccomp(SECCOMP_SET_MODE_FILTER, 0, program)
+Result<void> seccomp_set_filter(const void* program);
+
+// Directory entries (linux_dirent64 records), see base/dir.h.
+Result<std::size_t> getdents(int fd, void* buffer, std::size_t size);
+
+// Unix sockets and waiting with a deadline (the engine API client).
+
+Result<Fd> socket_unix_stream();  // non-blocking, close-on-exec
+Result<void> connect(int fd, const void* address, unsigned address_size);
+Result<int> poll(struct pollfd* fds, unsigned long count, int timeout_ms);
+Result<std::size_t> send(int fd, std::string_view data);  // one send, no SIGPIPE
+std::int64_t monotonic_ms();
 
 // The highest capability number this kernel knows (/proc/sys/kernel/cap_last_cap).
 int last_capability();

@@ -36,7 +36,7 @@ std::optional<std::uint64_t> parse_decimal(std::string_view s, std::uint64_t max
         if (c < '0' || c > '9')
             return std::nullopt;
         unsigned digit = static_cast<unsigned>(c - '0');
-        if (value > (max - digit) / 10)
+        if (digit > max || value > (max - digit) / 10)
             return std::nullopt;
         value = value * 10 + digit;
     }

@@ -154,6 +154,41 @@ Result<CgroupJoin> plan_cgroup_join(pid_t target)
     return plan;
 }
 
+Result<bool> cgroup_frozen(pid_t pid)
+{
+    Text<40> file("/proc/", pid, "/cgroup");
+    Buffer memberships = TRY(read_file(AT_FDCWD, file.c_str(), cgroup_file_limit));
+    Buffer mountinfo = TRY(read_file(AT_FDCWD, "/proc/self/mountinfo", mountinfo_limit));
+    std::optional<CgroupMembership> v1, v2;
+    std::string_view lines = memberships.view();
+    while (!lines.empty())
+        if (auto m = parse_cgroup_line(split_first(lines, '\n'))) {
+            if (m->unified())
+                v2 = m;
+            else if (has_token(m->controllers, "freezer"))
+                v1 = m;
+        }
+    CgroupPath directory;
+    char buffer[256];
+    if (v1 && locate_cgroup(mountinfo.view(), *v1, directory)) {
+        Text<600> state(directory, "/freezer.state");
+        auto text = read_small_file(AT_FDCWD, state.c_str(), buffer);
+        // The root cgroup has no freezer.state: it cannot be frozen.
+        return text.ok() && trim(text.value()) != "THAWED";
+    }
+    if (v2 && locate_cgroup(mountinfo.view(), *v2, directory)) {
+        Text<600> events(directory, "/cgroup.events");
+        auto text = read_small_file(AT_FDCWD, events.c_str(), buffer);
+        if (!text.ok())
+            return false;  // the root cgroup has no cgroup.events and cannot be frozen
+        std::string_view rest = text.value();
+        while (!rest.empty())
+            if (split_first(rest, '\n') == "frozen 1")
+                return true;
+    }
+    return false;
+}
+
 Result<void> CgroupJoin::join(pid_t self)
 {
     Text<24> pid(self);

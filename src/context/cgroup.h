@@ -77,6 +77,10 @@ private:
 // Opens cgroup.procs of every cgroup `target` is in and we are not.
 Result<CgroupJoin> plan_cgroup_join(pid_t target);
 
+// True when the freezer holds `pid` (a paused container): v1's freezer.state
+// says FROZEN or FREEZING, or v2's cgroup.events says "frozen 1".
+Result<bool> cgroup_frozen(pid_t pid);
+
 template <std::size_t N>
 void append_unescaped(Text<N>& out, std::string_view path)
 {

@@ -1,0 +1,134 @@
+#include "context/creds.h"
+
+#include <errno.h>
+#include <fcntl.h>
+
+#include "base/buffer.h"
+#include "base/sys.h"
+#include "context/accounts.h"
+
+namespace nskit {
+
+namespace {
+
+constexpr std::uint64_t max_id = 0x7fffffff;  // runc's upper bound for a numeric id
+
+void add_group(Credentials& creds, gid_t gid)
+{
+    for (std::size_t i = 0; i < creds.group_count; ++i)
+        if (creds.groups[i] == gid)
+            return;
+    if (creds.group_count < creds.groups.size())
+        creds.groups[creds.group_count++] = gid;
+}
+
+// Reads a small account file of the current root; "" when it does not exist.
+// Not following a container's FIFO or device in place of the file: non-blocking, regular files only.
+Result<Buffer> read_account_file(const char* path)
+{
+    auto fd = sys::open(path, O_RDONLY | O_NONBLOCK);
+    if (!fd.ok()) {
+        if (fd.error().code == ENOENT || fd.error().code == ENOTDIR)
+            return Buffer();
+        return fd.take_error();
+    }
+    auto st = TRY(sys::fstat(fd.value().get()));
+    if (!S_ISREG(st.st_mode))
+        return Error::because("not a regular file", "cannot read ", path);
+    Buffer text;
+    TRY(read_all(fd.value().get(), text, 16 * 1024 * 1024).describe("cannot read ", path));
+    return text;
+}
+
+Result<void> add_extra_groups(Credentials& creds, std::string_view group, std::string_view extra);
+
+}  // namespace
+
+// The user and its own groups, before --group-add.
+static Result<Credentials> resolve_user_only(std::string_view spec, std::string_view passwd, std::string_view group)
+{
+    Credentials creds;
+    auto colon = spec.find(':');
+    std::string_view user_part = spec.substr(0, colon);
+    bool group_given = colon != std::string_view::npos && colon + 1 < spec.size();
+    std::string_view group_part = group_given ? spec.substr(colon + 1) : std::string_view();
+
+    auto uid_number = parse_decimal(user_part, max_id);
+    std::optional<PasswdEntry> entry;
+    if (user_part.empty())
+        entry = find_user(passwd, uid_t(0));
+    else if (uid_number)
+        entry = find_user(passwd, static_cast<uid_t>(*uid_number));
+    else
+        entry = find_user(passwd, user_part);
+
+    if (entry) {
+        creds.uid = entry->uid;
+        creds.gid = entry->gid;
+        creds.home.clear();
+        creds.home.append(entry->home.empty() ? std::string_view("/") : entry->home);
+        creds.shell.append(entry->shell);
+        creds.in_passwd = true;
+    } else if (uid_number) {
+        creds.uid = static_cast<uid_t>(*uid_number);
+    } else if (!user_part.empty()) {
+        return Error::because("no matching entries in passwd file", "unable to find user ", user_part);
+    }
+
+    if (group_given) {
+        auto gid_number = parse_decimal(group_part, max_id);
+        auto found = gid_number ? find_group(group, static_cast<gid_t>(*gid_number)) : find_group(group, group_part);
+        if (found)
+            creds.gid = found->gid;
+        else if (gid_number)
+            creds.gid = static_cast<gid_t>(*gid_number);
+        else
+            return Error::because("no matching entries in group file", "unable to find group ", group_part);
+        add_group(creds, creds.gid);
+        return creds;
+    }
+
+    add_group(creds, creds.gid);
+    if (entry)
+        for_each_group_of(group, entry->name, [&](gid_t gid) { add_group(creds, gid); });
+    return creds;
+}
+
+namespace {
+
+Result<void> add_extra_groups(Credentials& creds, std::string_view group, std::string_view extra)
+{
+    while (!extra.empty()) {
+        std::string_view name = split_first(extra, ',');
+        if (name.empty())
+            continue;
+        auto number = parse_decimal(name, max_id);
+        auto found = number ? find_group(group, static_cast<gid_t>(*number)) : find_group(group, name);
+        if (found)
+            add_group(creds, found->gid);
+        else if (number)
+            add_group(creds, static_cast<gid_t>(*number));
+        else
+            return Error::because("no matching entries in group file", "unable to find group ", name);
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd, std::string_view group,
+                                 std::string_view extra_groups)
+{
+    Credentials creds = TRY(resolve_user_only(spec, passwd, group));
+    TRY(add_extra_groups(creds, group, extra_groups));
+    return creds;
+}
+
+Result<Credentials> resolve_user_here(std::string_view spec, std::string_view extra_groups)
+{
+    Buffer passwd = TRY(read_account_file("/etc/passwd"));
+    Buffer group = TRY(read_account_file("/etc/group"));
+    return resolve_user(spec, passwd.view(), group.view(), extra_groups);
+}
+
+}  // namespace nskit

@@ -1,0 +1,95 @@
+#include "context/limits.h"
+
+#include <fcntl.h>
+
+#include "base/buffer.h"
+
+namespace nskit {
+
+namespace {
+
+constexpr std::size_t name_width = 26;  // "Max cpu time              "
+
+std::optional<std::uint64_t> parse_limit(std::string_view word)
+{
+    if (word == "unlimited")
+        return ~std::uint64_t(0);
+    return parse_decimal(word);
+}
+
+}  // namespace
+
+std::optional<std::array<std::optional<sys::Limit>, limit_count>> parse_proc_limits(std::string_view text)
+{
+    std::array<std::optional<sys::Limit>, limit_count> limits;
+    std::string_view header = split_first(text, '\n');
+    if (!starts_with(header, "Limit"))
+        return std::nullopt;
+    for (std::size_t resource = 0; resource < limit_count && !text.empty(); ++resource) {
+        std::string_view line = split_first(text, '\n');
+        if (line.size() <= name_width || !starts_with(line, "Max "))
+            return std::nullopt;
+        std::string_view rest = line.substr(name_width);
+        auto soft = parse_limit(next_word(rest));
+        auto hard = parse_limit(next_word(rest));
+        if (!soft || !hard)
+            return std::nullopt;
+        limits[resource] = sys::Limit{*soft, *hard};
+    }
+    return limits;
+}
+
+Result<ProcessLimits> read_process_limits(int proc_dir)
+{
+    ProcessLimits result;
+    char buffer[4096];
+    auto text = TRY(read_small_file(proc_dir, "limits", buffer).describe("cannot read the resource limits of the container"));
+    auto limits = parse_proc_limits(text);
+    if (!limits)
+        return Error::because("unexpected format", "cannot parse the resource limits of the container");
+    result.limits = *limits;
+    char score[32];
+    if (auto adj = read_small_file(proc_dir, "oom_score_adj", score); adj.ok()) {
+        std::string_view value = trim(adj.value());
+        bool negative = starts_with(value, "-");
+        if (auto magnitude = parse_decimal(value.substr(negative ? 1 : 0), 1000))
+            result.oom_score_adj = negative ? -static_cast<int>(*magnitude) : static_cast<int>(*magnitude);
+    }
+    return result;
+}
+
+LimitsApplied apply_process_limits(const ProcessLimits& wanted)
+{
+    LimitsApplied applied;
+    auto note = [&](int resource, const Error& error) {
+        if (applied.failed++ == 0) {
+            applied.first_failed_resource = resource;
+            applied.first_error = error.code;
+        }
+    };
+    for (std::size_t resource = 0; resource < limit_count; ++resource) {
+        if (!wanted.limits[resource])
+            continue;
+        int r = static_cast<int>(resource);
+        auto ours = sys::getrlimit(r);
+        if (ours.ok() && ours.value().soft == wanted.limits[resource]->soft &&
+            ours.value().hard == wanted.limits[resource]->hard)
+            continue;
+        if (auto set = sys::setrlimit(r, *wanted.limits[resource]); !set.ok())
+            note(r, set.error());
+    }
+    if (wanted.oom_score_adj) {
+        char current[32];
+        auto ours = read_small_file(AT_FDCWD, "/proc/self/oom_score_adj", current);
+        Text<16> value(*wanted.oom_score_adj);
+        if (!ours.ok() || trim(ours.value()) != value.view()) {
+            auto file = sys::open("/proc/self/oom_score_adj", O_WRONLY);
+            auto written = file.ok() ? sys::write_all(file.value().get(), value.view()) : Result<void>(file.take_error());
+            if (!written.ok())
+                note(static_cast<int>(limit_count), written.error());
+        }
+    }
+    return applied;
+}
+
+}  // namespace nskit

@@ -1,0 +1,40 @@
+// Resource limits and the OOM score adjustment of the container's process:
+// `docker exec` runs its command with the container's (--ulimit,
+// --oom-score-adj), taken here from the init's /proc/PID/limits and
+// /proc/PID/oom_score_adj. Set on our own process before it forks, so the
+// command inherits them. They bound resources, they grant no privilege: what
+// the kernel refuses us (raising a hard limit without CAP_SYS_RESOURCE) is
+// reported, not fatal.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "base/result.h"
+#include "base/sys.h"
+
+namespace nskit {
+
+inline constexpr std::size_t limit_count = 16;  // RLIMIT_CPU ... RLIMIT_RTTIME, as /proc/PID/limits lists them
+
+struct ProcessLimits {
+    std::array<std::optional<sys::Limit>, limit_count> limits;
+    std::optional<int> oom_score_adj;
+};
+
+// Parses /proc/PID/limits: the header, then one line per resource in RLIMIT_* order.
+std::optional<std::array<std::optional<sys::Limit>, limit_count>> parse_proc_limits(std::string_view text);
+
+Result<ProcessLimits> read_process_limits(int proc_dir);
+
+// Applies what differs from ours; returns how many could not be set (each failure is warned about by the caller).
+struct LimitsApplied {
+    int failed = 0;
+    int first_failed_resource = -1;
+    int first_error = 0;
+};
+LimitsApplied apply_process_limits(const ProcessLimits& limits);
+
+}  // namespace nskit

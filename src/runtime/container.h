@@ -1,0 +1,56 @@
+// What docker-enter needs to know about a container, whichever source told
+// it: the engine API, Podman's API, the runtime's state files, or a bare pid.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string_view>
+
+#include "base/buffer.h"
+#include "base/text.h"
+#include "runtime/json.h"
+
+namespace nskit {
+
+enum class Source : std::uint8_t { engine, podman, state, pid };
+
+struct ContainerInfo {
+    Source source = Source::pid;
+    Text<80> id;
+    Text<256> name;  // without the leading '/'
+    pid_t pid = 0;
+    bool running = false;
+    bool paused = false;
+    // The configured process context ("Config" of docker inspect).
+    Buffer env;          // NUL-separated "NAME=value"
+    Text<256> user;      // "", "name", "uid", "name:group", "uid:gid"
+    Text<256> group_add; // docker run --group-add: names or numbers, comma-separated
+    Text<1024> workdir;  // "" for the image's default, "/"
+    Text<256> hostname;
+    bool tty = false;
+    bool privileged = false;
+    // Where it was found: "the engine API at /var/run/docker.sock", a state file.
+    Text<300> found_at;
+    // The init's start time in clock ticks since boot (/proc/PID/stat field
+    // 22) when the source recorded it: guards against a reused pid.
+    std::int64_t start_time = -1;
+};
+
+// Reasons that say the container question itself was answered (no point in
+// asking another source), compared by address.
+extern const char no_such_container[];
+extern const char ambiguous_prefix[];
+extern const char not_running[];
+
+// Fills `info` from Docker's JSON for a container: an inspect reply or a
+// config.v2.json, which share "Config", "State" and "Name" ("Id" or "ID").
+void read_docker_container_json(json::Value doc, ContainerInfo& info);
+
+// The parts of "HostConfig" (or Docker's hostconfig.json) we use.
+void read_docker_host_config(json::Value host_config, ContainerInfo& info);
+
+// Reads /proc/PID/stat's start time; -1 when the process is gone.
+std::int64_t process_start_time(pid_t pid);
+
+}  // namespace nskit

@@ -1,0 +1,203 @@
+#include "runtime/engine.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "base/sys.h"
+#include "runtime/http.h"
+#include "runtime/json.h"
+
+namespace nskit::engine {
+
+namespace {
+
+constexpr std::string_view docker_socket = "/var/run/docker.sock";
+constexpr std::string_view podman_socket = "/run/podman/podman.sock";
+
+Result<Endpoint> from_variable(const char* variable, std::string_view fallback, Source kind)
+{
+    Endpoint endpoint;
+    endpoint.kind = kind;
+    const char* value = ::getenv(variable);
+    std::string_view host = value && *value ? value : "";
+    if (host.empty()) {
+        endpoint.socket.append(fallback);
+    } else if (starts_with(host, "unix://")) {
+        endpoint.socket.append(host.substr(7));
+    } else {
+        return Error::because("only unix:// sockets are supported", variable, '=', host);
+    }
+    if (endpoint.socket.empty() || endpoint.socket.truncated())
+        return Error::because("not a socket path", variable, '=', host);
+    return endpoint;
+}
+
+bool exists(std::string_view path)
+{
+    Text<256> p(path);
+    return sys::stat(p.c_str()).ok();
+}
+
+// The "message" of an engine's error reply, or the body's start.
+Text<160> message_of(const http::Reply& reply)
+{
+    Text<160> message;
+    if (auto doc = json::parse(reply.body.view()); doc.ok())
+        if (auto text = doc.value().get("message"))
+            if (text->unescape(message) || !message.empty())
+                return message;
+    message.append(trim(reply.body.view().substr(0, 120)));
+    return message;
+}
+
+// Whether `haystack` contains the lower-case `needle`, ignoring case.
+bool contains(std::string_view haystack, std::string_view needle)
+{
+    for (std::size_t at = 0; at + needle.size() <= haystack.size(); ++at) {
+        std::size_t i = 0;
+        while (i < needle.size() && (haystack[at + i] | 0x20) == needle[i])
+            ++i;
+        if (i == needle.size())
+            return true;
+    }
+    return false;
+}
+
+// The daemon does not name the candidates of an ambiguous prefix: list them.
+Error ambiguity(const Endpoint& endpoint, std::string_view version, std::string_view query, int timeout_ms)
+{
+    Error error = Error::because(ambiguous_prefix, "'", query, "' matches");
+    Text<1200> url(version, "/containers/json?all=1");
+    http::Limits limits{timeout_ms, 8 * 1024 * 1024};
+    auto reply = http::get(endpoint.socket.c_str(), url.view(), limits);
+    if (!reply.ok() || reply.value().status != 200)
+        return error;
+    auto list = json::parse(reply.value().body.view());
+    if (!list.ok())
+        return error;
+    json::Value container;
+    for (json::Elements e(list.value()); e.next(container);) {
+        auto id = container.get("Id");
+        if (!id || !id->starts_with(query))
+            continue;
+        Text<16> short_id;
+        (void)id->unescape(short_id);
+        error.what.append(' ', short_id.view().substr(0, 12));
+        json::Value name;
+        if (auto names = container.get("Names"))
+            for (json::Elements n(*names); n.next(name);) {
+                Text<64> text;
+                (void)name.unescape(text);
+                error.what.append(" (", text.view().substr(text.view().starts_with('/') ? 1 : 0), ')');
+                break;
+            }
+        error.what.append(',');
+    }
+    if (error.what.view().back() == ',') {
+        Text<200> cut(error.what.view().substr(0, error.what.size() - 1));
+        error.what = cut;
+    }
+    return error;
+}
+
+}  // namespace
+
+Result<Endpoint> endpoint_for(Source kind)
+{
+    if (kind == Source::podman)
+        return from_variable("CONTAINER_HOST", podman_socket, Source::podman);
+    return from_variable("DOCKER_HOST", docker_socket, Source::engine);
+}
+
+Result<Endpoint> default_endpoint()
+{
+    const char* host = ::getenv("DOCKER_HOST");
+    if ((host && *host) || exists(docker_socket) || !exists(podman_socket))
+        return endpoint_for(Source::engine);
+    return endpoint_for(Source::podman);
+}
+
+void append_path_segment(Text<1200>& url, std::string_view text)
+{
+    const char hex[] = "0123456789ABCDEF";
+    for (char c : text) {
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                     c == '_' || c == '.' || c == '~';
+        if (plain)
+            url.append(c);
+        else
+            url.append('%', hex[static_cast<unsigned char>(c) >> 4], hex[c & 15]);
+    }
+}
+
+Result<ContainerInfo> inspect(const Endpoint& endpoint, std::string_view query, int timeout_ms)
+{
+    const char* socket = endpoint.socket.c_str();
+    std::int64_t started = sys::monotonic_ms();
+    auto left = [&] {
+        std::int64_t left = timeout_ms - (sys::monotonic_ms() - started);
+        return static_cast<int>(left > 1 ? left : 1);
+    };
+
+    // Version negotiation: the daemon's own version, as the docker CLI does
+    // when it is older than the CLI. Without the header, the unversioned path
+    // means "the daemon's current version".
+    http::Limits ping_limits{left(), 64 * 1024};
+    auto timed_out = [&](Error error) {
+        // One deadline covers both requests: name it, not what was left of it.
+        if (error.code == ETIMEDOUT) {
+            error.what.clear();
+            error.what.append("no reply from the engine API at ", socket, " within ", timeout_ms, " ms");
+        }
+        return error;
+    };
+    auto pinged = http::get(socket, "/_ping", ping_limits);
+    if (!pinged.ok())
+        return timed_out(pinged.take_error());
+    http::Reply ping = pinged.take_value();
+    if (ping.status != 200)
+        return Error::because("the engine's /_ping failed", "the engine API at ", socket, " answered ", ping.status);
+    Text<24> version;
+    if (!ping.api_version.empty()) {
+        for (char c : ping.api_version.view())
+            if (!((c >= '0' && c <= '9') || c == '.'))
+                return Error::because("malformed API-Version header", "the engine API at ", socket);
+        version.append("/v", ping.api_version);
+    }
+
+    // Neither is a name or an ID, and in a URL path they would climb.
+    if (query.empty() || query == "." || query == "..")
+        return Error::because(no_such_container, "cannot find container '", query, "'");
+    Text<1200> url(version, "/containers/");
+    append_path_segment(url, query);
+    url.append("/json");
+    http::Limits limits{left(), 4 * 1024 * 1024};
+    auto answered = http::get(socket, url.view(), limits);
+    if (!answered.ok())
+        return timed_out(answered.take_error());
+    http::Reply reply = answered.take_value();
+    if (reply.status == 404)
+        return Error::because(no_such_container, "cannot find container ", query);
+    if (reply.status != 200) {
+        Text<160> message = message_of(reply);
+        // Docker says "multiple IDs found with provided prefix: ab", Podman
+        // "more than one result for container ...".
+        if (contains(message.view(), "multiple") || contains(message.view(), "more than one"))
+            return ambiguity(endpoint, version.view(), query, left());
+        return Error::because("the engine reported an error", "the engine API at ", socket, " answered ", reply.status, ": ",
+                              message);
+    }
+
+    auto doc = json::parse(reply.body.view());
+    if (!doc.ok())
+        return Error::because(doc.error().reason, "bad reply from the engine API at ", socket);
+    ContainerInfo info;
+    info.source = endpoint.kind;
+    read_docker_container_json(doc.value(), info);
+    if (info.id.empty())
+        return Error::because("the reply names no container ID", "bad reply from the engine API at ", socket);
+    info.found_at.append("the engine API at ", socket);
+    return info;
+}
+
+}  // namespace nskit::engine

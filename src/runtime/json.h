@@ -1,0 +1,97 @@
+// JSON read in place, the way jsmn and simdjson's On-Demand API do it: parse()
+// validates the whole document once (syntax, nesting depth, string escapes)
+// without allocating and without recursion, and a Value is then a view on the
+// text of one value. Looking a member up scans the text; strings are compared
+// and unescaped only when asked. Malformed, truncated or absurdly nested input
+// is an Error, never a crash.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "base/buffer.h"
+#include "base/result.h"
+#include "base/text.h"
+
+namespace nskit::json {
+
+enum class Kind : std::uint8_t { object, array, string, number, boolean, null };
+
+inline constexpr std::size_t max_depth = 64;
+
+class Value {
+public:
+    Value() = default;
+    Kind kind() const { return kind_; }
+    std::string_view raw() const { return raw_; }  // the value's own text, as written
+
+    // Objects: the value of the first member named `key` (compared unescaped).
+    std::optional<Value> get(std::string_view key) const;
+    // get() along a path of keys: at({"State", "Pid"}).
+    std::optional<Value> at(std::initializer_list<std::string_view> keys) const;
+
+    // Scalars; nullopt when the value is of another kind or does not fit.
+    std::optional<bool> boolean() const;
+    std::optional<std::int64_t> integer() const;
+    bool is_null() const { return kind_ == Kind::null; }
+
+    // Strings.
+    bool equals(std::string_view text) const;  // a string whose unescaped text is `text`
+    bool starts_with(std::string_view prefix) const;
+    // Appends the unescaped text; false when not a string or it did not fit.
+    template <std::size_t N>
+    bool unescape(Text<N>& out) const;
+    [[nodiscard]] bool unescape(Buffer& out) const;
+
+private:
+    friend class Members;
+    friend class Elements;
+    friend Result<Value> parse(std::string_view document);
+    Value(Kind kind, std::string_view raw) : kind_(kind), raw_(raw) {}
+    // Feeds the unescaped text to sink(context, c) until it returns false.
+    bool decode(bool (*sink)(void*, char), void* context) const;
+
+    Kind kind_ = Kind::null;
+    std::string_view raw_ = "null";
+};
+
+// Validates `document` (one value, white space around it) and returns its root.
+Result<Value> parse(std::string_view document);
+
+// for (Members m(object); m.next(key, value);) ...  (nothing when not an object)
+class Members {
+public:
+    explicit Members(Value object);
+    bool next(Value& key, Value& value);
+
+private:
+    std::string_view rest_;
+};
+
+// for (Elements e(array); e.next(element);) ...
+class Elements {
+public:
+    explicit Elements(Value array);
+    bool next(Value& element);
+
+private:
+    std::string_view rest_;
+};
+
+template <std::size_t N>
+bool Value::unescape(Text<N>& out) const
+{
+    if (kind_ != Kind::string)
+        return false;
+    return decode(
+        [](void* context, char c) {
+            auto& text = *static_cast<Text<N>*>(context);
+            text.append(c);
+            return !text.truncated();
+        },
+        &out);
+}
+
+}  // namespace nskit::json

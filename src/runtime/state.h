@@ -1,0 +1,49 @@
+// Finding a container without its daemon: the runtime's state files, which
+// stay where they are while the daemon is down or hung.
+//   runc:        <root>/<id>/state.json (init_process_pid, init_process_start,
+//                the bundle in config.labels). Roots: /run/docker/runtime-runc/<ns>,
+//                /run/containerd/runc/<ns>, /run/runc.
+//   crun:        <root>/<id>/status (pid, process-start-time, bundle) next to
+//                config.json: /run/crun (Podman's default runtime).
+//   containerd:  task directories <root>/<ns>/<id>/ with init.pid and the OCI
+//                config.json: /run/containerd/io.containerd.runtime.v2.task,
+//                /run/docker/containerd/daemon/io.containerd.runtime.v2.task.
+//   --state-dir: any other root (a daemon's --exec-root), searched a few levels deep.
+//   Names:       Docker's <data-root>/containers/<id>/config.v2.json ("Name"),
+//                nerdctl's "nerdctl/name" annotation in a task's config.json.
+// A query resolves as the Docker daemon resolves it: a full ID, then an exact
+// name, then a unique ID prefix.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "base/result.h"
+#include "runtime/container.h"
+
+namespace nskit::state {
+
+struct Places {
+    std::span<const char* const> state_dirs;  // --state-dir, searched before the defaults
+    const char* data_root = "/var/lib/docker";
+};
+
+Result<ContainerInfo> find(std::string_view query, const Places& places);
+
+// What find() looks in, for messages: "/run/docker/runtime-runc, ... and /var/lib/docker".
+Text<400> describe_places(const Places& places);
+
+// Reads the fields we use of a runc state.json or a crun status file; split
+// out for unit tests.
+struct RuncState {
+    pid_t pid = 0;
+    std::int64_t start_time = -1;
+    Text<512> bundle;
+    Text<256> hostname;
+};
+Result<RuncState> parse_runc_state(std::string_view text);
+
+// Fills `info` from an OCI runtime config.json (process env, user, cwd, terminal).
+Result<void> read_oci_config(std::string_view text, ContainerInfo& info);
+
+}  // namespace nskit::state

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# docker-enter pid:N without any engine: the target is a process we start in
+# namespaces, cgroups and capability sets of our own making, and what the
+# entered command sees of itself must be what the target has.
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$TOP/tests/lib.sh"
+
+need_root "docker-enter pid:N" || exit 0
+DE=("$NSKIT" docker-enter)
+
+# Holders are started inside $(...), a subshell whose at_exit would be lost:
+# their pids go to a file, and one cleanup kills them all, waits until they
+# are gone, then removes the cgroups they were in.
+HOLDERS=$(mktemp)
+CGROUPS_MADE=()
+cleanup() {
+    local pid i
+    for pid in $(cat "$HOLDERS"); do kill -9 "$pid" 2>/dev/null; done
+    for pid in $(cat "$HOLDERS"); do
+        for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+    done
+    rm -f "$HOLDERS"
+    for dir in "${CGROUPS_MADE[@]}"; do rmdir "$dir"; done
+}
+at_exit cleanup
+
+# start_holder COMMAND...: runs COMMAND... sleep 1000000 in the background;
+# prints the pid of the sleep (COMMAND may fork, as unshare --fork does).
+start_holder() {
+    "$@" sleep 1000000 >/dev/null 2>&1 </dev/null &
+    local top=$! i pid
+    echo "$top" >>"$HOLDERS"
+    for i in $(seq 1 200); do
+        for pid in $top $(pgrep -P "$top"); do
+            if [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$(command -v sleep)")" ]; then
+                echo "$pid" >>"$HOLDERS"
+                echo "$pid"
+                return
+            fi
+        done
+        sleep 0.02
+    done
+}
+
+# Groups are left out: docker-enter gives the user's groups as docker exec
+# does (the primary gid first), whatever the target has.
+status_lines() { grep -E "^(Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):" "$1"; }
+ns_of() { for f in /proc/"$1"/ns/*; do echo "$(basename "$f") $(readlink "$f")"; done; }
+
+echo "-- capabilities, no_new_privs and namespaces of the target"
+target=$(start_holder unshare --mount --uts --ipc --net --pid --fork --mount-proc \
+    setpriv --bounding-set -all,+chown,+net_admin,+setuid,+setgid --inh-caps -all --no-new-privs)
+if [ -z "$target" ]; then
+    fail "restricted target" "did not start"
+else
+    same "restricted target: status" "$(status_lines /proc/"$target"/status)" \
+        "$("${DE[@]}" "pid:$target" cat /proc/self/status | grep -E "^(Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):")"
+    same "restricted target: namespaces" "$(ns_of "$target")" \
+        "$("${DE[@]}" "pid:$target" sh -c 'for f in /proc/self/ns/*; do echo "$(basename "$f") $(readlink "$f")"; done')"
+    expect "--runtime pid takes a bare number" --out "$(grep ^CapBnd: /proc/"$target"/status)" \
+        -- "${DE[@]}" --runtime pid "$target" grep ^CapBnd: /proc/self/status
+    expect "--privileged: every capability docker-enter has" --out "$(grep ^CapBnd: /proc/self/status)" \
+        -- "${DE[@]}" --privileged "pid:$target" grep ^CapBnd: /proc/self/status
+fi
+
+echo "-- ambient capabilities of a non-root target"
+target=$(start_holder unshare --uts --ipc setpriv --reuid 1000 --regid 1000 --clear-groups \
+    --inh-caps +net_admin --ambient-caps +net_admin)
+if [ -z "$target" ]; then
+    fail "ambient target" "did not start"
+else
+    same "ambient target: status, as the same user" "$(status_lines /proc/"$target"/status)" \
+        "$("${DE[@]}" -u 1000:1000 "pid:$target" cat /proc/self/status |
+            grep -E "^(Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):")"
+fi
+
+echo "-- a target in its own user namespace (setgroups denied, as rootless containers have it)"
+if need_ns "user namespace target" user; then
+    target=$(start_holder unshare --user --map-root-user --pid --fork --mount-proc --uts --ipc)
+    if [ -z "$target" ]; then
+        fail "user namespace target" "did not start"
+    else
+        same "user namespace target: status" "$(status_lines /proc/"$target"/status)" \
+            "$("${DE[@]}" "pid:$target" cat /proc/self/status | grep -E "^(Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):")"
+        same "user namespace target: namespaces" "$(ns_of "$target")" \
+            "$("${DE[@]}" "pid:$target" sh -c 'for f in /proc/self/ns/*; do echo "$(basename "$f") $(readlink "$f")"; done')"
+    fi
+fi
+
+echo "-- environment of the target (--env-from process is the default for pid:N)"
+target=$(start_holder env -i FOO=bar PATH=/usr/bin:/bin unshare --uts)
+expect "environment of the target" --out "$(printf 'FOO=bar\nPATH=/usr/bin:/bin')" \
+    -- "${DE[@]}" "pid:$target" /usr/bin/env
+expect "-e adds to it" --out "$(printf 'FOO=bar\nPATH=/usr/bin:/bin\nX=1')" \
+    -- "${DE[@]}" -e X=1 "pid:$target" /usr/bin/env
+expect "--env-from none" --out "Y=2" -- "${DE[@]}" --env-from none -e Y=2 "pid:$target" /usr/bin/env
+
+echo "-- cgroups of the target: every v1 hierarchy and v2"
+for dir in /sys/fs/cgroup/*/; do
+    fs=$(stat -f -c %T "$dir" 2>/dev/null)
+    [ "$fs" = cgroupfs ] || [ "$fs" = cgroup2fs ] || continue
+    mkdir "$dir/nskit-enter-$$" 2>/dev/null || continue
+    CGROUPS_MADE+=("$dir/nskit-enter-$$")
+    # A v1 cpuset cgroup takes no process until it has cpus and mems.
+    if [ -f "$dir/cpuset.cpus" ]; then
+        cat "$dir/cpuset.cpus" >"$dir/nskit-enter-$$/cpuset.cpus"
+        cat "$dir/cpuset.mems" >"$dir/nskit-enter-$$/cpuset.mems"
+    fi
+done
+if [ ${#CGROUPS_MADE[@]} = 0 ]; then
+    skip "cgroups of the target" "no cgroup hierarchy to make a cgroup in"
+else
+    target=$(start_holder env CGROUPS="${CGROUPS_MADE[*]}" \
+        sh -c 'for d in $CGROUPS; do echo $$ > $d/cgroup.procs || exit 1; done; exec "$@"' sh unshare --uts)
+    if [ -z "$target" ]; then
+        fail "cgroup target" "did not start"
+    else
+        same "cgroups joined (${#CGROUPS_MADE[@]} hierarchies)" "$(cat /proc/"$target"/cgroup)" \
+            "$("${DE[@]}" "pid:$target" cat /proc/self/cgroup)"
+        expect "--no-cgroup stays in ours" --out "$(cat /proc/self/cgroup)" \
+            -- "${DE[@]}" --no-cgroup "pid:$target" cat /proc/self/cgroup
+    fi
+fi
+
+echo "-- never more capabilities than the container: refuse instead"
+target=$(start_holder unshare --uts --ipc)
+# docker-enter itself without CAP_NET_RAW cannot give the target's full set.
+expect "refuses when it cannot give the target's capabilities" --rc 1 --out "" \
+    --err "docker-enter: cannot set the capabilities of the container" \
+    -- setpriv --bounding-set -net_raw --inh-caps -all "${DE[@]}" "pid:$target" echo ran
+expect "a target that is gone" --rc 1 --err "no such process" -- "${DE[@]}" pid:4194303 true

@@ -1,0 +1,126 @@
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+
+#include <string>
+
+#include "context/caps.h"
+
+using namespace nskit;
+
+TEST_CASE("capability sets from /proc/PID/status")
+{
+    constexpr std::string_view status =
+        "Name:\tsleep\nUid:\t0\t0\t0\t0\n"
+        "CapInh:\t0000000000000000\nCapPrm:\t00000000a80425fb\nCapEff:\t00000000a80425fb\n"
+        "CapBnd:\t00000000a80435fb\nCapAmb:\t0000000000001000\nNoNewPrivs:\t1\nSeccomp:\t2\n";
+    auto caps = parse_capability_status(status);
+    REQUIRE(caps);
+    CHECK(caps->inheritable == 0);
+    CHECK(caps->permitted == 0xa80425fb);
+    CHECK(caps->effective == 0xa80425fb);
+    CHECK(caps->bounding == 0xa80435fb);
+    CHECK(caps->ambient == 0x1000);
+    CHECK(caps->no_new_privs);
+
+    auto old_kernel = parse_capability_status("CapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\tff\nCapAmb:\t0\n");
+    REQUIRE(old_kernel);
+    CHECK_FALSE(old_kernel->no_new_privs);
+    CHECK_FALSE(parse_capability_status("CapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\tff\n"));
+    CHECK_FALSE(parse_capability_status("CapInh:\tzz\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\tff\nCapAmb:\t0\n"));
+    CHECK_FALSE(parse_capability_status(""));
+}
+
+TEST_CASE("capability masks for -v, as /proc shows them")
+{
+    CHECK(std::string(capability_mask(0).view()) == "0000000000000000");
+    CHECK(std::string(capability_mask(0xa80425fb).view()) == "00000000a80425fb");
+    CHECK(std::string(capability_mask(~std::uint64_t(0)).view()) == "ffffffffffffffff");
+}
+
+TEST_CASE("--privileged: every capability we hold, no_new_privs kept")
+{
+    CapabilityState container, ours;
+    container.no_new_privs = true;
+    ours.bounding = 0xff0f;
+    ours.permitted = 0xf0ff;
+    ours.inheritable = ours.ambient = 1;
+    auto full = full_capabilities(container, ours);
+    CHECK(full.bounding == 0xf00f);
+    CHECK(full.bounding == full.permitted);
+    CHECK(full.effective == full.permitted);
+    CHECK(full.inheritable == 0);
+    CHECK(full.ambient == 0);
+    CHECK(full.no_new_privs);
+}
+
+TEST_CASE("our own capabilities as the kernel reports them agree with /proc/self/status")
+{
+    auto now = current_capabilities();
+    REQUIRE(now.ok());
+    char buffer[8192];
+    FILE* f = fopen("/proc/self/status", "r");
+    REQUIRE(f);
+    std::size_t n = fread(buffer, 1, sizeof buffer, f);
+    fclose(f);
+    auto from_proc = parse_capability_status(std::string_view(buffer, n));
+    REQUIRE(from_proc);
+    CHECK(now.value() == *from_proc);
+}
+
+#include "context/seccomp.h"
+
+TEST_CASE("seccomp mode from /proc/PID/status")
+{
+    CHECK(seccomp_mode("Seccomp:\t2\nSeccomp_filters:\t1\n") == 2);
+    CHECK(seccomp_mode("NoNewPrivs:\t0\nSeccomp:\t0\n") == 0);
+    CHECK_FALSE(seccomp_mode("Name:\tx\n"));
+    CHECK_FALSE(seccomp_mode("Seccomp:\t7\n"));
+    auto none = read_seccomp_filters(getpid(), "Seccomp:\t0\n");
+    REQUIRE(none.ok());
+    CHECK(none.value().count == 0);
+    CHECK(install_seccomp_filters(none.value()).ok());
+    CHECK_FALSE(read_seccomp_filters(getpid(), "Seccomp:\t1\n").ok());
+}
+
+#include "context/limits.h"
+
+TEST_CASE("resource limits from /proc/PID/limits")
+{
+    constexpr std::string_view text =
+        "Limit                     Soft Limit           Hard Limit           Units     \n"
+        "Max cpu time              unlimited            unlimited            seconds   \n"
+        "Max file size             unlimited            unlimited            bytes     \n"
+        "Max data size             unlimited            unlimited            bytes     \n"
+        "Max stack size            8388608              unlimited            bytes     \n"
+        "Max core file size        0                    unlimited            bytes     \n"
+        "Max resident set          unlimited            unlimited            bytes     \n"
+        "Max processes             500                  600                  processes \n"
+        "Max open files            1000                 2000                 files     \n"
+        "Max locked memory         8388608              8388608              bytes     \n"
+        "Max address space         unlimited            unlimited            bytes     \n"
+        "Max file locks            unlimited            unlimited            locks     \n"
+        "Max pending signals       15421                15421                signals   \n"
+        "Max msgqueue size         819200               819200               bytes     \n"
+        "Max nice priority         0                    0                    \n"
+        "Max realtime priority     0                    0                    \n"
+        "Max realtime timeout      unlimited            unlimited            us        \n";
+    auto limits = parse_proc_limits(text);
+    REQUIRE(limits);
+    CHECK((*limits)[0]->soft == ~std::uint64_t(0));
+    CHECK((*limits)[3]->soft == 8388608);
+    CHECK((*limits)[6]->soft == 500);
+    CHECK((*limits)[6]->hard == 600);
+    CHECK((*limits)[7]->soft == 1000);
+    CHECK((*limits)[13]->hard == 0);
+    CHECK((*limits)[15]->hard == ~std::uint64_t(0));
+    CHECK_FALSE(parse_proc_limits("garbage"));
+    CHECK_FALSE(parse_proc_limits("Limit x\nMax cpu time              lots                 unlimited\n"));
+
+    // Our own, read and applied back: nothing changes, nothing fails.
+    int self = open("/proc/self", O_RDONLY | O_DIRECTORY);
+    auto ours = read_process_limits(self);
+    close(self);
+    REQUIRE(ours.ok());
+    CHECK(apply_process_limits(ours.value()).failed == 0);
+}
