@@ -164,14 +164,6 @@ Result<Fd> dup_cloexec(int fd, int min_fd)
     return Fd(copy);
 }
 
-Result<std::size_t> getdents(int fd, void* buffer, std::size_t size)
-{
-    long n = ::syscall(SYS_getdents64, fd, buffer, size);
-    if (n < 0)
-        return failed("cannot read the directory");
-    return static_cast<std::size_t>(n);
-}
-
 Result<void> linkat(int from_dir, const char* from, int to_dir, const char* to, int flags)
 {
     if (::linkat(from_dir, from, to_dir, to, flags) < 0)

@@ -132,17 +132,6 @@ Result<Pipe> pipe();
 // field of /proc/self/mountinfo names it.
 Result<std::uint64_t> mount_id(const char* path);
 
-// A directory's entries (getdents64): musl's readdir would allocate.
-struct DirectoryEntry {
-    std::uint64_t inode;
-    std::int64_t offset;
-    unsigned short length;
-    unsigned char type;
-    char name[];
-};
-// Fills `buffer` with DirectoryEntry records; 0 at the end of the directory.
-Result<std::size_t> getdents(int fd, void* buffer, std::size_t size);
-
 // Replaces this process with `path`; returns only on failure.
 Error execve(const char* path, char* const argv[], char* const envp[]);
 

@@ -7,6 +7,7 @@
 
 #include "base/sys.h"
 #include "base/text.h"
+#include "base/dir.h"
 #include "base/output.h"
 #include "install/files.h"
 
@@ -130,23 +131,15 @@ Result<bool> backup_needed(const Entry& entry, const char* backup)
 
 void remove_stale_temporaries(int dir, std::string_view program)
 {
-    auto listed = sys::openat(dir, ".", O_RDONLY | O_DIRECTORY);
+    auto listed = sys::openat(dir, ".", O_RDONLY | O_DIRECTORY);  // its own offset
     if (!listed.ok())
         return;
-    char names[4096];
-    for (;;) {
-        auto got = sys::getdents(listed.value().get(), names, sizeof names);
-        if (!got.ok() || got.value() == 0)
-            return;
-        for (std::size_t at = 0; at < got.value();) {
-            auto* entry = reinterpret_cast<const sys::DirectoryEntry*>(names + at);
-            at += entry->length;
-            std::string_view name = entry->name;
-            if (name[0] == '.' && name.find(".nskit-new.") != std::string_view::npos &&
-                sys::unlinkat(dir, entry->name, 0).ok())
-                warn(program, "removed ", name, ", left by an installer that was interrupted");
-        }
-    }
+    (void)for_each_entry(listed.value().get(), [&](const DirEntry& entry) {
+        if (entry.name[0] == '.' && entry.name.find(".nskit-new.") != std::string_view::npos &&
+            sys::unlinkat(dir, entry.name.data(), 0).ok())
+            warn(program, "removed ", entry.name, ", left by an installer that was interrupted");
+        return true;
+    });
 }
 
 }  // namespace nskit::install
