@@ -353,6 +353,26 @@ if need_root "/target in a chroot" && need_cmd "/target in a chroot" unshare; th
     same "...and the files are in the mounted directory" "$(ls -A "$host" | sort | tr '\n' ' ')" "$everything"
 fi
 
+# -- install.sh, without Docker, from a checkout that belongs to another user (as under sudo) -------
+if need_root "install.sh from another user's checkout" && need_cmd "install.sh from another user's checkout" git; then
+    checkout=$work/checkout
+    git clone -q "$TOP" "$checkout" && cp "$TOP/install.sh" "$checkout/install.sh"
+    chown -R 65534:65534 "$checkout"
+    head=$(git -C "$checkout" -c safe.directory="$checkout" rev-parse --short=12 HEAD)
+    t=$(fresh)
+    "$NSKIT" install "$t" >/dev/null
+    expect "install.sh --uninstall needs no build: the installed nskit removes itself" --rc 0 --out-has "$entries removed in $t" \
+        -- "$checkout/install.sh" --no-docker --uninstall --prefix "$t"
+    same "...nothing was built, nothing is left" "$(ls -A "$t"):$([ -e "$checkout/build" ] && echo built)" ":"
+    expect "a failed build creates no --prefix" --rc 1 --err "install.sh: make failed" \
+        -- env CXX=false "$checkout/install.sh" --no-docker --prefix "$t/new"
+    same "...so $t/new does not exist" "$(ls -A "$t")" ""
+    expect "install.sh keeps --applets whole and finds the real commit" --rc 0 \
+        --out "$(printf 'would install %s/nskit (nskit %s)\nwould install %s/nsenter -> nskit\nwould install %s/unshare -> nskit\ninstall: dry run, nothing changed: 3 to install in %s' \
+            "$t" "$(cat "$TOP/VERSION")+$head" "$t" "$t" "$t")" \
+        -- "$checkout/install.sh" --no-docker --dry-run --applets "nsenter, unshare" --prefix "$t"
+fi
+
 # -- export -------------------------------------------------------------------------------------
 expect "export writes the binary to standard output" --rc 0 -- sh -c "'$NSKIT' export >'$work/exported'"
 same "the exported binary is the running one" "$(cmp "$NSKIT" "$work/exported" && echo same)" same
