@@ -66,7 +66,7 @@ bool Plan::entry(std::string_view entry_name, Role role)
     case Found::own_binary:
     case Found::own_link: {
         if (existing.same) {
-            target_.line(Outcome::unchanged, entry_name, now);
+            target_.line(Outcome::unchanged, entry_name, now.view());
             return true;
         }
         Details changed;
@@ -88,7 +88,7 @@ bool Plan::entry(std::string_view entry_name, Role role)
 
     if (!force_ || existing.directory) {
         const char* hint = existing.directory ? "never replaced" : "--force replaces it and keeps a backup";
-        target_.line(Outcome::skipped, entry_name, " (not installed by nskit: ", existing.why, "; ", hint, ')');
+        target_.line(Outcome::skipped, entry_name, Details(" (not installed by nskit: ", existing.why, "; ", hint, ')').view());
         warn(target_.program(), "warning: left ", target_.path(entry_name), " alone: ", existing.why,
              ", not installed by nskit");
         // Applets beside a foreign nskit would run it: install none.
@@ -153,7 +153,7 @@ bool Plan::remove(std::string_view entry_name)
         auto needed = has_backup ? backup_needed(entry, backup.c_str()) : Result<bool>(true);
         if (needed.ok() && !needed.value() && !target_.dry_run())
             (void)sys::unlinkat(dir, backup.c_str(), 0);
-        target_.line(Outcome::skipped, entry_name, " (not installed by nskit: ", existing.why, ')');
+        target_.line(Outcome::skipped, entry_name, Details(" (not installed by nskit: ", existing.why, ')').view());
         return true;
     }
     if (existing.found == Found::absent && !has_backup)
@@ -173,9 +173,9 @@ bool Plan::remove(std::string_view entry_name)
         }
     }
     if (has_backup)
-        target_.line(Outcome::restored, entry_name, " (from ", backup, ", replacing ", was.view().substr(2));
+        target_.line(Outcome::restored, entry_name, Details(" (from ", backup, ", replacing ", was.view().substr(2)).view());
     else
-        target_.line(Outcome::removed, entry_name, was);
+        target_.line(Outcome::removed, entry_name, was.view());
     return true;
 }
 

@@ -109,6 +109,18 @@ bool Target::open()
     return true;
 }
 
+void Target::line(Outcome outcome, std::string_view name, std::string_view details)
+{
+    out_.put(verb(outcome));
+    for (std::size_t pad = verb(outcome).size(); pad < 14; ++pad)
+        out_.put(' ');
+    out_.put(path(name), details, '\n');
+    out_.flush();
+    ++counts_[static_cast<std::size_t>(outcome)];
+    if (outcome != Outcome::unchanged && outcome != Outcome::skipped)
+        changed_ = true;
+}
+
 std::string_view Target::verb(Outcome outcome) const
 {
     return (dry_run_ ? dry_verbs : done_verbs)[static_cast<std::size_t>(outcome)];
