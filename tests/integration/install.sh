@@ -371,6 +371,14 @@ if need_root "install.sh from another user's checkout" && need_cmd "install.sh f
         --out "$(printf 'would install %s/nskit (nskit %s)\nwould install %s/nsenter -> nskit\nwould install %s/unshare -> nskit\ninstall: dry run, nothing changed: 3 to install in %s' \
             "$t" "$(cat "$TOP/VERSION")+$head" "$t" "$t" "$t")" \
         -- "$checkout/install.sh" --no-docker --dry-run --applets "nsenter, unshare" --prefix "$t"
+    # A docker command whose socket we may not use (a user outside the docker group).
+    mkdir "$work/fake-docker"
+    printf '#!/bin/sh\necho "permission denied while trying to connect to the Docker daemon socket" >&2\nexit 1\n' \
+        >"$work/fake-docker/docker"
+    chmod 755 "$work/fake-docker/docker"
+    expect "install.sh says permission denied on the Docker socket, then builds with make" --rc 0 \
+        --err "install.sh: permission denied on the Docker socket (run as root, or join the docker group): building with make instead" \
+        -- env PATH="$work/fake-docker:$PATH" "$checkout/install.sh" --dry-run --prefix "$t"
 fi
 
 # -- export -------------------------------------------------------------------------------------
