@@ -154,12 +154,7 @@ Result<void> prepare_process(const UnsharePlan& plan)
     if (plan.program) {
         failed = exec_program(plan.program, environ);
     } else {
-        // No program: the user's shell, as a login shell ("-bash"), as util-linux does.
-        Text<256> storage;
-        const char* shell = default_shell(storage);
-        Text<64> arg0('-', base_name(shell));
-        char* argv[] = {const_cast<char*>(arg0.c_str()), nullptr};
-        failed = sys::execve(shell, argv, environ);
+        failed = exec_login_shell(environ);
     }
     report(applet, failed);
     ::_exit(exit_status_for(failed));
