@@ -66,13 +66,9 @@ static Result<Credentials> resolve_user_only(std::string_view spec, std::string_
     std::string_view group_part = group_given ? spec.substr(colon + 1) : std::string_view();
 
     auto uid_number = parse_decimal(user_part, max_id);
-    std::optional<PasswdEntry> entry;
-    if (user_part.empty())
-        entry = find_user(passwd, uid_t(0));
-    else if (uid_number)
-        entry = find_user(passwd, static_cast<uid_t>(*uid_number));
-    else
-        entry = find_user(passwd, user_part);
+    // "" is uid 0.
+    auto entry = user_part.empty() || uid_number ? find_user(passwd, static_cast<uid_t>(uid_number.value_or(0)))
+                                                 : find_user(passwd, user_part);
 
     if (entry) {
         creds.uid = entry->uid;
