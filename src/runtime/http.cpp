@@ -46,7 +46,9 @@ std::optional<std::uint64_t> parse_chunk_size(std::string_view line)
     return parse_hex(line);
 }
 
-Error too_large(std::size_t limit)
+const Error& bad_reply(const char* why) { return Error::because(why, "bad reply"); }
+
+const Error& too_large(std::size_t limit)
 {
     return Error::because("the reply is too large", "reply body over ", limit, " bytes");
 }
@@ -58,11 +60,11 @@ Result<bool> parse_chunked(std::string_view s, std::size_t at, std::size_t max_b
     for (;;) {
         std::string_view line;
         if (!take_line(s, at, line))
-            return s.size() - at > 1024 ? Result<bool>(Error::because("malformed chunk size", "bad reply"))
+            return s.size() - at > 1024 ? Result<bool>(bad_reply("malformed chunk size"))
                                         : Result<bool>(false);
         auto size = parse_chunk_size(line);
         if (!size)
-            return Error::because("malformed chunk size", "bad reply");
+            return bad_reply("malformed chunk size");
         if (*size == 0) {
             // Trailers, then an empty line.
             for (;;) {
@@ -84,7 +86,7 @@ Result<bool> parse_chunked(std::string_view s, std::size_t at, std::size_t max_b
         if (at >= s.size())
             return false;
         if (s[at] != '\n')
-            return Error::because("malformed chunk", "bad reply");
+            return bad_reply("malformed chunk");
         ++at;
     }
 }
@@ -116,20 +118,18 @@ Result<bool> parse_reply(std::string_view s, bool at_end, std::size_t max_body, 
     auto bare_end = s.find("\n\n"sv);
     if (header_end == std::string_view::npos && bare_end == std::string_view::npos) {
         if (s.size() > max_header)
-            return Error::because("the header is too large", "bad reply");
+            return bad_reply("the header is too large");
         if (at_end)
-            return Error::because(s.empty() ? "the server closed the connection without a reply"
-                                            : "the reply was cut short",
-                                  "bad reply");
+            return bad_reply(s.empty() ? "the server closed the connection without a reply" : "the reply was cut short");
         return false;
     }
 
     // Status line: HTTP/1.x NNN reason
     if (!take_line(s, at, line) || !starts_with(line, "HTTP/1."sv) || line.size() < 12 || line[8] != ' ')
-        return Error::because("not an HTTP reply", "bad reply");
+        return bad_reply("not an HTTP reply");
     auto status = parse_decimal(line.substr(9, 3), 999);
     if (!status || *status < 100 || (line.size() > 12 && line[12] != ' '))
-        return Error::because("malformed status line", "bad reply");
+        return bad_reply("malformed status line");
     reply.status = static_cast<int>(*status);
 
     std::optional<std::uint64_t> length;
@@ -137,22 +137,22 @@ Result<bool> parse_reply(std::string_view s, bool at_end, std::size_t max_body, 
     reply.api_version.clear();
     for (;;) {
         if (!take_line(s, at, line))
-            return Error::because("malformed header", "bad reply");
+            return bad_reply("malformed header");
         if (line.empty())
             break;
         auto colon = line.find(':');
         if (colon == std::string_view::npos || colon == 0)
-            return Error::because("malformed header", "bad reply");
+            return bad_reply("malformed header");
         std::string_view name = line.substr(0, colon);
         std::string_view value = trim(line.substr(colon + 1));
         if (same_name(name, "Content-Length"sv)) {
             auto n = parse_decimal(value);
             if (!n || (length && *length != *n))
-                return Error::because("malformed Content-Length", "bad reply");
+                return bad_reply("malformed Content-Length");
             length = n;
         } else if (same_name(name, "Transfer-Encoding"sv)) {
             if (!same_name(value, "chunked"sv))
-                return Error::because("unsupported transfer coding", "bad reply");
+                return bad_reply("unsupported transfer coding");
             chunked = true;
         } else if (same_name(name, "API-Version"sv)) {
             reply.api_version.clear();
@@ -167,7 +167,7 @@ Result<bool> parse_reply(std::string_view s, bool at_end, std::size_t max_body, 
     if (chunked) {
         auto done = TRY(parse_chunked(s, at, max_body, reply.body));
         if (!done && at_end)
-            return Error::because("the reply was cut short", "bad reply");
+            return bad_reply("the reply was cut short");
         return done;
     }
     std::size_t have = s.size() - at;
@@ -176,7 +176,7 @@ Result<bool> parse_reply(std::string_view s, bool at_end, std::size_t max_body, 
             return too_large(max_body);
         if (have < *length) {
             if (at_end)
-                return Error::because("the reply was cut short", "bad reply");
+                return bad_reply("the reply was cut short");
             return false;
         }
         have = *length;
