@@ -286,12 +286,14 @@ Result<int> run(UnsharePlan& plan, std::string_view applet)
     exec(plan, applet);
 }
 
+// The plan holds id maps of the kernel's maximum size: keep it off the stack,
+// in zero-filled memory that needs no constructor (nor a guard) at run time.
+constinit UnsharePlan plan;
+
 }  // namespace
 
 int unshare_main(std::string_view program, int argc, char** argv)
 {
-    // The plan holds four id maps of the kernel's maximum size: keep it off the stack.
-    static UnsharePlan plan;
     bool bad_usage = false;
     auto parsed = parse_unshare_options(plan, argc, argv, bad_usage);
     if (!parsed.ok()) {

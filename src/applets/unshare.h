@@ -19,13 +19,15 @@ namespace nskit {
 
 struct UnsharePlan {
     int clone_flags = 0;
-    Persist persists[namespace_kinds.size()];
+    Persist persists[namespace_kinds.size()]{};
     std::size_t persist_count = 0;
     bool fork = false;
     int kill_signal = 0;
     bool forward_signals = false;
     const char* proc_dir = nullptr;
-    unsigned long propagation = MS_REC | MS_PRIVATE;
+    // Every field starts as zero, so the static plan costs no bytes in the
+    // file: parse_unshare_options sets the default (private, recursive).
+    unsigned long propagation = 0;
     Setgroups setgroups = Setgroups::unchanged;
     // The inside ids the caller's effective uid and gid become (-r, -c, --map-user/group).
     std::optional<std::uint32_t> map_user, map_group;

@@ -188,6 +188,7 @@ Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, b
 {
     plan.caller_uid = ::geteuid();
     plan.caller_gid = ::getegid();
+    plan.propagation = MS_REC | MS_PRIVATE;
     OptionParser parser(options, argc, argv);
     OptionHit hit;
     bool map_group_single_by_option = false;
