@@ -31,22 +31,14 @@ namespace {
 // itself after unshare(2), as an unprivileged user may; anything more (ranges,
 // or --owner, where the caller is no longer the user the ids belong to) is
 // written by the map helper from outside, with the privilege it has there.
-bool uid_map_by_helper(const UnsharePlan& plan) { return plan.owner_uid || !plan.user_ranges.empty(); }
-bool gid_map_by_helper(const UnsharePlan& plan) { return plan.owner_uid || !plan.group_ranges.empty(); }
-
-Result<void> plan_helper_maps(UnsharePlan& plan)
+// Decided before plan_maps() merges the single id into the ranges.
+// Each kind's whole map: the ranges, with the single id (when there is one) cut in.
+Result<void> plan_maps(UnsharePlan& plan)
 {
-    if (uid_map_by_helper(plan)) {
-        if (plan.map_user)
-            plan.helper_uid_map = TRY(merge_single(plan.user_ranges, {*plan.map_user, plan.caller_uid, 1}));
-        else
-            plan.helper_uid_map = plan.user_ranges;
-    }
-    if (gid_map_by_helper(plan)) {
-        if (plan.map_group)
-            plan.helper_gid_map = TRY(merge_single(plan.group_ranges, {*plan.map_group, plan.caller_gid, 1}));
-        else
-            plan.helper_gid_map = plan.group_ranges;
+    for (int kind = 0; kind < 2; ++kind) {
+        plan.map_by_helper[kind] = plan.owner_uid || !plan.maps[kind].empty();
+        if (plan.map_to[kind])
+            plan.maps[kind] = TRY(merge_single(plan.maps[kind], {*plan.map_to[kind], plan.caller_ids[kind], 1}));
     }
     return {};
 }
@@ -62,18 +54,15 @@ bool has_capability(int cap)
 Result<void> write_maps_from_outside(pid_t caller, const void* context)
 {
     const UnsharePlan& plan = *static_cast<const UnsharePlan*>(context);
-    constexpr int cap_setgid = 6, cap_setuid = 7;
-    if (!plan.helper_uid_map.empty()) {
-        if (has_capability(cap_setuid))
-            TRY(write_id_map(caller, IdKind::user, plan.helper_uid_map));
+    constexpr int cap_setuid = 7, cap_setgid = 6;
+    for (IdKind kind : {IdKind::user, IdKind::group}) {
+        const IdMap& map = plan.maps[int(kind)];
+        if (!plan.map_by_helper[int(kind)] || map.empty())
+            continue;
+        if (has_capability(kind == IdKind::user ? cap_setuid : cap_setgid))
+            TRY(write_id_map(caller, kind, map));
         else
-            TRY(run_id_map_helper(caller, IdKind::user, plan.helper_uid_map));
-    }
-    if (!plan.helper_gid_map.empty()) {
-        if (has_capability(cap_setgid))
-            TRY(write_id_map(caller, IdKind::group, plan.helper_gid_map));
-        else
-            TRY(run_id_map_helper(caller, IdKind::group, plan.helper_gid_map));
+            TRY(run_id_map_helper(caller, kind, map));
     }
     return {};
 }
@@ -89,21 +78,12 @@ Result<void> persist_from_outside(pid_t caller, const void* context)
 Result<void> set_up_new_namespaces(const UnsharePlan& plan, Helper& map_helper)
 {
     if (plan.clone_flags & CLONE_NEWUSER) {
-        Setgroups setgroups = plan.setgroups;
+        bool own_gid_map = !plan.map_by_helper[1] && !plan.maps[1].empty();
         // An unprivileged gid_map needs setgroups denied first (Linux 3.19+).
-        if (plan.map_group && !gid_map_by_helper(plan))
-            setgroups = Setgroups::deny;
-        TRY(write_setgroups(0, setgroups));
-        if (plan.map_user && !uid_map_by_helper(plan)) {
-            IdMap map;
-            TRY(map.add({*plan.map_user, plan.caller_uid, 1}));
-            TRY(write_id_map(0, IdKind::user, map));
-        }
-        if (plan.map_group && !gid_map_by_helper(plan)) {
-            IdMap map;
-            TRY(map.add({*plan.map_group, plan.caller_gid, 1}));
-            TRY(write_id_map(0, IdKind::group, map));
-        }
+        TRY(write_setgroups(0, own_gid_map ? Setgroups::deny : plan.setgroups));
+        for (IdKind kind : {IdKind::user, IdKind::group})
+            if (!plan.map_by_helper[int(kind)] && !plan.maps[int(kind)].empty())
+                TRY(write_id_map(0, kind, plan.maps[int(kind)]));
         if (map_helper.started())
             TRY(map_helper.run());
     }
@@ -265,10 +245,10 @@ Result<void> become_owner(const UnsharePlan& plan)
 Result<int> run(UnsharePlan& plan, std::string_view applet)
 {
     TRY(check_before_anything(plan));
-    TRY(plan_helper_maps(plan));
+    TRY(plan_maps(plan));
 
     Helper map_helper, bind_helper;
-    if (!plan.helper_uid_map.empty() || !plan.helper_gid_map.empty())
+    if ((plan.map_by_helper[0] && !plan.maps[0].empty()) || (plan.map_by_helper[1] && !plan.maps[1].empty()))
         map_helper = TRY(Helper::start(write_maps_from_outside, &plan));
     if (plan.persist_count)
         bind_helper = TRY(Helper::start(persist_from_outside, &plan));

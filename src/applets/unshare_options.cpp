@@ -114,8 +114,9 @@ std::optional<std::int64_t> parse_offset(std::string_view text)
 }
 
 // An id given as a number or, looked up in /etc/passwd or /etc/group, a name.
-Result<std::uint32_t> parse_id_or_name(std::string_view text, IdKind kind, const char* option)
+Result<std::uint32_t> parse_id_or_name(std::string_view text, IdKind kind)
 {
+    const char* option = kind == IdKind::user ? "--map-user" : "--map-group";
     if (auto id = parse_decimal(text, 0xfffffffeu))
         return static_cast<std::uint32_t>(*id);
     const char* file = kind == IdKind::user ? "/etc/passwd" : "/etc/group";
@@ -186,8 +187,8 @@ Result<void> add_persist(UnsharePlan& plan, NsKind kind, const char* file)
 
 Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, bool& bad_usage)
 {
-    plan.caller_uid = ::geteuid();
-    plan.caller_gid = ::getegid();
+    plan.caller_ids[0] = ::geteuid();
+    plan.caller_ids[1] = ::getegid();
     plan.propagation = MS_REC | MS_PRIVATE;
     OptionParser parser(options, argc, argv);
     OptionHit hit;
@@ -244,27 +245,29 @@ Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, b
                 return invalid("--setgroups", value, "expected allow or deny");
             break;
         case MAP_ROOT:
-            plan.map_user = 0, plan.map_group = 0;
-            map_group_single_by_option = true;
-            break;
         case MAP_CURRENT:
-            plan.map_user = plan.caller_uid, plan.map_group = plan.caller_gid;
+            for (int kind = 0; kind < 2; ++kind)
+                plan.map_to[kind] = hit.id == MAP_ROOT ? 0 : plan.caller_ids[kind];
             map_group_single_by_option = true;
             break;
-        case MAP_USER: plan.map_user = TRY(parse_id_or_name(value, IdKind::user, "--map-user")); break;
-        case MAP_GROUP:
-            plan.map_group = TRY(parse_id_or_name(value, IdKind::group, "--map-group"));
-            map_group_single_by_option = true;
-            break;
-        case MAP_USERS: TRY(add_ranges(plan.user_ranges, value, IdKind::user, plan.caller_uid)); break;
-        case MAP_GROUPS: TRY(add_ranges(plan.group_ranges, value, IdKind::group, plan.caller_uid)); break;
-        case MAP_AUTO:
-        case MAP_SUBIDS: {
-            const char* which = hit.id == MAP_AUTO ? "auto" : "subids";
-            TRY(add_ranges(plan.user_ranges, which, IdKind::user, plan.caller_uid));
-            TRY(add_ranges(plan.group_ranges, which, IdKind::group, plan.caller_uid));
+        case MAP_USER:
+        case MAP_GROUP: {
+            IdKind kind = hit.id == MAP_USER ? IdKind::user : IdKind::group;
+            plan.map_to[int(kind)] = TRY(parse_id_or_name(value, kind));
+            map_group_single_by_option |= kind == IdKind::group;
             break;
         }
+        case MAP_USERS:
+        case MAP_GROUPS: {
+            IdKind kind = hit.id == MAP_USERS ? IdKind::user : IdKind::group;
+            TRY(add_ranges(plan.maps[int(kind)], value, kind, plan.caller_ids[0]));
+            break;
+        }
+        case MAP_AUTO:
+        case MAP_SUBIDS:
+            for (IdKind kind : {IdKind::user, IdKind::group})
+                TRY(add_ranges(plan.maps[int(kind)], hit.id == MAP_AUTO ? "auto" : "subids", kind, plan.caller_ids[0]));
+            break;
         case OWNER: {
             std::string_view rest = value;
             auto uid = parse_decimal(split_first(rest, ':'), 0xfffffffeu);
@@ -296,7 +299,7 @@ Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, b
     if (parser.index() < argc)
         plan.program = argv + parser.index();
 
-    bool maps = plan.map_user || plan.map_group || !plan.user_ranges.empty() || !plan.group_ranges.empty();
+    bool maps = plan.map_to[0] || plan.map_to[1] || !plan.maps[0].empty() || !plan.maps[1].empty();
     if (maps || plan.owner_uid)
         plan.clone_flags |= CLONE_NEWUSER;
     // util-linux writes /proc/self/setgroups anyway and fails with EPERM.
