@@ -75,7 +75,7 @@ Result<void> persist_from_outside(pid_t caller, const void* context)
 }
 
 // Right after unshare(2), in the unsharing process: setgroups, the maps, clock offsets.
-Result<void> set_up_new_namespaces(const UnsharePlan& plan, Helper& map_helper)
+[[gnu::noinline]] Result<void> set_up_new_namespaces(const UnsharePlan& plan, Helper& map_helper)
 {
     if (plan.clone_flags & CLONE_NEWUSER) {
         bool own_gid_map = !plan.map_by_helper[1] && !plan.maps[1].empty();
@@ -128,7 +128,7 @@ Result<void> prepare_process(const UnsharePlan& plan)
     return {};
 }
 
-[[noreturn]] void exec(const UnsharePlan& plan, std::string_view applet)
+[[gnu::noinline, noreturn]] void exec(const UnsharePlan& plan, std::string_view applet)
 {
     Error failed;
     if (plan.program) {
@@ -148,7 +148,7 @@ Result<void> prepare_process(const UnsharePlan& plan)
 // --fork: the child prepares itself, then (when namespaces are persisted)
 // tells the parent it is ready and waits until they are bound, so that a
 // failure on either side leaves neither a program running nor a mount behind.
-int run_forked(const UnsharePlan& plan, std::string_view applet, Helper& bind_helper)
+[[gnu::noinline]] int run_forked(const UnsharePlan& plan, std::string_view applet, Helper& bind_helper)
 {
     bool barrier = bind_helper.started();
     sys::Pipe ready, go;
@@ -231,7 +231,7 @@ Result<void> check_before_anything(const UnsharePlan& plan)
 }
 
 // --owner: the user namespace belongs to whoever creates it.
-Result<void> become_owner(const UnsharePlan& plan)
+[[gnu::noinline]] Result<void> become_owner(const UnsharePlan& plan)
 {
     gid_t gid = *plan.owner_gid;
     TRY(sys::setgroups({&gid, 1}));
@@ -242,7 +242,7 @@ Result<void> become_owner(const UnsharePlan& plan)
     return {};
 }
 
-Result<int> run(UnsharePlan& plan, std::string_view applet)
+[[gnu::noinline]] Result<int> run(UnsharePlan& plan, std::string_view applet)
 {
     TRY(check_before_anything(plan));
     TRY(plan_maps(plan));

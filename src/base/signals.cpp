@@ -33,7 +33,7 @@ bool same_letters(std::string_view a, std::string_view upper)
 
 }  // namespace
 
-std::optional<int> parse_signal_name(std::string_view name)
+[[gnu::noinline]] std::optional<int> parse_signal_name(std::string_view name)
 {
     if (name.size() > 3 && same_letters(name.substr(0, 3), "SIG"))
         name.remove_prefix(3);
