@@ -1,6 +1,7 @@
 // unshare's command line: the option table (the namespace options derived
 // from the kind table), and parsing it into a checked plan.
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -230,20 +231,20 @@ Result<void> add_persist(UnsharePlan& plan, NsKind kind, const char* file)
             plan.proc_dir = hit.value ? hit.value : "/proc";
             break;
         case PROPAGATION: {
-            auto flags = parse_propagation(value);
-            if (!flags)
+            constexpr unsigned long flags[] = {MS_REC | MS_SLAVE, MS_REC | MS_SHARED, MS_REC | MS_PRIVATE, 0};
+            int i = word_index(value, "slave shared private unchanged ");
+            if (i < 0)
                 return invalid("--propagation", value, "expected slave, shared, private or unchanged");
-            plan.propagation = *flags;
+            plan.propagation = flags[i];
             break;
         }
-        case SETGROUPS:
-            if (value == "allow")
-                plan.setgroups = Setgroups::allow;
-            else if (value == "deny")
-                plan.setgroups = Setgroups::deny;
-            else
+        case SETGROUPS: {
+            int i = word_index(value, "allow deny ");
+            if (i < 0)
                 return invalid("--setgroups", value, "expected allow or deny");
+            plan.setgroups = static_cast<Setgroups>(i + 1);
             break;
+        }
         case MAP_ROOT:
         case MAP_CURRENT:
             for (int kind = 0; kind < 2; ++kind)

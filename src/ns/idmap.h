@@ -67,7 +67,7 @@ Result<void> write_id_map(pid_t pid, IdKind kind, const IdMap& map);
 // Runs newuidmap or newgidmap PID INNER OUTER COUNT... and waits for it.
 Result<void> run_id_map_helper(pid_t pid, IdKind kind, const IdMap& map);
 
-enum class Setgroups : std::uint8_t { unchanged, allow, deny };
+enum class Setgroups : std::uint8_t { unchanged, allow, deny };  // allow, deny: the order of --setgroups' words
 
 // Writes "allow" or "deny" to /proc/PID/setgroups (pid 0: self).
 Result<void> write_setgroups(pid_t pid, Setgroups setting);

@@ -9,19 +9,6 @@
 
 namespace nskit {
 
-std::optional<unsigned long> parse_propagation(std::string_view name)
-{
-    if (name == "private")
-        return MS_REC | MS_PRIVATE;
-    if (name == "shared")
-        return MS_REC | MS_SHARED;
-    if (name == "slave")
-        return MS_REC | MS_SLAVE;
-    if (name == "unchanged")
-        return 0ul;
-    return std::nullopt;
-}
-
 Result<void> set_propagation(unsigned long flags)
 {
     if (flags == 0)
