@@ -148,19 +148,13 @@ Result<void> prepare_process(const UnsharePlan& plan)
 // --fork: the child prepares itself, then (when namespaces are persisted)
 // tells the parent it is ready and waits until they are bound, so that a
 // failure on either side leaves neither a program running nor a mount behind.
-[[gnu::noinline]] int run_forked(const UnsharePlan& plan, std::string_view applet, Helper& bind_helper)
+[[gnu::noinline]] Result<int> run_forked(const UnsharePlan& plan, std::string_view applet, Helper& bind_helper)
 {
     bool barrier = bind_helper.started();
     sys::Pipe ready, go;
     if (barrier) {
-        auto made_ready = sys::pipe();
-        auto made_go = sys::pipe();
-        if (!made_ready.ok() || !made_go.ok()) {
-            report(applet, made_ready.ok() ? made_go.error() : made_ready.error());
-            return 1;
-        }
-        ready = made_ready.take_value();
-        go = made_go.take_value();
+        ready = TRY(sys::pipe());
+        go = TRY(sys::pipe());
     }
     pid_t parent = ::getpid();
     // Held from before the fork until wait_and_mirror handles them: a ^C or a
@@ -170,12 +164,8 @@ Result<void> prepare_process(const UnsharePlan& plan)
     sigaddset(&held, SIGINT);
     sigaddset(&held, SIGTERM);
     ::sigprocmask(SIG_BLOCK, &held, &previous);
-    auto forked = fork_child();
-    if (!forked.ok()) {
-        report(applet, forked.error());
-        return 1;
-    }
-    pid_t child = forked.value();
+    pid_t child = TRY(fork_child());
+    char byte;
     if (child == 0) {
         bind_helper.forget();
         ::sigprocmask(SIG_SETMASK, &previous, nullptr);
@@ -184,15 +174,11 @@ Result<void> prepare_process(const UnsharePlan& plan)
             if (::getppid() != parent)  // the parent died before the prctl
                 ::kill(::getpid(), plan.kill_signal);
         }
-        if (auto prepared = prepare_process(plan); !prepared.ok()) {
-            report(applet, prepared.error());
-            ::_exit(1);
-        }
+        // A failure here is reported by unshare_main, and the child exits 1.
+        TRY(prepare_process(plan));
         if (barrier) {
-            ready.read.reset();
-            go.write.reset();
             (void)sys::write_all(ready.write.get(), "r");
-            char byte;
+            go.write.reset();
             auto told = sys::read(go.read.get(), &byte, 1);
             if (!told.ok() || told.value() != 1)
                 ::_exit(1);
@@ -201,24 +187,20 @@ Result<void> prepare_process(const UnsharePlan& plan)
     }
     if (barrier) {
         ready.write.reset();
-        go.read.reset();
-        char byte;
         auto child_ready = sys::read(ready.read.get(), &byte, 1);
         if (child_ready.ok() && child_ready.value() == 1) {
             if (auto bound = bind_helper.run(); !bound.ok()) {
                 Error failed = bound.take_error();  // before the clean-up can replace it
                 ::kill(child, SIGKILL);
                 (void)sys::waitpid(child, 0);
-                report(applet, failed);
-                return 1;
+                return failed;
             }
             (void)sys::write_all(go.write.get(), "g");
         }
         // Otherwise the child failed and said why; its exit status is ours.
     }
-    if (plan.forward_signals)
-        return wait_and_mirror(child, {{SIGINT, SIGTERM}, {}});
-    return wait_and_mirror(child, {{}, {SIGINT, SIGTERM}});
+    std::initializer_list<int> ours = {SIGINT, SIGTERM};
+    return wait_and_mirror(child, plan.forward_signals ? SignalPolicy{ours, {}} : SignalPolicy{{}, ours});
 }
 
 Result<void> check_before_anything(const UnsharePlan& plan)
