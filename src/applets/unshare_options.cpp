@@ -150,28 +150,34 @@ Text<64> caller_name(uid_t uid)
     return name;
 }
 
+// /etc/subuid's (/etc/subgid's) range for the caller.
+Result<IdRange> subordinate_range(IdKind kind, uid_t caller_uid)
+{
+    const char* file = kind == IdKind::user ? "/etc/subuid" : "/etc/subgid";
+    Buffer subids = TRY(read_file(AT_FDCWD, file, 16 << 20));
+    auto name = caller_name(caller_uid);
+    return find_subordinate_range(subids.view(), name.view(), caller_uid)
+        .describe("cannot find subordinate ids of ", name.empty() ? "the user" : name.c_str(), " in ", file);
+}
+
 // Adds a --map-users/--map-groups argument: a range, or auto, subids, all.
 Result<void> add_ranges(IdMap& map, std::string_view text, IdKind kind, uid_t caller_uid)
 {
-    const char* option = kind == IdKind::user ? "--map-users" : "--map-groups";
-    if (text == "auto" || text == "subids") {
-        const char* file = kind == IdKind::user ? "/etc/subuid" : "/etc/subgid";
-        Buffer subids = TRY(read_file(AT_FDCWD, file, 16 << 20));
-        auto name = caller_name(caller_uid);
-        IdRange range = TRY(find_subordinate_range(subids.view(), name.view(), caller_uid)
-                                .describe("cannot find subordinate ids of ", name.empty() ? "the user" : name.c_str(),
-                                          " in ", file));
-        if (text == "subids")
+    int word = word_index(text, "auto subids all ");
+    Result<void> added;
+    if (word == 2) {
+        Buffer current = TRY(read_file(AT_FDCWD, kind == IdKind::user ? "/proc/self/uid_map" : "/proc/self/gid_map", 1 << 20));
+        added = add_identity_of(map, current.view());
+    } else if (word < 0) {
+        auto range = parse_id_range(text);
+        added = range.ok() ? map.add(range.value()) : Result<void>(Failure{});
+    } else {
+        IdRange range = TRY(subordinate_range(kind, caller_uid));  // its error says where it looked
+        if (word == 1)
             range.inner = range.outer;
-        return map.add(range).describe("invalid ", option, ' ', text);
+        added = map.add(range);
     }
-    if (text == "all") {
-        const char* file = kind == IdKind::user ? "/proc/self/uid_map" : "/proc/self/gid_map";
-        Buffer current = TRY(read_file(AT_FDCWD, file, 1 << 20));
-        return add_identity_of(map, current.view()).describe("invalid ", option, " all");
-    }
-    IdRange range = TRY(parse_id_range(text).describe("invalid ", option, " '", text, '\''));
-    return map.add(range).describe("invalid ", option, " '", text, '\'');
+    return std::move(added).describe("invalid ", kind == IdKind::user ? "--map-users" : "--map-groups", " '", text, '\'');
 }
 
 Result<void> add_persist(UnsharePlan& plan, NsKind kind, const char* file)

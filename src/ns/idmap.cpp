@@ -67,14 +67,15 @@ Text<32> proc_file(pid_t pid, const char* name)
 
 Result<void> IdMap::add(IdRange range)
 {
+    const char* problem = nullptr;
     if (!fits(range.inner, range.count) || !fits(range.outer, range.count))
-        return Error::because("the range is empty or goes past the last id", "invalid id range ", range.inner,
-                              ':', range.outer, ':', range.count);
+        problem = "the range is empty or goes past the last id";
     for (const IdRange& other : ranges())
         if (overlaps(range.inner, range.count, other.inner, other.count) ||
             overlaps(range.outer, range.count, other.outer, other.count))
-            return Error::because("it overlaps another range", "invalid id range ", range.inner, ':',
-                                  range.outer, ':', range.count);
+            problem = "it overlaps another range";
+    if (problem)
+        return Error::because(problem, "invalid id range ", range.inner, ':', range.outer, ':', range.count);
     if (size_ == capacity)
         return Error::because("more ranges than the kernel accepts", "invalid id map");
     ranges_[size_++] = range;
@@ -91,20 +92,27 @@ Result<Text<4096>> IdMap::text() const
     return text;
 }
 
+// `count` decimal ids separated by `sep`, and nothing else.
+static bool parse_ids(std::string_view text, char sep, std::uint64_t* ids, int count)
+{
+    for (int i = 0; i < count; ++i) {
+        auto id = parse_decimal(i + 1 < count ? split_first(text, sep) : text, id_limit);
+        if (!id)
+            return false;
+        ids[i] = *id;
+    }
+    return true;
+}
+
 Result<IdRange> parse_id_range(std::string_view text)
 {
     bool legacy = text.find(',') != std::string_view::npos;
-    std::string_view rest = text;
-    std::optional<std::uint64_t> fields[3];
-    for (auto& field : fields)
-        field = parse_decimal(split_first(rest, legacy ? ',' : ':'), id_limit);
-    if (!fields[0] || !fields[1] || !fields[2] || !rest.empty())
+    std::uint64_t f[3];
+    if (!parse_ids(text, legacy ? ',' : ':', f, 3))
         return Error::because("expected inner:outer:count", "cannot parse id range '", text, '\'');
-    IdRange range;
     // The old form names the outer id first.
-    range.inner = static_cast<std::uint32_t>(legacy ? *fields[1] : *fields[0]);
-    range.outer = static_cast<std::uint32_t>(legacy ? *fields[0] : *fields[1]);
-    range.count = static_cast<std::uint32_t>(*fields[2]);
+    IdRange range{static_cast<std::uint32_t>(f[legacy]), static_cast<std::uint32_t>(f[!legacy]),
+                  static_cast<std::uint32_t>(f[2])};
     if (!fits(range.inner, range.count) || !fits(range.outer, range.count))
         return Error::because("the range is empty or goes past the last id", "invalid id range '", text, '\'');
     return range;
@@ -115,15 +123,10 @@ Result<IdRange> find_subordinate_range(std::string_view subid_text, std::string_
     Text<16> id_text(id);
     while (!subid_text.empty()) {
         std::string_view line = trim(split_first(subid_text, '\n'));
-        if (line.empty() || line[0] == '#')
-            continue;
         std::string_view owner = split_first(line, ':');
-        auto start = parse_decimal(split_first(line, ':'), id_limit);
-        auto count = parse_decimal(line, id_limit);
-        if (!start || !count || !fits(*start, *count))
-            continue;
-        if (owner == name || owner == id_text.view())
-            return IdRange{0, static_cast<std::uint32_t>(*start), static_cast<std::uint32_t>(*count)};
+        std::uint64_t f[2];
+        if (parse_ids(line, ':', f, 2) && fits(f[0], f[1]) && (owner == name || owner == id_text.view()))
+            return IdRange{0, static_cast<std::uint32_t>(f[0]), static_cast<std::uint32_t>(f[1])};
     }
     return Error::because("no range for this user", "cannot find subordinate ids of ", name);
 }
