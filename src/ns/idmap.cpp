@@ -1,11 +1,9 @@
 #include "ns/idmap.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "base/buffer.h"
 #include "base/exec.h"
 #include "base/sys.h"
 #include "base/text.h"
@@ -44,12 +42,6 @@ Pieces cut(std::uint64_t first, std::uint64_t count, std::uint64_t hole)
     if (hole + 1 < first + count)
         p.first[p.size] = hole + 1, p.count[p.size] = first + count - hole - 1, ++p.size;
     return p;
-}
-
-template <class Id>
-Text<16> number(Id id)
-{
-    return Text<16>(static_cast<std::uint64_t>(id));
 }
 
 Text<32> proc_file(pid_t pid, const char* name)
@@ -183,23 +175,20 @@ Result<void> write_id_map(pid_t pid, IdKind kind, const IdMap& map)
 Result<void> run_id_map_helper(pid_t pid, IdKind kind, const IdMap& map)
 {
     const char* program = kind == IdKind::user ? "newuidmap" : "newgidmap";
-    // Every number as a NUL-terminated word in one buffer, pointed to once it stops growing.
-    Buffer words;
-    std::size_t count = 1 + 3 * map.ranges().size();
-    bool ok = words.append(number(pid).view()) && words.append({"", 1});
+    // Every number as a NUL-terminated word in one buffer; the kernel takes
+    // less than a page of map text, so a page of words is plenty.
+    Text<4096> words(pid, '\0');
     for (const IdRange& r : map.ranges())
-        for (std::uint32_t id : {r.inner, r.outer, r.count})
-            ok = ok && words.append(number(id).view()) && words.append({"", 1});
-    if (!ok)
-        return Error::from_errno(ENOMEM, "cannot run ", program);
+        words.append(r.inner, '\0', r.outer, '\0', r.count, '\0');
+    if (words.truncated())
+        return Error::because("longer than the kernel accepts (4095 bytes)", "invalid id map");
     char* argv[2 + 3 * IdMap::capacity + 1];
+    std::size_t count = 1 + 3 * map.ranges().size();
     argv[0] = const_cast<char*>(program);
-    char* word = words.data();
+    const char* word = words.c_str();
     for (std::size_t i = 0; i < count; ++i) {
-        argv[1 + i] = word;
-        while (*word)
-            ++word;
-        ++word;
+        argv[1 + i] = const_cast<char*>(word);
+        word += std::string_view(word).size() + 1;
     }
     argv[1 + count] = nullptr;
 
@@ -214,7 +203,7 @@ Result<void> run_id_map_helper(pid_t pid, IdKind kind, const IdMap& map)
         return {};
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
         return Error::because("not found (it comes with the uidmap package)", "cannot run ", program);
-    return Error::because("it failed", program, ' ', number(pid), " could not write the map");
+    return Error::because("it failed", program, ' ', pid, " could not write the map");
 }
 
 Result<void> write_setgroups(pid_t pid, Setgroups setting)
