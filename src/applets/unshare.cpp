@@ -93,8 +93,7 @@ Result<void> persist_from_outside(pid_t caller, const void* context)
             offsets.append("monotonic ", *plan.monotonic, " 0\n");
         if (plan.boottime)
             offsets.append("boottime ", *plan.boottime, " 0\n");
-        Fd fd = TRY(sys::open("/proc/self/timens_offsets", O_WRONLY));
-        TRY(sys::write_all(fd.get(), offsets.view()).describe("cannot set the clock offsets"));
+        TRY(write_proc_file(0, "timens_offsets", offsets.view()));
     }
     return {};
 }

@@ -44,17 +44,6 @@ Pieces cut(std::uint64_t first, std::uint64_t count, std::uint64_t hole)
     return p;
 }
 
-Text<32> proc_file(pid_t pid, const char* name)
-{
-    Text<32> path("/proc/");
-    if (pid > 0)
-        path.append(pid);
-    else
-        path.append("self");
-    path.append('/', name);
-    return path;
-}
-
 }  // namespace
 
 Result<void> IdMap::add(IdRange range)
@@ -163,13 +152,22 @@ Result<IdMap> merge_single(const IdMap& ranges, IdRange single)
     return merged;
 }
 
+Result<void> write_proc_file(pid_t pid, const char* name, std::string_view text)
+{
+    Text<48> path("/proc/");
+    if (pid > 0)
+        path.append(pid);
+    else
+        path.append("self");
+    path.append('/', name);
+    Fd fd = TRY(sys::open(path.c_str(), O_WRONLY));
+    return sys::write_all(fd.get(), text).describe("cannot write ", path);
+}
+
 Result<void> write_id_map(pid_t pid, IdKind kind, const IdMap& map)
 {
-    auto path = proc_file(pid, kind == IdKind::user ? "uid_map" : "gid_map");
     auto text = TRY(map.text());
-    Fd fd = TRY(sys::open(path.c_str(), O_WRONLY));
-    TRY(sys::write_all(fd.get(), text.view()).describe("cannot write ", path));
-    return {};
+    return write_proc_file(pid, kind == IdKind::user ? "uid_map" : "gid_map", text.view());
 }
 
 Result<void> run_id_map_helper(pid_t pid, IdKind kind, const IdMap& map)
@@ -210,10 +208,7 @@ Result<void> write_setgroups(pid_t pid, Setgroups setting)
 {
     if (setting == Setgroups::unchanged)
         return {};
-    auto path = proc_file(pid, "setgroups");
-    Fd fd = TRY(sys::open(path.c_str(), O_WRONLY));
-    TRY(sys::write_all(fd.get(), setting == Setgroups::allow ? "allow" : "deny").describe("cannot write ", path));
-    return {};
+    return write_proc_file(pid, "setgroups", setting == Setgroups::allow ? "allow" : "deny");
 }
 
 }  // namespace nskit

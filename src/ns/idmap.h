@@ -61,6 +61,9 @@ Result<void> add_identity_of(IdMap& map, std::string_view proc_map_text);
 // with what is left of it outside, so the last id of a range may go unmapped.
 Result<IdMap> merge_single(const IdMap& ranges, IdRange single);
 
+// Writes `text` to /proc/PID/NAME (pid 0: self) in one write.
+Result<void> write_proc_file(pid_t pid, const char* name, std::string_view text);
+
 // Writes `map` to /proc/PID/uid_map or gid_map (pid 0: self) in one write.
 Result<void> write_id_map(pid_t pid, IdKind kind, const IdMap& map);
 
