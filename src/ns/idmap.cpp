@@ -63,11 +63,11 @@ Result<void> IdMap::add(IdRange range)
     return {};
 }
 
-Result<Text<4096>> IdMap::text() const
+Result<Text<4096>> IdMap::text(char space, char newline) const
 {
     Text<4096> text;
     for (const IdRange& r : ranges())
-        text.append(r.inner, ' ', r.outer, ' ', r.count, '\n');
+        text.append(r.inner, space, r.outer, space, r.count, newline);
     if (text.truncated())
         return Error::because("longer than the kernel accepts (4095 bytes)", "invalid id map");
     return text;
@@ -173,18 +173,14 @@ Result<void> write_id_map(pid_t pid, IdKind kind, const IdMap& map)
 Result<void> run_id_map_helper(pid_t pid, IdKind kind, const IdMap& map)
 {
     const char* program = kind == IdKind::user ? "newuidmap" : "newgidmap";
-    // Every number as a NUL-terminated word in one buffer; the kernel takes
-    // less than a page of map text, so a page of words is plenty.
-    Text<4096> words(pid, '\0');
-    for (const IdRange& r : map.ranges())
-        words.append(r.inner, '\0', r.outer, '\0', r.count, '\0');
-    if (words.truncated())
-        return Error::because("longer than the kernel accepts (4095 bytes)", "invalid id map");
+    Text<16> pid_text(pid);
+    auto words = TRY(map.text('\0', '\0'));
     char* argv[2 + 3 * IdMap::capacity + 1];
     std::size_t count = 1 + 3 * map.ranges().size();
     argv[0] = const_cast<char*>(program);
+    argv[1] = const_cast<char*>(pid_text.c_str());
     const char* word = words.c_str();
-    for (std::size_t i = 0; i < count; ++i) {
+    for (std::size_t i = 1; i < count; ++i) {
         argv[1 + i] = const_cast<char*>(word);
         word += std::string_view(word).size() + 1;
     }

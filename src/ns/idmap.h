@@ -37,8 +37,9 @@ public:
     bool empty() const { return size_ == 0; }
 
     // "inner outer count\n" per range, the text uid_map/gid_map take; the
-    // kernel takes less than a page of it.
-    Result<Text<4096>> text() const;
+    // kernel takes less than a page of it. With NULs for both separators:
+    // the words newuidmap takes.
+    Result<Text<4096>> text(char space = ' ', char newline = '\n') const;
 
 private:
     IdRange ranges_[capacity];
