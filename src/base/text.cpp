@@ -92,6 +92,20 @@ std::string_view next_word(std::string_view& s)
     return word;
 }
 
+void text_append_signed(const TextSpan& text, long long value)
+{
+    bool negative = value < 0;
+    text_append_number(text, negative ? 0ull - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value),
+                       negative);
+}
+
+void text_append_c_string(const TextSpan& text, const char* s)
+{
+    text_append(text, s ? std::string_view(s) : std::string_view("(null)"));
+}
+
+void text_append_char(const TextSpan& text, char c) { text_append(text, std::string_view(&c, 1)); }
+
 int word_index(std::string_view word, std::string_view words)
 {
     for (int i = 0; !words.empty(); ++i)

@@ -22,6 +22,9 @@ struct TextSpan {
 };
 void text_append(const TextSpan& text, std::string_view piece);
 void text_append_number(const TextSpan& text, unsigned long long magnitude, bool negative);
+void text_append_signed(const TextSpan& text, long long value);
+void text_append_c_string(const TextSpan& text, const char* s);  // null: "(null)"
+void text_append_char(const TextSpan& text, char c);
 
 // A NUL-terminated string in a fixed buffer; appends past the end are cut.
 template <std::size_t N>
@@ -56,19 +59,21 @@ public:
 
 private:
     TextSpan span() { return {data_, N, &size_, &truncated_}; }
+    // Each is one call to an out-of-line function shared by every Text<N>:
+    // what a Text<N> instantiates per N stays a few bytes.
     void append_one(std::string_view s) { text_append(span(), s); }
-    void append_one(const char* s) { text_append(span(), s ? std::string_view(s) : std::string_view("(null)")); }
-    void append_one(char c) { text_append(span(), std::string_view(&c, 1)); }
+    void append_one(const char* s) { text_append_c_string(span(), s); }
+    void append_one(char c) { text_append_char(span(), c); }
     template <std::size_t M>
     void append_one(const Text<M>& t) { text_append(span(), t.view()); }
     template <class I>
         requires(std::is_integral_v<I> && !std::is_same_v<I, char> && !std::is_same_v<I, bool>)
     void append_one(I value)
     {
-        bool negative = value < 0;
-        unsigned long long magnitude = negative ? 0ull - static_cast<unsigned long long>(value)
-                                                : static_cast<unsigned long long>(value);
-        text_append_number(span(), magnitude, negative);
+        if constexpr (std::is_signed_v<I>)
+            text_append_signed(span(), value);
+        else
+            text_append_number(span(), value, false);
     }
 
     std::size_t size_ = 0;
