@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "base/exec.h"
 #include "base/sys.h"
 #include "base/text.h"
@@ -24,24 +26,10 @@ bool overlaps(std::uint64_t a, std::uint64_t a_count, std::uint64_t b, std::uint
     return a < b + b_count && b < a + a_count;
 }
 
-// A range's ids on one side with `hole` cut out: up to two pieces.
-struct Pieces {
-    std::uint64_t first[2], count[2];
-    int size = 0;
-};
-
-Pieces cut(std::uint64_t first, std::uint64_t count, std::uint64_t hole)
+// Where `id` lies in [first, first+count), or count when outside.
+std::uint64_t position(std::uint64_t id, std::uint64_t first, std::uint64_t count)
 {
-    Pieces p;
-    if (hole < first || hole >= first + count) {
-        p.first[0] = first, p.count[0] = count, p.size = 1;
-        return p;
-    }
-    if (hole > first)
-        p.first[p.size] = first, p.count[p.size] = hole - first, ++p.size;
-    if (hole + 1 < first + count)
-        p.first[p.size] = hole + 1, p.count[p.size] = first + count - hole - 1, ++p.size;
-    return p;
+    return id >= first && id - first < count ? id - first : count;
 }
 
 }  // namespace
@@ -132,21 +120,19 @@ Result<IdMap> merge_single(const IdMap& ranges, IdRange single)
     IdMap merged;
     TRY(merged.add(single));
     for (const IdRange& r : ranges.ranges()) {
-        Pieces inner = cut(r.inner, r.count, single.inner);
-        Pieces outer = cut(r.outer, r.count, single.outer);
-        // Pair what is left inside with what is left outside, in order.
-        int i = 0, o = 0;
-        std::uint64_t used_i = 0, used_o = 0;
-        while (i < inner.size && o < outer.size) {
-            std::uint64_t left_i = inner.count[i] - used_i, left_o = outer.count[o] - used_o;
-            std::uint64_t n = left_i < left_o ? left_i : left_o;
-            TRY(merged.add({static_cast<std::uint32_t>(inner.first[i] + used_i),
-                            static_cast<std::uint32_t>(outer.first[o] + used_o), static_cast<std::uint32_t>(n)}));
-            used_i += n, used_o += n;
-            if (used_i == inner.count[i])
-                ++i, used_i = 0;
-            if (used_o == outer.count[o])
-                ++o, used_o = 0;
+        // The j-th id left inside pairs with the j-th id left outside: past a
+        // hole, a side's ids are one further on. The holes split the range.
+        std::uint64_t hole_in = position(single.inner, r.inner, r.count);
+        std::uint64_t hole_out = position(single.outer, r.outer, r.count);
+        std::uint64_t pairs = r.count - (hole_in < r.count || hole_out < r.count);
+        std::uint64_t start = 0;
+        for (std::uint64_t end : {std::min(hole_in, hole_out), std::max(hole_in, hole_out), pairs}) {
+            end = std::min(end, pairs);
+            if (end > start)
+                TRY(merged.add({static_cast<std::uint32_t>(r.inner + start + (start >= hole_in)),
+                                static_cast<std::uint32_t>(r.outer + start + (start >= hole_out)),
+                                static_cast<std::uint32_t>(end - start)}));
+            start = std::max(start, end);
         }
     }
     return merged;
