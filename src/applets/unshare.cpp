@@ -230,9 +230,9 @@ Result<void> check_before_anything(const UnsharePlan& plan)
 
     Helper map_helper, bind_helper;
     if ((plan.map_by_helper[0] && !plan.maps[0].empty()) || (plan.map_by_helper[1] && !plan.maps[1].empty()))
-        map_helper = TRY(Helper::start(write_maps_from_outside, &plan));
+        TRY(map_helper.start(write_maps_from_outside, &plan));
     if (plan.persist_count)
-        bind_helper = TRY(Helper::start(persist_from_outside, &plan));
+        TRY(bind_helper.start(persist_from_outside, &plan));
     if (plan.owner_uid)
         TRY(become_owner(plan).describe("cannot become the owner ", *plan.owner_uid, ':', *plan.owner_gid));
 

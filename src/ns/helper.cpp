@@ -10,7 +10,7 @@
 
 namespace nskit {
 
-Result<Helper> Helper::start(Job job, const void* context)
+Result<void> Helper::start(Job job, const void* context)
 {
     sys::Pipe go = TRY(sys::pipe());
     sys::Pipe result = TRY(sys::pipe());
@@ -31,27 +31,10 @@ Result<Helper> Helper::start(Job job, const void* context)
         }
         ::_exit(0);
     }
-    Helper helper;
-    helper.pid_ = pid;
-    helper.go_ = std::move(go.write);
-    helper.result_ = std::move(result.read);
-    return helper;
-}
-
-Helper::Helper(Helper&& other)
-    : pid_(std::exchange(other.pid_, 0)), go_(std::move(other.go_)), result_(std::move(other.result_))
-{
-}
-
-Helper& Helper::operator=(Helper&& other)
-{
-    if (this != &other) {
-        this->~Helper();
-        pid_ = std::exchange(other.pid_, 0);
-        go_ = std::move(other.go_);
-        result_ = std::move(other.result_);
-    }
-    return *this;
+    pid_ = pid;
+    go_ = std::move(go.write);
+    result_ = std::move(result.read);
+    return {};
 }
 
 Helper::~Helper()

@@ -18,11 +18,12 @@ public:
     // the helper's copy of memory: fill it before start().
     using Job = Result<void> (*)(pid_t caller, const void* context);
 
-    static Result<Helper> start(Job job, const void* context);
+    // Forks the helper; it waits for run() or for this Helper to go.
+    Result<void> start(Job job, const void* context);
 
     Helper() = default;
-    Helper(Helper&& other);
-    Helper& operator=(Helper&& other);
+    Helper(const Helper&) = delete;
+    Helper& operator=(const Helper&) = delete;
     ~Helper();
 
     bool started() const { return pid_ > 0; }
