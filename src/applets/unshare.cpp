@@ -144,17 +144,10 @@ Result<void> prepare_process(const UnsharePlan& plan)
     ::_exit(exit_status_for(failed));
 }
 
-// --fork: the child prepares itself, then (when namespaces are persisted)
-// tells the parent it is ready and waits until they are bound, so that a
-// failure on either side leaves neither a program running nor a mount behind.
-[[gnu::noinline]] Result<int> run_forked(const UnsharePlan& plan, std::string_view applet, Helper& bind_helper)
+// --fork: the child's pid in the parent, 0 in the child, which goes on
+// with the recipe (and dies with the parent under --kill-child).
+[[gnu::noinline]] Result<pid_t> fork_for_program(const UnsharePlan& plan)
 {
-    bool barrier = bind_helper.started();
-    sys::Pipe ready, go;
-    if (barrier) {
-        ready = TRY(sys::pipe());
-        go = TRY(sys::pipe());
-    }
     pid_t parent = ::getpid();
     // Held from before the fork until wait_and_mirror handles them: a ^C or a
     // TERM in between must neither kill us (leaving the child) nor be lost.
@@ -164,42 +157,15 @@ Result<void> prepare_process(const UnsharePlan& plan)
     sigaddset(&held, SIGTERM);
     ::sigprocmask(SIG_BLOCK, &held, &previous);
     pid_t child = TRY(fork_child());
-    char byte;
-    if (child == 0) {
-        bind_helper.forget();
-        ::sigprocmask(SIG_SETMASK, &previous, nullptr);
-        if (plan.kill_signal) {
-            (void)sys::prctl(PR_SET_PDEATHSIG, static_cast<unsigned long>(plan.kill_signal));
-            if (::getppid() != parent)  // the parent died before the prctl
-                ::kill(::getpid(), plan.kill_signal);
-        }
-        // A failure here is reported by unshare_main, and the child exits 1.
-        TRY(prepare_process(plan));
-        if (barrier) {
-            (void)sys::write_all(ready.write.get(), "r");
-            go.write.reset();
-            auto told = sys::read(go.read.get(), &byte, 1);
-            if (!told.ok() || told.value() != 1)
-                ::_exit(1);
-        }
-        exec(plan, applet);
+    if (child > 0)
+        return child;
+    ::sigprocmask(SIG_SETMASK, &previous, nullptr);
+    if (plan.kill_signal) {
+        (void)sys::prctl(PR_SET_PDEATHSIG, static_cast<unsigned long>(plan.kill_signal));
+        if (::getppid() != parent)  // the parent died before the prctl
+            ::kill(::getpid(), plan.kill_signal);
     }
-    if (barrier) {
-        ready.write.reset();
-        auto child_ready = sys::read(ready.read.get(), &byte, 1);
-        if (child_ready.ok() && child_ready.value() == 1) {
-            if (auto bound = bind_helper.run(); !bound.ok()) {
-                Error failed = bound.take_error();  // before the clean-up can replace it
-                ::kill(child, SIGKILL);
-                (void)sys::waitpid(child, 0);
-                return failed;
-            }
-            (void)sys::write_all(go.write.get(), "g");
-        }
-        // Otherwise the child failed and said why; its exit status is ours.
-    }
-    std::initializer_list<int> ours = {SIGINT, SIGTERM};
-    return wait_and_mirror(child, plan.forward_signals ? SignalPolicy{ours, {}} : SignalPolicy{{}, ours});
+    return 0;
 }
 
 Result<void> check_before_anything(const UnsharePlan& plan)
@@ -240,7 +206,14 @@ Result<void> check_before_anything(const UnsharePlan& plan)
     TRY(set_up_new_namespaces(plan, map_helper));
 
     if (plan.fork)
-        return run_forked(plan, applet, bind_helper);
+        if (pid_t child = TRY(fork_for_program(plan)); child > 0) {
+            bind_helper.forget();  // the child asks it
+            std::initializer_list<int> ours = {SIGINT, SIGTERM};
+            return wait_and_mirror(child, plan.forward_signals ? SignalPolicy{ours, {}} : SignalPolicy{{}, ours});
+        }
+    // With --fork, in the child. Persisted only once the process is ready and
+    // just before exec: a failure on either side leaves neither a program
+    // running nor a mount behind.
     TRY(prepare_process(plan));
     if (bind_helper.started())
         TRY(bind_helper.run());

@@ -34,18 +34,17 @@ static_assert(SIGSYS == 31 && SIGBUS == 7 && SIGIO == 29, "signal_names follows 
     bool from_min = starts_with(s, "RTMIN");
     if (!from_min && !starts_with(s, "RTMAX"))
         return std::nullopt;
+    // musl's SIGRTMIN and SIGRTMAX are calls: once each.
+    int min = SIGRTMIN, max = SIGRTMAX;
     std::string_view rest = s.substr(5);
     int offset = 0;
     if (!rest.empty()) {
-        auto n = parse_decimal(rest.substr(1), 64);
+        auto n = parse_decimal(rest.substr(1), static_cast<std::uint64_t>(max - min));
         if (rest[0] != (from_min ? '+' : '-') || !n)
             return std::nullopt;
         offset = static_cast<int>(*n);
     }
-    int number = from_min ? SIGRTMIN + offset : SIGRTMAX - offset;
-    if (number < SIGRTMIN || number > SIGRTMAX)
-        return std::nullopt;
-    return number;
+    return from_min ? min + offset : max - offset;
 }
 
 }  // namespace nskit

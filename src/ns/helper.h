@@ -27,7 +27,8 @@ public:
     ~Helper();
 
     bool started() const { return pid_ > 0; }
-    // Asks for the job and waits for the helper to finish it.
+    // Asks for the job and waits for the helper to finish it; also from a
+    // process forked after start().
     Result<void> run();
     // In a child forked from the caller: let go of the helper without waiting for it.
     void forget();
@@ -35,7 +36,7 @@ public:
 private:
     pid_t pid_ = 0;
     Fd go_;      // a byte: do the job; end of file: exit unused
-    Fd result_;  // the Error bytes on failure, nothing on success
+    Fd result_;  // the Error bytes on failure, one byte on success
 };
 
 }  // namespace nskit
