@@ -129,19 +129,19 @@ Result<void> prepare_process(const UnsharePlan& plan)
 
 [[gnu::noinline, noreturn]] void exec(const UnsharePlan& plan, std::string_view applet)
 {
-    Error failed;
     if (plan.program) {
-        failed = exec_program(plan.program, environ);
+        (void)exec_program(plan.program, environ);
     } else {
         // No program: the user's shell, as a login shell ("-bash"), as util-linux does.
         Text<256> storage;
         const char* shell = default_shell(storage);
         Text<64> arg0('-', base_name(shell));
         char* argv[] = {const_cast<char*>(arg0.c_str()), nullptr};
-        failed = sys::execve(shell, argv, environ);
+        (void)sys::execve(shell, argv, environ);
     }
-    report(applet, failed);
-    ::_exit(exit_status_for(failed));
+    // Both build their error in the slot (and return a copy we need not make).
+    report(applet, error_slot());
+    ::_exit(exit_status_for(error_slot()));
 }
 
 // --fork: the child's pid in the parent, 0 in the child, which goes on
