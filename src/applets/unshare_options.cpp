@@ -115,7 +115,7 @@ std::optional<std::int64_t> parse_offset(std::string_view text)
 }
 
 // An id given as a number or, looked up in /etc/passwd or /etc/group, a name.
-Result<std::uint32_t> parse_id_or_name(std::string_view text, IdKind kind)
+[[gnu::noinline]] Result<std::uint32_t> parse_id_or_name(std::string_view text, IdKind kind)
 {
     const char* option = kind == IdKind::user ? "--map-user" : "--map-group";
     if (auto id = parse_decimal(text, 0xfffffffeu))
@@ -151,7 +151,7 @@ Text<64> caller_name(uid_t uid)
 }
 
 // /etc/subuid's (/etc/subgid's) range for the caller.
-Result<IdRange> subordinate_range(IdKind kind, uid_t caller_uid)
+[[gnu::noinline]] Result<IdRange> subordinate_range(IdKind kind, uid_t caller_uid)
 {
     const char* file = kind == IdKind::user ? "/etc/subuid" : "/etc/subgid";
     Buffer subids = TRY(read_file(AT_FDCWD, file, 16 << 20));

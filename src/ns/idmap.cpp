@@ -87,7 +87,7 @@ Result<IdRange> parse_id_range(std::string_view text)
     return range;
 }
 
-Result<IdRange> find_subordinate_range(std::string_view subid_text, std::string_view name, std::uint32_t id)
+[[gnu::noinline]] Result<IdRange> find_subordinate_range(std::string_view subid_text, std::string_view name, std::uint32_t id)
 {
     Text<16> id_text(id);
     while (!subid_text.empty()) {

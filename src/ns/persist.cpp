@@ -65,7 +65,7 @@ Text<48> proc_ns_path(pid_t pid, NsKind kind)
 
 }  // namespace
 
-Result<void> check_persist_target(const Persist& persist)
+[[gnu::noinline]] Result<void> check_persist_target(const Persist& persist)
 {
     auto checked = check_file(persist);
     if (!checked.ok())
