@@ -205,12 +205,15 @@ Result<void> check_before_anything(const UnsharePlan& plan)
     TRY(sys::unshare(plan.clone_flags));
     TRY(set_up_new_namespaces(plan, map_helper));
 
-    if (plan.fork)
-        if (pid_t child = TRY(fork_for_program(plan)); child > 0) {
+    if (plan.fork) {
+        pid_t child = TRY(fork_for_program(plan));
+        if (child > 0) {
             bind_helper.forget();  // the child asks it
             std::initializer_list<int> ours = {SIGINT, SIGTERM};
             return wait_and_mirror(child, plan.forward_signals ? SignalPolicy{ours, {}} : SignalPolicy{{}, ours});
         }
+        bind_helper.disown();  // our parent's child: a failed wait would replace our error
+    }
     // With --fork, in the child. Persisted only once the process is ready and
     // just before exec: a failure on either side leaves neither a program
     // running nor a mount behind.

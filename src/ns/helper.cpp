@@ -59,9 +59,9 @@ Result<void> Helper::run()
             break;
         got += n;
     }
-    // From a process forked after the helper this fails (not our child);
-    // the helper is then reaped once its parent exits.
-    (void)sys::waitpid(pid_, 0);
+    // From a child that disowned it, the helper is reaped when its parent exits.
+    if (pid_ > 0)
+        (void)sys::waitpid(pid_, 0);
     pid_ = 0;
     if (got == sizeof error)
         return error;

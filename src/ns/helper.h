@@ -26,12 +26,15 @@ public:
     Helper& operator=(const Helper&) = delete;
     ~Helper();
 
-    bool started() const { return pid_ > 0; }
+    bool started() const { return go_.valid(); }
     // Asks for the job and waits for the helper to finish it; also from a
     // process forked after start().
     Result<void> run();
     // In a child forked from the caller: let go of the helper without waiting for it.
     void forget();
+    // In a child forked from the caller that will run() the helper: it is not
+    // our child, so neither run() nor the destructor waits for it.
+    void disown() { pid_ = 0; }
 
 private:
     pid_t pid_ = 0;
