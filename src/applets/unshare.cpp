@@ -117,7 +117,7 @@ Result<void> prepare_process(const UnsharePlan& plan)
         // Dropping supplementary groups may be denied in a user namespace; only insist when allowed.
         auto dropped = sys::setgroups({});
         if (!dropped.ok() && plan.setgroups == Setgroups::allow)
-            return dropped.take_error();
+            return Failure{};  // the error is in the slot
         TRY(sys::setresgid(*plan.setgid));
     }
     if (plan.setuid)

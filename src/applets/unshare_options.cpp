@@ -204,7 +204,7 @@ Result<void> add_persist(UnsharePlan& plan, NsKind kind, const char* file)
         auto more = parser.next(hit);
         if (!more.ok()) {
             bad_usage = true;
-            return more.take_error();
+            return Failure{};  // the error is in the slot
         }
         if (!more.value())
             break;

@@ -25,7 +25,7 @@ Result<void> Helper::start(Job job, const void* context)
             ::_exit(0);
         auto done = job(caller, context);
         if (!done.ok()) {
-            Error error = done.take_error();
+            const Error& error = done.error();  // the slot: a failed write ends here anyway
             (void)sys::write_all(result.write.get(), {reinterpret_cast<const char*>(&error), sizeof error});
             ::_exit(1);
         }

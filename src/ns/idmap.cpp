@@ -174,8 +174,8 @@ Result<void> run_id_map_helper(pid_t pid, IdKind kind, const IdMap& map)
 
     pid_t child = TRY(sys::fork());
     if (child == 0) {
-        Error failed = exec_program(argv, environ);
-        ::_exit(exit_status_for(failed));
+        (void)exec_program(argv, environ);  // builds its error in the slot
+        ::_exit(exit_status_for(error_slot()));
     }
     auto waited = TRY(sys::waitpid(child, 0));
     int status = waited.status;
