@@ -88,7 +88,7 @@ Result<void> persist_from_outside(pid_t caller, const void* context)
             TRY(map_helper.run());
     }
     if (plan.monotonic || plan.boottime) {
-        Text<96> offsets;
+        Text<200> offsets;  // an Error's size: its append functions are in the binary already
         if (plan.monotonic)
             offsets.append("monotonic ", *plan.monotonic, " 0\n");
         if (plan.boottime)
