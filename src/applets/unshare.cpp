@@ -75,7 +75,7 @@ Result<void> persist_from_outside(pid_t caller, const void* context)
 }
 
 // Right after unshare(2), in the unsharing process: setgroups, the maps, clock offsets.
-[[gnu::noinline]] Result<void> set_up_new_namespaces(const UnsharePlan& plan, Helper& map_helper)
+Result<void> set_up_new_namespaces(const UnsharePlan& plan, Helper& map_helper)
 {
     if (plan.clone_flags & CLONE_NEWUSER) {
         bool own_gid_map = !plan.map_by_helper[1] && !plan.maps[1].empty();
@@ -146,7 +146,7 @@ Result<void> prepare_process(const UnsharePlan& plan)
 
 // --fork: the child's pid in the parent, 0 in the child, which goes on
 // with the recipe (and dies with the parent under --kill-child).
-[[gnu::noinline]] Result<pid_t> fork_for_program(const UnsharePlan& plan)
+Result<pid_t> fork_for_program(const UnsharePlan& plan)
 {
     pid_t parent = ::getpid();
     // Held from before the fork until wait_and_mirror handles them: a ^C or a
@@ -178,7 +178,7 @@ Result<void> check_before_anything(const UnsharePlan& plan)
 }
 
 // --owner: the user namespace belongs to whoever creates it.
-[[gnu::noinline]] Result<void> become_owner(const UnsharePlan& plan)
+Result<void> become_owner(const UnsharePlan& plan)
 {
     gid_t gid = *plan.owner_gid;
     TRY(sys::setgroups({&gid, 1}));
@@ -189,7 +189,7 @@ Result<void> check_before_anything(const UnsharePlan& plan)
     return {};
 }
 
-[[gnu::noinline]] Result<int> run(UnsharePlan& plan, std::string_view applet)
+Result<int> run(UnsharePlan& plan, std::string_view applet)
 {
     TRY(check_before_anything(plan));
     TRY(plan_maps(plan));

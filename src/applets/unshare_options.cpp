@@ -192,7 +192,7 @@ Result<void> add_persist(UnsharePlan& plan, NsKind kind, const char* file)
 }
 }  // namespace
 
-[[gnu::noinline]] Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, bool& bad_usage)
+Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, bool& bad_usage)
 {
     plan.caller_ids[0] = ::geteuid();
     plan.caller_ids[1] = ::getegid();

@@ -17,7 +17,7 @@ static_assert(SIGSYS == 31 && SIGBUS == 7 && SIGIO == 29, "signal_names follows 
 
 }  // namespace
 
-[[gnu::noinline]] std::optional<int> parse_signal_name(std::string_view name)
+std::optional<int> parse_signal_name(std::string_view name)
 {
     // Case does not matter: compare in upper case. No name is this long.
     char upper[16];
