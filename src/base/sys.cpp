@@ -482,6 +482,14 @@ Result<Pipe> pipe()
     return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 
+Result<Pipe> socket_pair()
+{
+    int fds[2];
+    if (::syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+        return failed("cannot create a socket pair");
+    return Pipe{Fd(fds[0]), Fd(fds[1])};
+}
+
 Result<std::uint64_t> mount_id(const char* path)
 {
     // struct statx by hand: musl 1.2.3 has no statx(); stx_mask is at offset

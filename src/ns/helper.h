@@ -26,7 +26,7 @@ public:
     Helper& operator=(const Helper&) = delete;
     ~Helper();
 
-    bool started() const { return go_.valid(); }
+    bool started() const { return channel_.valid(); }
     // Asks for the job and waits for the helper to finish it; also from a
     // process forked after start().
     Result<void> run();
@@ -38,8 +38,9 @@ public:
 
 private:
     pid_t pid_ = 0;
-    Fd go_;      // a byte: do the job; end of file: exit unused
-    Fd result_;  // the Error bytes on failure, one byte on success
+    // Our end of a socket pair. To the helper: a byte, do the job; end of
+    // file, exit unused. From it: the Error bytes on failure, one byte on success.
+    Fd channel_;
 };
 
 }  // namespace nskit
