@@ -89,12 +89,11 @@ Result<IdRange> parse_id_range(std::string_view text)
 
 [[gnu::noinline]] Result<IdRange> find_subordinate_range(std::string_view subid_text, std::string_view name, std::uint32_t id)
 {
-    Text<16> id_text(id);
     while (!subid_text.empty()) {
         std::string_view line = trim(split_first(subid_text, '\n'));
         std::string_view owner = split_first(line, ':');
         std::uint64_t f[2];
-        if (parse_ids(line, ':', f, 2) && fits(f[0], f[1]) && (owner == name || owner == id_text.view()))
+        if (parse_ids(line, ':', f, 2) && fits(f[0], f[1]) && (owner == name || parse_decimal(owner) == id))
             return IdRange{0, static_cast<std::uint32_t>(f[0]), static_cast<std::uint32_t>(f[1])};
     }
     return Error::because("no range for this user", "cannot find subordinate ids of ", name);
