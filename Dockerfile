@@ -2,7 +2,8 @@
 # nskit on the host. Build it with install.sh, or by hand:
 #
 #   docker build --build-arg NSKIT_COMMIT=$(git rev-parse --short=12 HEAD) \
-#                --build-arg NSKIT_VERSION=$(cat VERSION) -t nskit .
+#                --build-arg NSKIT_VERSION=$(cat VERSION) \
+#                --build-arg NSKIT_SOURCE=$(git remote get-url origin) -t nskit .
 #
 # Without a registry, make the builder base first: scripts/make-base-image.
 # --build-arg RUN_UNIT_TESTS=1 also runs the unit tests (stage "test").

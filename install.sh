@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs nskit from this checkout, the one command to run:
 #
-#   ./install.sh [--prefix DIR] [--no-docker] [--uninstall] [--copies] [--force] [--dry-run]
+#   ./install.sh [--prefix DIR] [--no-docker] [--uninstall] [--copies] [--force] [--dry-run] [--applets LIST]
 #
 #   --prefix DIR   where to install (default /usr/local/bin)
 #   --no-docker    build with make on this host instead of in the image
@@ -18,7 +18,9 @@ use_docker=auto
 action=install
 image=nskit
 builder=${BUILDER_IMAGE:-debian:bookworm-slim}
-passed=
+passed=         # --copies --force --dry-run, as words
+applets=        # --applets LIST, kept whole (it may hold spaces)
+applets_set=
 
 say() { echo "install.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -31,14 +33,14 @@ while [ $# -gt 0 ]; do
         --docker) use_docker=yes; shift ;;
         --uninstall) action=uninstall; shift ;;
         --copies|--force|--dry-run) passed="$passed $1"; shift ;;
-        --applets) [ $# -ge 2 ] || die "--applets needs a list"; passed="$passed --applets=$2"; shift 2 ;;
-        --applets=*) passed="$passed $1"; shift ;;
+        --applets) [ $# -ge 2 ] || die "--applets needs a list"; applets=$2; applets_set=1; shift 2 ;;
+        --applets=*) applets=${1#--applets=}; applets_set=1; shift ;;
         -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (see ./install.sh --help)" ;;
     esac
 done
-[ "$action" = install ] || [ -z "$passed" ] || case $passed in
-    *--dry-run*) passed=" --dry-run" ;;
+[ "$action" = install ] || [ -z "$passed$applets_set" ] || case $passed in
+    " --dry-run") ;;
     *) die "--copies, --force and --applets are for installing, not with --uninstall" ;;
 esac
 case $prefix in
@@ -56,30 +58,50 @@ if [ "$(id -u)" != 0 ]; then
         die "cannot write to $prefix as $(id -un): run as root (sudo ./install.sh), or pick a directory of yours with --prefix"
     fi
 fi
-if [ "$action" = install ] && [ ! -d "$prefix" ]; then
+if [ ! -d "$prefix" ]; then
+    [ "$action" = install ] || die "$prefix does not exist: nothing to uninstall"
     case $passed in
         *--dry-run*) say "$prefix does not exist: it would be created, and nskit installed into it"; exit 0 ;;
     esac
-    mkdir -p "$prefix" || die "cannot create $prefix"
 fi
-[ -d "$prefix" ] || die "$prefix does not exist: nothing to uninstall"
+# Created once nskit is built, so a failed build leaves no empty directory behind.
+make_prefix() { [ -d "$prefix" ] || mkdir -p "$prefix" || die "cannot create $prefix"; }
 
+# Uninstalling needs no build: this checkout's binary, or the installed nskit itself.
+if [ "$action" = uninstall ]; then
+    for binary in build/nskit "$prefix/nskit"; do
+        if [ -x "$binary" ] && [ "$(head -c 4 "$binary" | tail -c 3)" = ELF ] && grep -aq 'NSKIT-IDENTITY:' "$binary"; then
+            # shellcheck disable=SC2086 # $passed holds separate options
+            exec "$binary" uninstall $passed "$prefix"
+        fi
+    done
+fi
+
+# Why the engine cannot be used, or nothing when it can.
+engine_problem() {
+    command -v docker >/dev/null 2>&1 || { echo "no docker command"; return; }
+    why=$(docker info 2>&1 >/dev/null) && return
+    case $why in
+        *"permission denied"*) echo "permission denied on the Docker socket (run as root, or join the docker group)" ;;
+        *) echo "the Docker engine does not answer (docker info failed)" ;;
+    esac
+}
 if [ "$use_docker" = auto ]; then
-    if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+    problem=$(engine_problem)
+    if [ -z "$problem" ]; then
         use_docker=yes
     else
         use_docker=no
-        if command -v docker >/dev/null 2>&1; then
-            say "the Docker engine does not answer (docker info failed): building with make instead"
-        else
-            say "no docker command: building with make instead"
-        fi
+        say "$problem: building with make instead"
     fi
 elif [ "$use_docker" = yes ]; then
-    command -v docker >/dev/null 2>&1 || die "docker not found: install Docker (Debian: apt-get install docker.io), or use --no-docker"
-    docker info >/dev/null 2>&1 || die "the Docker engine does not answer (docker info failed): start it, or use --no-docker"
+    problem=$(engine_problem)
+    [ -z "$problem" ] || die "$problem: install or start Docker (Debian: apt-get install docker.io), or use --no-docker"
 fi
 
+# safe.directory: under sudo the checkout belongs to someone else, and git
+# would refuse to read it ("dubious ownership").
+git() { command git -c safe.directory="$PWD" "$@"; }
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 version=$(cat VERSION)
 
@@ -90,8 +112,9 @@ if [ "$use_docker" = no ]; then
     done
     say "building with make"
     make -s NSKIT_COMMIT="$commit" >&2 || die "make failed"
+    make_prefix
     # shellcheck disable=SC2086 # $passed holds separate options
-    exec build/nskit "$action" $passed "$prefix"
+    exec build/nskit "$action" $passed ${applets_set:+"--applets=$applets"} "$prefix"
 fi
 
 # The builder base: pulled if the engine can, else made here from Debian packages.
@@ -114,5 +137,7 @@ DOCKER_BUILDKIT=0 docker build --network host \
     --build-arg NSKIT_VERSION="$version" --build-arg NSKIT_SOURCE="$source" \
     -t "$image" -t "$image:$version" . >&2 || die "docker build failed (see above); --no-docker builds with make on this host instead"
 
+make_prefix
 # shellcheck disable=SC2086 # $passed holds separate options
-exec docker run --rm --network none -v "$prefix:/target" --entrypoint /nskit "$image" "$action" $passed /target
+exec docker run --rm --network none -v "$prefix:/target" --entrypoint /nskit "$image" "$action" $passed \
+    ${applets_set:+"--applets=$applets"} /target

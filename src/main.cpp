@@ -38,7 +38,7 @@ void guard_standard_fds()
     }
 }
 
-int nskit_main(int argc, char** argv)
+int nskit_main(std::string_view called_as, int argc, char** argv)
 {
     std::string_view first = argc > 1 ? argv[1] : "";
     if (first == "--version" || first == "-V") {
@@ -48,16 +48,28 @@ int nskit_main(int argc, char** argv)
     if (argc > 1 && first != "--help" && first != "-h") {
         if (const Applet* applet = find_applet(first))
             return applet->main(applet->name, argc - 1, argv + 1);
-        warn("nskit", "unknown applet '", first, "'");
+        warn(called_as, "unknown applet '", first, "'");
     }
     Writer out(first == "--help" || first == "-h" ? 1 : 2);
     out.put("Usage: nskit APPLET [ARGUMENTS...]\n   or: APPLET [ARGUMENTS...]  (through a link named after it)\n\n"
             "Applets:\n");
-    for (const Applet& applet : applets()) {
-        out.put("  ", applet.name);
-        for (std::size_t pad = applet.name.size(); pad < 14; ++pad)
+    // One row per applet; another name for the same applet (enter for
+    // docker-enter) is shown on its row, not as a row of its own.
+    auto all = applets();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        bool alias = false;
+        for (std::size_t j = 0; j < i; ++j)
+            alias = alias || all[j].main == all[i].main;
+        if (alias)
+            continue;
+        out.put("  ", all[i].name);
+        for (std::size_t pad = all[i].name.size(); pad < 14; ++pad)
             out.put(' ');
-        out.put(applet.summary, '\n');
+        out.put(all[i].summary);
+        for (std::size_t j = i + 1; j < all.size(); ++j)
+            if (all[j].main == all[i].main)
+                out.put(" (also: nskit ", all[j].name, ')');
+        out.put('\n');
     }
     out.put("\nnskit --version prints the version and build identity.\n");
     return first == "--help" || first == "-h" ? 0 : 1;
@@ -73,5 +85,5 @@ int main(int argc, char** argv)
     std::string_view called_as = base_name(argc > 0 && argv[0] ? argv[0] : "nskit");
     if (const Applet* applet = find_applet(called_as))
         return applet->main(called_as, argc, argv);
-    return nskit_main(argc, argv);
+    return nskit_main(called_as, argc, argv);
 }

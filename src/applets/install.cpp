@@ -78,7 +78,7 @@ std::optional<int> parse(std::string_view program, int argc, char** argv, const 
         auto more = parser.next(hit);
         if (!more.ok()) {
             report(program, more.error());
-            warn(program, "try '", program, " --help' for more information");
+            warn(program, "try 'nskit ", program, " --help' for more information");
             return 1;
         }
         if (!more.value())
@@ -105,34 +105,26 @@ std::optional<int> parse(std::string_view program, int argc, char** argv, const 
     return std::nullopt;
 }
 
-// The installable applets named by --applets, or all of them.
+// The installable applets named by --applets (each once), or all of them; in table order.
 Result<Selection> select_applets(const char* list)
 {
-    Selection selected;
-    auto add = [&](std::string_view name) -> bool {
-        for (const Applet& applet : applets())
-            if (applet.installed && applet.name == name) {
-                selected.add(applet.name);
-                return true;
-            }
-        return false;
-    };
-    if (!list) {
-        for (const Applet& applet : applets())
-            if (applet.installed)
-                selected.add(applet.name);
-        return selected;
-    }
-    std::string_view rest = list;
-    while (!rest.empty()) {
+    auto table = applets();
+    unsigned chosen = list ? 0 : ~0u;
+    for (std::string_view rest = list ? list : ""; !rest.empty();) {
         std::string_view name = trim(split_first(rest, ','));
         if (name.empty())
             continue;
-        if (!add(name)) {
-            Error e = Error::because("not an applet nskit installs", "--applets ", name);
-            return e;
-        }
+        std::size_t i = 0;
+        while (i < table.size() && !(table[i].installed && table[i].name == name))
+            ++i;
+        if (i == table.size())
+            return Error::because("not an applet nskit installs", "--applets ", name);
+        chosen |= 1u << i;
     }
+    Selection selected;
+    for (std::size_t i = 0; i < table.size(); ++i)
+        if (table[i].installed && (chosen >> i & 1))
+            selected.add(table[i].name);
     return selected;
 }
 

@@ -338,8 +338,13 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
 
     // A new pid namespace applies to children only: fork so the program is in it.
     bool fork_into_pid_namespace = selection.wants(NsKind::pid) && !request.no_fork;
+    bool selection_had_mnt = selection.wants(NsKind::mnt);
     TRY(enter_namespaces(pinned, selection));
 
+    // util-linux's --all re-enters our own mount namespace, which moves us to
+    // its root; --all here leaves out namespaces we share, so do that part.
+    if (request.all && !selection_had_mnt && !root && !wd && !request.wdns)
+        TRY(sys::chdir("/"));
     if (root && !wd && !request.wdns)
         wd = TRY(sys::open(".", O_RDONLY | O_DIRECTORY));  // keep the cwd across the chroot
     if (root) {
@@ -354,7 +359,11 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
     wd.reset();
 
     if (fork_into_pid_namespace) {
-        pid_t child = TRY(fork_child());
+        auto forked = fork_child();
+        if (!forked.ok() && forked.error().code == ENOMEM)  // what fork says in a pid namespace without init
+            return Error::because("its init (pid 1) has exited, so it takes no new process",
+                                  "cannot fork into the pid namespace");
+        pid_t child = TRY(std::move(forked));
         if (child > 0)
             return wait_and_mirror(child);
     }
@@ -372,17 +381,10 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
     if (label)
         TRY(apply_exec_label(*label));
 
-    Text<256> shell_storage;
-    char* shell_argv[2] = {nullptr, nullptr};
-    char** program = argv + request.program;
-    if (request.program >= argc) {
-        shell_argv[0] = const_cast<char*>(default_shell(shell_storage));
-        program = shell_argv;
-    }
     char* const* envp = environ;
     if (request.inherit_env)
         envp = TRY(environment.envp());
-    Error failed = exec_program(program, envp);
+    Error failed = request.program < argc ? exec_program(argv + request.program, envp) : exec_login_shell(envp);
     report(name, failed);
     return exit_status_for(failed);
 }

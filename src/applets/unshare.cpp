@@ -132,12 +132,7 @@ Result<void> prepare_process(const UnsharePlan& plan)
     if (plan.program) {
         (void)exec_program(plan.program, environ);
     } else {
-        // No program: the user's shell, as a login shell ("-bash"), as util-linux does.
-        Text<256> storage;
-        const char* shell = default_shell(storage);
-        Text<64> arg0('-', base_name(shell));
-        char* argv[] = {const_cast<char*>(arg0.c_str()), nullptr};
-        (void)sys::execve(shell, argv, environ);
+        (void)exec_login_shell(environ);  // the user's shell, as a login shell, as util-linux does
     }
     // Both build their error in the slot (and return a copy we need not make).
     report(applet, error_slot());

@@ -81,7 +81,7 @@ constexpr auto make_options()
     std::array<Option, namespace_kinds.size() + std::size(other_options)> table{};
     std::size_t i = 0;
     for (const NsInfo& ns : namespace_kinds)
-        table[i++] = {static_cast<short>(namespace_base + static_cast<int>(ns.kind)), ns.short_option, ns.long_option.data(), Arg::optional,
+        table[i++] = {static_cast<short>(namespace_base + static_cast<int>(ns.kind)), ns.short_option, ns.long_option.data(), Arg::optional_long,
                       "file", ns.description.data(), "unshare"};
     for (const Option& option : other_options)
         table[i++] = option;

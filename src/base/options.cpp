@@ -73,6 +73,7 @@ Result<bool> OptionParser::next_long(std::string_view word, OptionHit& hit)
         }
         break;
     case Arg::optional:
+    case Arg::optional_long:
         break;
     }
     hit = {found->id, value, found};
@@ -94,7 +95,7 @@ Result<bool> OptionParser::next_short(OptionHit& hit)
     }
 
     const char* value = nullptr;
-    if (found->arg != Arg::none && *cluster_) {
+    if ((found->arg == Arg::required || found->arg == Arg::optional) && *cluster_) {
         value = cluster_;
         cluster_ = nullptr;
     } else if (found->arg == Arg::required) {
@@ -120,7 +121,7 @@ void print_help(Writer& out, std::string_view program, const Usage& usage)
             left.append("--", option.long_name);
         if (option.arg == Arg::required)
             left.append(" <", option.arg_name, '>');
-        else if (option.arg == Arg::optional)
+        else if (option.arg == Arg::optional || option.arg == Arg::optional_long)
             left.append(has_long ? "[=<" : "[<", option.arg_name, ">]");
         out.put(left);
         for (std::size_t pad = left.size(); pad < 30; ++pad)

@@ -15,7 +15,9 @@
 
 namespace nskit {
 
-enum class Arg : std::uint8_t { none, required, optional };
+// optional_long: no argument in the short form, an optional "=value" in the
+// long one (unshare's -U / --user[=FILE], as util-linux declares them).
+enum class Arg : std::uint8_t { none, required, optional, optional_long };
 
 struct Option {
     // Plain pointers and small integers: tables of these are most of an

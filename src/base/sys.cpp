@@ -208,9 +208,9 @@ Result<StatxAttributes> statx_attributes(int dir, const char* path, int flags)
     return StatxAttributes{st.attributes, st.attributes_mask};
 }
 
-Result<Fd> pidfd_open(pid_t pid)
+Result<Fd> pidfd_open(pid_t pid, unsigned flags)
 {
-    long fd = ::syscall(SYS_pidfd_open, pid, 0);
+    long fd = ::syscall(SYS_pidfd_open, pid, flags);
     if (fd < 0)
         return failed("cannot pin process ", pid);
     return Fd(static_cast<int>(fd));

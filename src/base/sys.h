@@ -55,7 +55,9 @@ struct StatxAttributes {
 };
 Result<StatxAttributes> statx_attributes(int dir, const char* path, int flags);
 
-Result<Fd> pidfd_open(pid_t pid);
+// flags: 0, or pidfd_thread for a thread that is not its process's leader (Linux 6.9+).
+inline constexpr unsigned pidfd_thread = 0x80;  // PIDFD_THREAD (O_EXCL)
+Result<Fd> pidfd_open(pid_t pid, unsigned flags = 0);
 Result<void> pidfd_send_signal(int pidfd, int signal);
 // True once the process has exited (a pidfd polls readable then, zombie or
 // not), waiting up to `timeout_ms` for it.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "base/buffer.h"
+#include "base/sys.h"
 
 namespace nskit {
 
@@ -94,6 +95,15 @@ const char* default_shell(Text<256>& storage)
                 return storage.c_str();
         }
     return "/bin/sh";
+}
+
+Error exec_login_shell(char* const envp[])
+{
+    Text<256> storage;
+    const char* shell = default_shell(storage);
+    Text<64> arg0('-', base_name(shell));
+    char* argv[] = {const_cast<char*>(arg0.c_str()), nullptr};
+    return sys::execve(shell, argv, envp);
 }
 
 }  // namespace nskit

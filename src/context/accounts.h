@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "base/result.h"
 #include "base/text.h"
 
 namespace nskit {
@@ -40,6 +41,10 @@ std::optional<GroupEntry> parse_group_line(std::string_view line);
 // The program to run when none was given: $SHELL, else the shell of the
 // calling user in /etc/passwd, else /bin/sh (util-linux's order).
 const char* default_shell(Text<256>& storage);
+
+// Runs the default shell as a login shell (argv[0] "-sh"), as util-linux's
+// nsenter and unshare do when no program is given; returns only on failure.
+Error exec_login_shell(char* const envp[]);
 
 template <class Visit>
 void for_each_group_of(std::string_view group, std::string_view user, Visit visit)

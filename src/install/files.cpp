@@ -128,7 +128,8 @@ Result<Existing> inspect(int dir, const char* name, const Wanted& wanted)
         std::size_t n = TRY(sys::readlinkat(dir, name, target, sizeof target));
         std::string_view link(target, n);
         existing.link_target.append(link);
-        if (n < sizeof target && base_name(link) == "nskit") {
+        // Ours is exactly the relative link an installer makes, never the nskit entry itself.
+        if (link == "nskit" && std::string_view(name) != "nskit") {
             existing.found = Found::own_link;
             existing.same = !wanted.link.empty() && link == wanted.link;
         } else {
@@ -150,7 +151,13 @@ Result<Existing> inspect(int dir, const char* name, const Wanted& wanted)
     }
     // O_NOFOLLOW: the name was a file a moment ago; never read through a link swapped in since.
     Fd fd = TRY(sys::openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK));
-    auto version = TRY(find_version(fd.get()).describe("cannot read ", name));
+    // A binary that identifies as nskit: an ELF file carrying the identity (a
+    // script quoting it is not one).
+    char magic[4];
+    std::size_t got = TRY(sys::pread(fd.get(), magic, sizeof magic, 0).describe("cannot read ", name));
+    auto version = got == sizeof magic && ::memcmp(magic, "\x7f" "ELF", 4) == 0
+                       ? TRY(find_version(fd.get()).describe("cannot read ", name))
+                       : std::nullopt;
     if (!version) {
         existing.why = "a different program";
         return existing;

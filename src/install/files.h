@@ -1,6 +1,6 @@
 // Recognising nskit's own files in an install directory, without running
-// anything: a link whose target is named "nskit", or a binary whose bytes
-// carry the identity string of src/version.h.
+// anything: a link whose target is exactly "nskit" (as an installer makes
+// it), or an ELF binary whose bytes carry the identity string of src/version.h.
 #pragma once
 
 #include <optional>
@@ -26,8 +26,8 @@ Version own_version();
 
 enum class Found {
     absent,
-    own_binary,  // a regular file that identifies as nskit
-    own_link,    // a symbolic link to a file named nskit
+    own_binary,  // an ELF file that identifies as nskit
+    own_link,    // a symbolic link "-> nskit" (never the nskit entry itself)
     foreign,     // anything else: never touched without --force
 };
 

@@ -7,6 +7,8 @@
 
 #include "base/sys.h"
 #include "base/text.h"
+#include "base/dir.h"
+#include "base/output.h"
 #include "install/files.h"
 
 namespace nskit::install {
@@ -22,14 +24,18 @@ Name temporary_name(const char* name, unsigned attempt)
     return Name('.', name, ".nskit-new.", ::getpid(), '.', attempt);
 }
 
-// Removes the temporary file when the replacement did not happen.
+// Removes the temporary file when the replacement did not happen, keeping
+// the error being reported (a failed cleanup must not replace it).
 class Temporary {
 public:
     Temporary(int dir, const Name& name) : dir_(dir), name_(name) {}
     ~Temporary()
     {
-        if (armed_)
-            (void)sys::unlinkat(dir_, name_.c_str(), 0);
+        if (armed_) {
+            Error saved = error_slot();
+            if (!sys::unlinkat(dir_, name_.c_str(), 0).ok())
+                stash_error(saved);
+        }
     }
     void disarm() { armed_ = false; }
     const char* c_str() const { return name_.c_str(); }
@@ -40,53 +46,21 @@ private:
     bool armed_ = true;
 };
 
-Result<void> keep_backup(const Entry& entry, const char* backup)
-{
-    if (!backup)
-        return {};
-    return sys::linkat(entry.dir, entry.name, entry.dir, backup, 0)
-        .describe("cannot keep a backup of ", entry.shown, " as ", backup);
-}
-
 // The last step of every replacement: rename the finished temporary over `name`.
 Result<void> put_in_place(const Entry& entry, Temporary& temporary, const char* backup)
 {
-    TRY(keep_backup(entry, backup));
+    if (backup)
+        TRY(sys::linkat(entry.dir, entry.name, entry.dir, backup, 0)
+                .describe("cannot keep a backup of ", entry.shown, " as ", backup));
     auto renamed = sys::renameat(entry.dir, temporary.c_str(), entry.dir, entry.name).describe("cannot replace ", entry.shown);
     if (!renamed.ok()) {
+        Error saved = renamed.take_error();
         if (backup)
             (void)sys::unlinkat(entry.dir, backup, 0);  // the original is still in place
-        return renamed.take_error();
+        return saved;
     }
     temporary.disarm();
     return {};
-}
-
-// The ways a new entry comes to be under a temporary name.
-enum class Make { link_unnamed, create_file, symlink };
-
-// Makes the new entry under the first free temporary name (O_EXCL-like:
-// EEXIST moves on to the next one). `source`: the /proc/self/fd path of the
-// unnamed file, or the symlink's target; `file` receives a created file.
-Result<void> make_temporary(const Entry& entry, Name& chosen, Make how, const char* source, Fd* file)
-{
-    for (unsigned attempt = 0;; ++attempt) {
-        chosen = temporary_name(entry.name, attempt);
-        Result<void> made;
-        if (how == Make::link_unnamed) {
-            made = sys::linkat(AT_FDCWD, source, entry.dir, chosen.c_str(), AT_SYMLINK_FOLLOW);
-        } else if (how == Make::symlink) {
-            made = sys::symlinkat(source, entry.dir, chosen.c_str());
-        } else {
-            auto created = sys::openat(entry.dir, chosen.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
-            if (created.ok())
-                *file = created.take_value();
-            else
-                made = created.take_error();
-        }
-        if (made.ok() || made.error().code != EEXIST || attempt == 100)
-            return std::move(made).describe("cannot create a new entry beside ", entry.shown);
-    }
 }
 
 // The contents of a new file: written, executable, durable, read back
@@ -103,40 +77,31 @@ Result<void> fill(int fd, std::string_view bytes)
 
 }  // namespace
 
-Result<void> replace_with_file(const Entry& entry, std::string_view bytes, const char* backup)
+Result<void> replace(const Entry& entry, std::string_view bytes, const char* link, const char* backup)
 {
+    // The first free temporary name (EEXIST moves on to the next one).
     Name chosen;
-    // First choice: a file without a name (O_TMPFILE) that is linked in only
-    // once it is complete, so even a crash or SIGKILL while writing leaves nothing.
-    auto unnamed = sys::openat(entry.dir, ".", O_TMPFILE | O_RDWR, 0600);
-    if (unnamed.ok()) {
-        int fd = unnamed.value().get();
-        TRY(fill(fd, bytes).describe("cannot write a new ", entry.shown));
-        Text<32> self("/proc/self/fd/", fd);
-        auto named = make_temporary(entry, chosen, Make::link_unnamed, self.c_str(), nullptr);
-        if (named.ok()) {
-            Temporary temporary(entry.dir, chosen);
-            return put_in_place(entry, temporary, backup);
-        }
-        if (named.error().code != ENOENT)  // ENOENT: no /proc to link through; write it again under a name
-            return named;
-    } else if (int code = unnamed.error().code; code != EOPNOTSUPP && code != EISDIR && code != EINVAL) {
-        return std::move(unnamed).describe("cannot create a new entry beside ", entry.shown).take_error();
-    }
-
-    // A filesystem without O_TMPFILE: a named temporary file, removed on failure.
     Fd file;
-    TRY(make_temporary(entry, chosen, Make::create_file, nullptr, &file));
+    for (unsigned attempt = 0;; ++attempt) {
+        chosen = temporary_name(entry.name, attempt);
+        Result<void> made;
+        if (link) {
+            made = sys::symlinkat(link, entry.dir, chosen.c_str());
+        } else {
+            auto created = sys::openat(entry.dir, chosen.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+            if (created.ok())
+                file = created.take_value();
+            else
+                made = Failure{};
+        }
+        if (made.ok())
+            break;
+        if (made.error().code != EEXIST || attempt == 100)
+            return std::move(made).describe("cannot create a new entry beside ", entry.shown);
+    }
     Temporary temporary(entry.dir, chosen);
-    TRY(fill(file.get(), bytes).describe("cannot write a new ", entry.shown));
-    return put_in_place(entry, temporary, backup);
-}
-
-Result<void> replace_with_link(const Entry& entry, const char* target, const char* backup)
-{
-    Name chosen;
-    TRY(make_temporary(entry, chosen, Make::symlink, target, nullptr));
-    Temporary temporary(entry.dir, chosen);
+    if (!link)
+        TRY(fill(file.get(), bytes).describe("cannot write a new ", entry.shown));
     return put_in_place(entry, temporary, backup);
 }
 
@@ -146,25 +111,35 @@ Result<void> restore(const Entry& entry, const char* backup)
         .describe("cannot restore ", entry.shown, " from ", backup);
 }
 
-Result<void> remove(int dir, const char* name) { return sys::unlinkat(dir, name, 0); }
+Result<void> remove(const Entry& entry)
+{
+    return sys::unlinkat(entry.dir, entry.name, 0).describe("cannot remove ", entry.shown);
+}
 
 Result<void> sync_directory(int dir) { return sys::fsync(dir).describe("cannot sync the directory"); }
 
-Result<bool> try_lock(int dir)
+Result<bool> backup_needed(const Entry& entry, const char* backup)
 {
-    auto locked = sys::flock(dir, LOCK_EX | LOCK_NB);
-    if (locked.ok())
-        return true;
-    if (locked.error().code == EWOULDBLOCK)
+    auto kept = sys::fstatat(entry.dir, backup, AT_SYMLINK_NOFOLLOW);
+    if (!kept.ok())
+        return kept.error().code == ENOENT ? Result<bool>(true) : Failure{};
+    struct stat now = TRY(sys::fstatat(entry.dir, entry.name, AT_SYMLINK_NOFOLLOW));
+    if (now.st_ino == kept.value().st_ino && now.st_dev == kept.value().st_dev)
         return false;
-    // A filesystem without locks (some network ones): renames alone still
-    // leave whole files, so go on unlocked.
-    return true;
+    return Error::from_errno(EEXIST, "cannot keep a backup of ", entry.shown, " as ", backup);
 }
 
-Result<void> lock(int dir)
+void remove_stale_temporaries(int dir, std::string_view program)
 {
-    return sys::flock(dir, LOCK_EX).describe("cannot lock the install directory");
+    auto listed = sys::openat(dir, ".", O_RDONLY | O_DIRECTORY);  // its own offset
+    if (!listed.ok())
+        return;
+    (void)for_each_entry(listed.value().get(), [&](const DirEntry& entry) {
+        if (entry.name[0] == '.' && entry.name.find(".nskit-new.") != std::string_view::npos &&
+            sys::unlinkat(dir, entry.name.data(), 0).ok())
+            warn(program, "removed ", entry.name, ", left by an installer that was interrupted");
+        return true;
+    });
 }
 
 }  // namespace nskit::install

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "base/sys.h"
@@ -12,14 +13,14 @@ namespace nskit::install {
 namespace {
 
 constexpr std::string_view done_verbs[outcome_count] = {
-    "installed", "upgraded", "unchanged", "skipped", "replaced", "removed", "restored",
+    "installed", "upgraded", "downgraded", "unchanged", "skipped", "replaced", "removed", "restored",
 };
 constexpr std::string_view dry_verbs[outcome_count] = {
-    "would install", "would upgrade", "unchanged", "would skip", "would replace", "would remove", "would restore",
+    "would install", "would upgrade", "would downgrade", "unchanged", "would skip", "would replace", "would remove", "would restore",
 };
 // The summary of a dry run counts what is to be done: "2 to install, 1 unchanged".
 constexpr std::string_view dry_counts[outcome_count] = {
-    "to install", "to upgrade", "unchanged", "to skip", "to replace", "to remove", "to restore",
+    "to install", "to upgrade", "to downgrade", "unchanged", "to skip", "to replace", "to remove", "to restore",
 };
 
 // A mount point is the root of its mount: statx says so directly (Linux
@@ -91,16 +92,33 @@ bool Target::open()
     }
     if (dry_run_)
         return true;
-    auto free = try_lock(dir_.get());
-    if (free.ok() && !free.value()) {
+    // The lock is a flock on the directory itself: no lock file to leave behind.
+    auto locked = sys::flock(dir_.get(), LOCK_EX | LOCK_NB);
+    if (!locked.ok() && locked.error().code == EWOULDBLOCK) {
         warn(program_, "another installer is working in ", directory_, ": waiting for it to finish");
-        auto waited = lock(dir_.get());
-        if (!waited.ok()) {
-            report(program_, waited.error());
+        locked = sys::flock(dir_.get(), LOCK_EX).describe("cannot lock the install directory");
+        if (!locked.ok()) {
+            report(program_, locked.error());
             return false;
         }
     }
+    // A filesystem without locks (some network ones): renames alone still
+    // leave whole files, so go on, but touch no other installer's temporaries.
+    if (locked.ok())
+        remove_stale_temporaries(dir_.get(), program_);
     return true;
+}
+
+void Target::line(Outcome outcome, std::string_view name, std::string_view details)
+{
+    out_.put(verb(outcome));
+    for (std::size_t pad = verb(outcome).size(); pad < 14; ++pad)
+        out_.put(' ');
+    out_.put(path(name), details, '\n');
+    out_.flush();
+    ++counts_[static_cast<std::size_t>(outcome)];
+    if (outcome != Outcome::unchanged && outcome != Outcome::skipped)
+        changed_ = true;
 }
 
 std::string_view Target::verb(Outcome outcome) const

@@ -38,8 +38,8 @@ private:
 };
 
 enum class Left { as_it_was, changed };
-enum class Outcome { installed, upgraded, unchanged, skipped, replaced, removed, restored };
-inline constexpr std::size_t outcome_count = 7;
+enum class Outcome { installed, upgraded, downgraded, unchanged, skipped, replaced, removed, restored };
+inline constexpr std::size_t outcome_count = 8;
 
 class Target {
 public:
@@ -55,18 +55,7 @@ public:
     Text<4096> path(std::string_view name) const;
 
     // One line on standard output: "installed  /target/nsenter -> nskit".
-    template <class... Details>
-    void line(Outcome outcome, std::string_view name, const Details&... details)
-    {
-        out_.put(verb(outcome));
-        for (std::size_t pad = verb(outcome).size(); pad < 14; ++pad)
-            out_.put(' ');
-        out_.put(path(name), details..., '\n');
-        out_.flush();
-        ++counts_[static_cast<std::size_t>(outcome)];
-        if (outcome != Outcome::unchanged && outcome != Outcome::skipped)
-            changed_ = true;
-    }
+    void line(Outcome outcome, std::string_view name, std::string_view details);
 
     // A step failed: the error, and whether `name` was left as it was.
     void failed(const Error& error, std::string_view name, Left left = Left::as_it_was);

@@ -17,6 +17,11 @@ constexpr std::uint64_t pf_kthread = 0x00200000;  // PF_KTHREAD in /proc/PID/sta
 Result<TargetSpec> parse_target(std::string_view text)
 {
     std::string_view rest = text;
+    // util-linux parses with strtol: leading blanks and a '+' are accepted.
+    while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t'))
+        rest.remove_prefix(1);
+    if (!rest.empty() && rest.front() == '+')
+        rest.remove_prefix(1);
     std::string_view pid_text = split_first(rest, ':');
     auto pid = parse_decimal(pid_text, pid_max_limit);
     if (!pid || *pid == 0)
@@ -51,6 +56,17 @@ std::optional<ProcStat> parse_proc_stat(std::string_view stat)
     return result;
 }
 
+namespace {
+// A thread that is not its process's leader answers ENOENT; it needs PIDFD_THREAD.
+Result<Fd> open_pidfd(pid_t pid)
+{
+    auto pidfd = sys::pidfd_open(pid, 0);
+    if (pidfd.ok() || pidfd.error().code != ENOENT)
+        return pidfd;
+    return sys::pidfd_open(pid, sys::pidfd_thread);
+}
+}  // namespace
+
 Result<Target> pin_target(const TargetSpec& spec)
 {
     Target target;
@@ -58,12 +74,13 @@ Result<Target> pin_target(const TargetSpec& spec)
 
     // The pidfd first, then /proc/PID, then a liveness check: the process was
     // alive before and after the open, so /proc/PID is that same process.
-    auto pidfd = sys::pidfd_open(spec.pid);
+    auto pidfd = open_pidfd(spec.pid);
     if (pidfd.ok()) {
         target.pidfd_ = pidfd.take_value();
     } else if (pidfd.error().code == ESRCH) {
         return Error::because("no such process", "target PID ", spec.pid);
-    } else if (pidfd.error().code != ENOSYS) {
+    } else if (pidfd.error().code != ENOSYS && pidfd.error().code != EINVAL) {
+        // EINVAL: a thread on a kernel without PIDFD_THREAD; /proc still pins it below.
         return pidfd.take_error();
     }
 

@@ -125,6 +125,15 @@ expect "uninstall through the image" --rc 0 --out-has "restored      /target/nse
     -- "${installer[@]}" -v "$t:/target" --entrypoint /nskit nskit uninstall
 same "uninstall leaves exactly what was there before" "$(listing "$t")" "$foreign"
 
+# A foreign nskit: left alone, and no applet linked to it.
+t=$(fresh)
+printf '#!/bin/sh\necho mine\n' >"$t/nskit"
+chmod 755 "$t/nskit"
+before=$(listing "$t")
+expect "a foreign nskit: the image installs no applet beside it" --rc 1 \
+    --err "installed no applet beside /target/nskit: it is not nskit" -- "${installer[@]}" -v "$t:/target" nskit
+same "...and leaves the directory as it was" "$(listing "$t")" "$before"
+
 # -- failures -----------------------------------------------------------------------------------
 t=$(fresh)
 # Room for one binary (and a page to spare), not for its replacement beside it.
@@ -172,7 +181,7 @@ expect "an image saved with docker save and loaded again installs" --rc 0 --out-
 t=$(fresh)
 expect "install.sh --prefix DIR builds the image and installs" --rc 0 --out-has "$entries installed in /target" \
     -- "$TOP/install.sh" --prefix "$t"
-expect "install.sh --uninstall" --rc 0 --out-has "$entries removed in /target" -- "$TOP/install.sh" --prefix "$t" --uninstall
+expect "install.sh --uninstall" --rc 0 --out-has "$entries removed in " -- "$TOP/install.sh" --prefix "$t" --uninstall
 same "install.sh --uninstall leaves nothing" "$(ls -A "$t")" ""
 
 # -- the unit tests in the image's test stage ----------------------------------------------------

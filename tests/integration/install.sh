@@ -114,7 +114,76 @@ touch "$t/other" "$t/nsenter.nskit-backup"
 printf 'foreign\n' >"$t/nsenter"
 expect "--force refuses to overwrite an earlier backup" --rc 1 --err "cannot keep a backup of $t/nsenter as nsenter.nskit-backup: File exists" \
     -- "$NSKIT" install --force "$t"
-same "...and leaves nsenter as it was" "$(cat "$t/nsenter")" foreign
+same "...and leaves nsenter as it was, no temporary file" "$(cat "$t/nsenter"):$(temporaries "$t")" foreign:0
+expect "...and --dry-run says it would fail the same way" --rc 1 --err "cannot keep a backup of $t/nsenter as nsenter.nskit-backup: File exists" \
+    -- "$NSKIT" install --force --dry-run "$t"
+
+# -- only nskit's own files count as nskit ---------------------------------------------------------
+# A foreign nskit (a script, a directory, a link elsewhere, a loop): left alone, and no applet
+# is put beside it (a link would run it), with a failing exit status.
+for kind in script directory link loop; do
+    t=$(fresh)
+    case $kind in
+        script) printf '#!/bin/sh\necho mine\n' >"$t/nskit"; chmod 755 "$t/nskit" ;;
+        directory) mkdir "$t/nskit" ;;
+        link) ln -s /opt/x/nskit "$t/nskit" ;;
+        loop) ln -s nskit "$t/nskit" ;;
+    esac
+    before=$(listing "$t")
+    expect "a foreign nskit ($kind) is skipped and no applet is installed" --rc 1 \
+        --out-has "skipped       $t/nskit (not installed by nskit" --err "install: installed no applet beside $t/nskit: it is not nskit" \
+        -- "$NSKIT" install "$t"
+    same "...the directory is as it was ($kind)" "$(listing "$t")" "$before"
+    expect "...with --copies too ($kind)" --rc 1 --err "installed no applet beside" -- "$NSKIT" install --copies "$t"
+    same "...still as it was ($kind)" "$(listing "$t")" "$before"
+done
+t=$(fresh)
+printf '#!/bin/sh\necho mine\n' >"$t/nskit"; chmod 755 "$t/nskit"; foreign=$(listing "$t")
+expect "--force replaces a foreign nskit, keeping it" --rc 0 --out-has "replaced      $t/nskit (nskit $new) (a different program kept as nskit.nskit-backup)" \
+    -- "$NSKIT" install --force "$t"
+expect "...and uninstall puts it back" --rc 0 --out-has "restored      $t/nskit" -- "$NSKIT" uninstall "$t"
+same "...as it was" "$(listing "$t")" "$foreign"
+
+# Links that look like ours but are not "-> nskit" exactly, and a script quoting the identity.
+t=$(fresh)
+"$NSKIT" install --applets '' "$t" >/dev/null
+ln -s /opt/x/nskit "$t/nsenter"
+ln -s ./nskit "$t/unshare"
+before=$(listing "$t" | grep -v '^nskit ')
+expect "a link to another nskit is foreign" --rc 0 --out-has "skipped       $t/nsenter (not installed by nskit: a link to another program" \
+    -- "$NSKIT" install --applets nsenter "$t"
+expect "a link to ./nskit is foreign" --rc 0 --out-has "skipped       $t/unshare (not installed by nskit: a link to another program" \
+    -- "$NSKIT" install --applets unshare "$t"
+expect "uninstall leaves the look-alike links" --rc 0 --out-has "uninstall: 2 skipped, 1 removed in $t" -- "$NSKIT" uninstall "$t"
+same "...exactly as they were" "$(listing "$t")" "$before"
+t=$(fresh)
+printf '#!/bin/sh\n# NSKIT-IDENTITY:%s\necho mine\n' "$new" >"$t/nsenter"; chmod 755 "$t/nsenter"
+before=$(listing "$t")
+expect "a script carrying the identity string is foreign" --rc 0 \
+    --out-has "skipped       $t/nsenter (not installed by nskit: a different program" \
+    -- "$NSKIT" install --copies --applets nsenter "$t"
+expect "...and uninstall leaves it" --rc 0 --out-has "uninstall: 1 skipped, 1 removed in $t" -- "$NSKIT" uninstall "$t"
+same "...exactly as it was" "$(listing "$t")" "$before"
+
+# -- small things ----------------------------------------------------------------------------------
+t=$(fresh)
+expect "--applets names an applet once, once" --rc 0 --out "$(printf 'would install %s/nskit (nskit %s)\nwould install %s/nsenter -> nskit\ninstall: dry run, nothing changed: 2 to install in %s' "$t" "$new" "$t" "$t")" \
+    -- "$NSKIT" install -n --applets 'nsenter, nsenter' "$t"
+expect "a bad option points at nskit install --help" --rc 1 --err "install: try 'nskit install --help'" -- "$NSKIT" install --bogus
+# A later release (the same binary, its version's digits made nines) is downgraded, and said so.
+perl -0777 -pe 's/(NSKIT-IDENTITY:)([0-9.]+)\+/$1 . ($2 =~ tr|0-8|9|r) . "+"/e' "$NSKIT" >"$t/nskit"
+chmod 755 "$t/nskit"
+later=$(version_of "$t/nskit")
+expect "an installed later release is downgraded, and said so" --rc 0 --out-has "downgraded    $t/nskit (nskit $later -> nskit $new)" \
+    -- "$NSKIT" install --applets '' "$t"
+# A --force backup whose entry went missing is put back by uninstall.
+t=$(fresh)
+printf 'foreign\n' >"$t/unshare"
+"$NSKIT" install --force "$t" >/dev/null
+rm "$t/unshare"
+expect "uninstall puts back a backup whose entry is gone" --rc 0 --out-has "restored      $t/unshare (from unshare.nskit-backup" \
+    -- "$NSKIT" uninstall "$t"
+same "...and only it is left" "$(ls -A "$t"):$(cat "$t/unshare")" "unshare:foreign"
 
 # -- an old binary that is running while it is upgraded ---------------------------------------------
 t=$(fresh) held=$(fresh)
@@ -159,6 +228,8 @@ if need_root "a read-only directory"; then
     mount --bind "$t" "$t" && mount -o remount,ro,bind "$t"
     expect "an upgrade into a read-only directory fails" --rc 1 --err "Read-only file system" -- "$NSKIT" install "$t"
     expect "a dry run into a read-only directory works" --rc 0 --out-has "would upgrade" -- "$NSKIT" install -n "$t"
+    expect "uninstall from a read-only directory names the file" --rc 1 --err "uninstall: cannot remove $t/nsenter: Read-only file system" \
+        -- "$NSKIT" uninstall "$t"
     umount "$t"
     same "a read-only directory is as it was" "$(listing "$t")" "$before"
     same "a read-only directory has no temporary file" "$(temporaries "$t")" 0
@@ -171,6 +242,66 @@ if need_root "a directory we may not write" && need_cmd "a directory we may not 
     expect "installing without permission fails" --rc 1 --err "Permission denied" \
         -- setpriv --reuid=65534 --regid=65534 --clear-groups "$work/nskit-for-nobody" install "$t"
     same "no permission: nothing was written" "$(ls -A "$t")" ""
+    "$NSKIT" install "$t" >/dev/null
+    before=$(listing "$t")
+    expect "uninstalling without permission fails" --rc 1 --err "cannot remove $t/nsenter: Permission denied" \
+        -- setpriv --reuid=65534 --regid=65534 --clear-groups "$work/nskit-for-nobody" uninstall "$t"
+    same "...and changes nothing" "$(listing "$t")" "$before"
+fi
+
+# -- killed, or failing, between writing and renaming ------------------------------------------------
+# Fault injection with strace: SIGKILL at the Nth rename, an error at a write, a short read-back.
+if need_cmd "fault injection" strace; then
+    for n in 1 2; do
+        t=$(fresh)
+        "$old_binary" install "$t" >/dev/null
+        (strace -f -o /dev/null -e trace=renameat -e inject=renameat:signal=SIGKILL:when=$n "$NSKIT" install --copies "$t"; :) >/dev/null 2>&1
+        left=$(temporaries "$t")
+        same "SIGKILL before rename $n leaves one temporary (the fault was injected)" "$left" 1
+        same "...and whole old files" "$(cmp "$old_binary" "$t/nskit" >/dev/null 2>&1 || cmp "$NSKIT" "$t/nskit" && echo whole)" whole
+        expect "the next install removes it and says so" --rc 0 --err "removed .$([ $n = 1 ] && echo nskit || echo nsenter).nskit-new." \
+            -- "$NSKIT" install --copies "$t"
+        same "...no temporary is left, nothing else is there" "$(temporaries "$t"):$(ls -A "$t" | sort | tr '\n' ' ')" "0:$everything"
+    done
+    t=$(fresh)
+    (strace -f -o /dev/null -e trace=renameat -e inject=renameat:signal=SIGKILL:when=1 "$NSKIT" install "$t"; :) >/dev/null 2>&1
+    expect "uninstall removes a killed installer's temporary too" --rc 0 --err "removed .nskit.nskit-new." -- "$NSKIT" uninstall "$t"
+    same "...leaving the directory empty" "$(ls -A "$t")" ""
+
+    # --force killed between keeping its backup (a hard link) and renaming.
+    for next in install uninstall; do
+        t=$(fresh)
+        "$NSKIT" install --applets '' "$t" >/dev/null
+        printf 'foreign\n' >"$t/nsenter"
+        foreign=$(listing "$t")
+        (strace -f -o /dev/null -e trace=renameat -e inject=renameat:signal=SIGKILL:when=1 \
+            "$NSKIT" install --force --applets nsenter "$t"; :) >/dev/null 2>&1
+        same "SIGKILL during --force leaves a backup that is nsenter itself ($next next)" \
+            "$(stat -c %i "$t/nsenter.nskit-backup" 2>/dev/null)" "$(stat -c %i "$t/nsenter")"
+        if [ $next = install ]; then
+            expect "the next --force accepts that backup" --rc 0 \
+                --out-has "replaced      $t/nsenter -> nskit (a different program kept as nsenter.nskit-backup)" \
+                -- "$NSKIT" install --force --applets nsenter "$t"
+            same "...the backup is the foreign file, no temporary" "$(cat "$t/nsenter.nskit-backup"):$(temporaries "$t")" foreign:0
+            expect "...and uninstall puts it back" --rc 0 --out-has "restored      $t/nsenter" -- "$NSKIT" uninstall "$t"
+        else
+            expect "uninstall after the killed --force" --rc 0 --out-has "skipped       $t/nsenter" -- "$NSKIT" uninstall "$t"
+        fi
+        same "...leaving nsenter exactly as it was ($next)" "$(listing "$t")" "$(echo "$foreign" | grep '^nsenter ')"
+    done
+
+    t=$(fresh)
+    "$old_binary" install "$t" >/dev/null
+    before=$(listing "$t")
+    expect "a write error while writing the new binary" --rc 1 --err "cannot write a new $t/nskit: No space left on device" \
+        -- strace -f -o /dev/null -e trace=write -e inject=write:error=ENOSPC:when=1 "$NSKIT" install "$t"
+    same "...leaves the old version and no temporary file" "$(listing "$t"):$(temporaries "$t")" "$before:0"
+    t=$(fresh)
+    # In an empty directory the first pread is the read-back of the new file.
+    expect "a read-back that differs from what was written" --rc 1 \
+        --err "cannot write a new $t/nskit: what was read back differs from what was written" \
+        -- strace -f -o /dev/null -e trace=pread64 -e inject=pread64:retval=0:when=1 "$NSKIT" install "$t"
+    same "...leaves nothing" "$(ls -A "$t")" ""
 fi
 
 # -- two installers at once -----------------------------------------------------------------------
@@ -220,6 +351,34 @@ if need_root "/target in a chroot" && need_cmd "/target in a chroot" unshare; th
     expect "a mounted /target is installed into" --rc 0 --out-has "installed     /target/nskit" \
         -- unshare -m sh -c "mount --bind '$host' '$root/target' && mount -t proc proc '$root/proc' && chroot '$root' /nskit install"
     same "...and the files are in the mounted directory" "$(ls -A "$host" | sort | tr '\n' ' ')" "$everything"
+fi
+
+# -- install.sh, without Docker, from a checkout that belongs to another user (as under sudo) -------
+if need_root "install.sh from another user's checkout" && need_cmd "install.sh from another user's checkout" git; then
+    checkout=$work/checkout
+    git clone -q "$TOP" "$checkout" && cp "$TOP/install.sh" "$checkout/install.sh"
+    chown -R 65534:65534 "$checkout"
+    head=$(git -C "$checkout" -c safe.directory="$checkout" rev-parse --short=12 HEAD)
+    t=$(fresh)
+    "$NSKIT" install "$t" >/dev/null
+    expect "install.sh --uninstall needs no build: the installed nskit removes itself" --rc 0 --out-has "$entries removed in $t" \
+        -- "$checkout/install.sh" --no-docker --uninstall --prefix "$t"
+    same "...nothing was built, nothing is left" "$(ls -A "$t"):$([ -e "$checkout/build" ] && echo built)" ":"
+    expect "a failed build creates no --prefix" --rc 1 --err "install.sh: make failed" \
+        -- env CXX=false "$checkout/install.sh" --no-docker --prefix "$t/new"
+    same "...so $t/new does not exist" "$(ls -A "$t")" ""
+    expect "install.sh keeps --applets whole and finds the real commit" --rc 0 \
+        --out "$(printf 'would install %s/nskit (nskit %s)\nwould install %s/nsenter -> nskit\nwould install %s/unshare -> nskit\ninstall: dry run, nothing changed: 3 to install in %s' \
+            "$t" "$(cat "$TOP/VERSION")+$head" "$t" "$t" "$t")" \
+        -- "$checkout/install.sh" --no-docker --dry-run --applets "nsenter, unshare" --prefix "$t"
+    # A docker command whose socket we may not use (a user outside the docker group).
+    mkdir "$work/fake-docker"
+    printf '#!/bin/sh\necho "permission denied while trying to connect to the Docker daemon socket" >&2\nexit 1\n' \
+        >"$work/fake-docker/docker"
+    chmod 755 "$work/fake-docker/docker"
+    expect "install.sh says permission denied on the Docker socket, then builds with make" --rc 0 \
+        --err "install.sh: permission denied on the Docker socket (run as root, or join the docker group): building with make instead" \
+        -- env PATH="$work/fake-docker:$PATH" "$checkout/install.sh" --dry-run --prefix "$t"
 fi
 
 # -- export -------------------------------------------------------------------------------------

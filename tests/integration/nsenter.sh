@@ -116,6 +116,48 @@ if [ -x "$WORK/root/bin/busybox" ]; then
     expect "--root=DIR" --out "bin data" -- "$NSENTER" -t "$TC" -m --root="$WORK/root" /bin/busybox sh -c 'echo $(ls /)'
 fi
 
+# --wd=DIR is opened before entering, -W DIR after: a mount made outside the
+# target's mount namespace is seen through the first and not through the second.
+mkdir -p "$WORK/outside"
+start_target -m; TO=$TARGET
+mount -t tmpfs none "$WORK/outside" && at_exit "umount $WORK/outside"
+touch "$WORK/outside/only-outside"
+expect "--wd=DIR is opened before entering (a mount only outside is seen)" --out only-outside -- "$NSENTER" -t "$TO" -m --wd="$WORK/outside" ls
+expect "-W DIR is resolved inside (the same path shows the empty directory)" --out "" -- "$NSENTER" -t "$TO" -m -W "$WORK/outside" ls
+cp "$(command -v busybox)" "$WORK/outside/busybox" 2>/dev/null &&
+    expect "--root=DIR is opened before entering" --out "busybox only-outside" -- "$NSENTER" -t "$TO" -m --root="$WORK/outside" /busybox sh -c 'echo $(/busybox ls /)'
+start_target -u; TU=$TARGET
+expect "-a in a target sharing our mount namespace moves to / (as util-linux)" --out / -- sh -c "cd /usr/share && '$NSENTER' -t $TU -a pwd"
+same "-a cwd as util-linux" "$(cd /usr/share && /usr/bin/nsenter -t "$TU" -a pwd)" "$(cd /usr/share && "$NSENTER" -t "$TU" -a pwd)"
+expect "the default shell runs as a login shell (argv[0] -sh)" --in 'echo $0' --out "-sh" -- env SHELL=/bin/sh "$NSENTER" -t "$T" -u
+expect "-t ' +PID' is read as strtol reads it" --out inner -- "$NSENTER" -t " +$T" -u hostname
+
+echo "-- -S follow, -G follow"
+spawn unshare -n setpriv --reuid=1234 --regid=4321 --clear-groups sleep 1000; TF=$SPAWNED
+wait_for 100 _is_sleeping_in "$TF"
+expect "-S follow -G follow take the target's ids" --out "1234 4321" -- "$NSENTER" -t "$TF" -n -S follow -G follow sh -c 'echo $(id -u) $(id -g)'
+
+echo "-- a thread as the target"
+if command -v python3 >/dev/null; then
+    spawn python3 -c 'import threading,time,os
+t=threading.Thread(target=lambda: time.sleep(1000)); t.start()
+open("/tmp/nskit-tid","w").write(str(t.native_id)); t.join()'
+    TP=$SPAWNED; rm -f /tmp/nskit-tid; wait_for 200 test -s /tmp/nskit-tid; TID=$(cat /tmp/nskit-tid); rm -f /tmp/nskit-tid
+    expect "-t TID of a thread that is not the leader" --out "$(readlink /proc/$TP/ns/net)" -- "$NSENTER" -t "$TID" -n readlink /proc/self/ns/net
+else
+    skip "-t TID of a thread" "needs python3 to make a thread"
+fi
+
+echo "-- a pid namespace whose init has exited"
+touch "$WORK/pidns"
+if unshare --pid="$WORK/pidns" --fork true 2>/dev/null; then
+    at_exit "umount $WORK/pidns"
+    expect "entering it says why fork fails" --rc 1 --err "cannot fork into the pid namespace: its init (pid 1) has exited" -- \
+        "$NSENTER" --pid="$WORK/pidns" true
+else
+    skip "a pid namespace whose init has exited" "util-linux unshare cannot persist a pid namespace here"
+fi
+
 echo "-- environment (-e)"
 spawn env -i FOO=bar PATH=/usr/bin:/bin sleep 1000; TE=$SPAWNED
 wait_for 100 _is_sleeping_in "$TE"
@@ -153,7 +195,8 @@ mkdir -p "$WORK/shared"; chmod 755 "$WORK"; chmod 1777 "$WORK/shared"
 expect "-U as uid 0 is uid 100000 outside" --out "100000 100000" -- stat -c "%u %g" "$WORK/shared/made-in-userns"
 expect "-U -S 1000 -G 1000" --out "1000 1000" -- "$NSENTER" -t "$UT" -a -S 1000 -G 1000 sh -c 'echo $(id -u) $(id -g)'
 expect "--preserve-credentials keeps our (unmapped) ids" --out 65534 -- "$NSENTER" -t "$UT" -U --preserve-credentials id -u
-expect "--keep-caps puts the caps in the ambient set" --out 000001ffffffffff -- \
+all_caps=$(printf '%016x' $(( (1 << ($(cat /proc/sys/kernel/cap_last_cap) + 1)) - 1 )))
+expect "--keep-caps puts the caps in the ambient set" --out "$all_caps" -- \
     "$NSENTER" -t "$UT" -U --keep-caps sh -c 'grep CapAmb /proc/self/status | cut -f2'
 expect "without --keep-caps the ambient set is empty" --out 0000000000000000 -- \
     "$NSENTER" -t "$UT" -U sh -c 'grep CapAmb /proc/self/status | cut -f2'
@@ -213,24 +256,28 @@ else
 fi
 
 echo "-- without pidfd (as on Linux < 5.3): the /proc/PID/ns fallback"
-if gcc -O2 -o "$WORK/without-pidfd" "$TOP/tests/tools/without-pidfd.c" 2>"$WORK/cc.err"; then
-    OLD="$WORK/without-pidfd"
+if gcc -O2 -o "$WORK/pretend-kernel" "$TOP/tests/tools/pretend-kernel.c" 2>"$WORK/cc.err"; then
+    OLD="$WORK/pretend-kernel no-pidfd"
+    expect "with pidfd: all namespaces entered with one setns(pidfd, mask) (setns by file refused)" --out inner -- \
+        "$WORK/pretend-kernel" no-setns-by-file "$NSENTER" -t "$T" -a hostname
+    expect "with pidfd: setns by file is refused under that filter (the check above can fail)" --rc 1 --err "Operation not permitted" -- \
+        "$WORK/pretend-kernel" no-setns-by-file "$NSENTER" --uts=/proc/$T/ns/uts hostname
     for ns in $ns_kinds; do
-        expect "fallback: -a enters $ns (inode)" --out "$(readlink /proc/$T/ns/$ns)" -- "$OLD" "$NSENTER" -t "$T" -a readlink /proc/self/ns/$ns
+        expect "fallback: -a enters $ns (inode)" --out "$(readlink /proc/$T/ns/$ns)" -- $OLD "$NSENTER" -t "$T" -a readlink /proc/self/ns/$ns
     done
-    expect "fallback: -u hostname" --out inner -- "$OLD" "$NSENTER" -t "$T" -u hostname
-    expect "fallback: exit code" --rc 5 -- "$OLD" "$NSENTER" -t "$T" -a sh -c 'exit 5'
+    expect "fallback: -u hostname" --out inner -- $OLD "$NSENTER" -t "$T" -u hostname
+    expect "fallback: exit code" --rc 5 -- $OLD "$NSENTER" -t "$T" -a sh -c 'exit 5'
     expect "fallback: root enters a user namespace it does not own (user ns last)" --out "0 $(readlink /proc/$UT/ns/user)" -- \
-        "$OLD" "$NSENTER" -t "$UT" -a sh -c 'echo $(id -u) $(readlink /proc/self/ns/user)'
+        $OLD "$NSENTER" -t "$UT" -a sh -c 'echo $(id -u) $(readlink /proc/self/ns/user)'
     if [ -n "${UP:-}" ]; then
-        cp "$WORK/without-pidfd" "$WORK/unpriv/without-pidfd"; chmod 755 "$WORK/unpriv/without-pidfd"
+        cp "$WORK/pretend-kernel" "$WORK/unpriv/pretend-kernel"; chmod 755 "$WORK/unpriv/pretend-kernel"
         expect "fallback: unprivileged user into its own user namespace (user ns first)" --out "0 userns" -- \
-            su nskit-test -s /bin/sh -c "$WORK/unpriv/without-pidfd $WORK/unpriv/nsenter -t $UP -U -u sh -c 'echo \$(id -u) \$(hostname)'"
+            su nskit-test -s /bin/sh -c "$WORK/unpriv/pretend-kernel no-pidfd $WORK/unpriv/nsenter -t $UP -U -u sh -c 'echo \$(id -u) \$(hostname)'"
     fi
-    expect "fallback: -t PID:INODE needs a pidfd" --rc 1 --err "no pidfd" -- "$OLD" "$NSENTER" -t "$T:1" -u true
-    expect "fallback: a missing target" --rc 1 --err "no such process" -- "$OLD" "$NSENTER" -t 4194303 -u true
+    expect "fallback: -t PID:INODE needs a pidfd" --rc 1 --err "no pidfd" -- $OLD "$NSENTER" -t "$T:1" -u true
+    expect "fallback: a missing target" --rc 1 --err "no such process" -- $OLD "$NSENTER" -t 4194303 -u true
 else
-    fail "without pidfd" "cannot build tests/tools/without-pidfd.c: $(head -c 200 "$WORK/cc.err")"
+    fail "without pidfd" "cannot build tests/tools/pretend-kernel.c: $(head -c 200 "$WORK/cc.err")"
 fi
 
 echo "-- bad input"
@@ -261,15 +308,25 @@ expect "-t without its argument" --rc 1 --err "option requires an argument" -- "
 # loop; each attempt either enters or says the target is gone, never worse.
 bad=
 for i in $(seq 1 30); do
-    sh -c 'exit 0' & short=$!
+    unshare -u -n -i sh -c 'exit 0' & short=$!
     out=$("$NSENTER" -t "$short" -a true 2>&1); rc=$?
     case "$rc:$out" in
-        0:|1:*"no such process"*|1:*"exited"*|1:*zombie*|1:*"cannot open /proc/$short"*|1:*"cannot"*"No such process"*) ;;
+        0:|1:*"no such process"*|1:*"exited"*|1:*zombie*) ;;
         *) bad="$rc: $out" ;;
     esac
     wait $short 2>/dev/null
 done
 same "a target exiting while we enter fails cleanly" "" "$bad"
+
+missing=
+for kind in cgroup time; do [ -e /proc/self/ns/$kind ] || missing=$kind; done
+if [ -n "$missing" ]; then
+    opt=-C; [ "$missing" = time ] && opt=-T
+    expect "a namespace kind this kernel lacks is named" --rc 1 --err "this kernel has no such namespace" -- "$NSENTER" -t "$T" $opt true
+    expect "-a leaves out what this kernel lacks" --out inner -- "$NSENTER" -t "$T" -a hostname
+else
+    skip "a namespace kind this kernel lacks" "this kernel has every kind (cgroup, time), so the message cannot be seen here"
+fi
 
 echo "-- help and version"
 expect "--help lists every option" --out-has "--join-cgroup" -- "$NSENTER" --help

@@ -94,12 +94,24 @@ TEST_CASE("unshare options imply what util-linux's imply")
         REQUIRE(plan.program);
         CHECK(std::string(plan.program[0]) == "sh");
     }
-    SECTION("-mu takes 'u' as the mount file, as getopt does")
+    SECTION("short namespace options take no file: -mu is -m -u, -Ur is -U -r (util-linux: \"+fhVmuinpCTUrR:w:S:G:c\")")
     {
         UnsharePlan& plan = fresh_plan();
         REQUIRE(parse({"-mu"}, plan).error.empty());
-        CHECK(plan.clone_flags == CLONE_NEWNS);
-        CHECK(std::string(plan.persists[0].file) == "u");
+        CHECK(plan.clone_flags == (CLONE_NEWNS | CLONE_NEWUTS));
+        UnsharePlan& bundled = fresh_plan();
+        REQUIRE(parse({"-Urm"}, bundled).error.empty());
+        CHECK(bundled.clone_flags == (CLONE_NEWUSER | CLONE_NEWNS));
+        UnsharePlan& forked = fresh_plan();
+        REQUIRE(parse({"-pf"}, forked).error.empty());
+        CHECK(forked.clone_flags == CLONE_NEWPID);
+        CHECK(forked.fork);
+    }
+    SECTION("the long form still takes =FILE")
+    {
+        UnsharePlan& plan = fresh_plan();
+        REQUIRE(parse({"--mount=/x"}, plan).error.empty());
+        CHECK(std::string(plan.persists[0].file) == "/x");
     }
     SECTION("maps imply a user namespace; --mount-proc a mount namespace; --kill-child a fork")
     {
