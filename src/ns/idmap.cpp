@@ -43,10 +43,10 @@ Result<void> IdMap::add(IdRange range)
         if (overlaps(range.inner, range.count, other.inner, other.count) ||
             overlaps(range.outer, range.count, other.outer, other.count))
             problem = "it overlaps another range";
+    if (size_ == capacity)
+        problem = "more ranges than the kernel accepts";
     if (problem)
         return Error::because(problem, "invalid id range ", range.inner, ':', range.outer, ':', range.count);
-    if (size_ == capacity)
-        return Error::because("more ranges than the kernel accepts", "invalid id map");
     ranges_[size_++] = range;
     return {};
 }
