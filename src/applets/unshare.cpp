@@ -31,22 +31,14 @@ namespace {
 // itself after unshare(2), as an unprivileged user may; anything more (ranges,
 // or --owner, where the caller is no longer the user the ids belong to) is
 // written by the map helper from outside, with the privilege it has there.
-bool uid_map_by_helper(const UnsharePlan& plan) { return plan.owner_uid || !plan.user_ranges.empty(); }
-bool gid_map_by_helper(const UnsharePlan& plan) { return plan.owner_uid || !plan.group_ranges.empty(); }
-
-Result<void> plan_helper_maps(UnsharePlan& plan)
+// Decided before plan_maps() merges the single id into the ranges.
+// Each kind's whole map: the ranges, with the single id (when there is one) cut in.
+Result<void> plan_maps(UnsharePlan& plan)
 {
-    if (uid_map_by_helper(plan)) {
-        if (plan.map_user)
-            plan.helper_uid_map = TRY(merge_single(plan.user_ranges, {*plan.map_user, plan.caller_uid, 1}));
-        else
-            plan.helper_uid_map = plan.user_ranges;
-    }
-    if (gid_map_by_helper(plan)) {
-        if (plan.map_group)
-            plan.helper_gid_map = TRY(merge_single(plan.group_ranges, {*plan.map_group, plan.caller_gid, 1}));
-        else
-            plan.helper_gid_map = plan.group_ranges;
+    for (int kind = 0; kind < 2; ++kind) {
+        plan.map_by_helper[kind] = plan.owner_uid || !plan.maps[kind].empty();
+        if (plan.map_to[kind])
+            plan.maps[kind] = TRY(merge_single(plan.maps[kind], {*plan.map_to[kind], plan.caller_ids[kind], 1}));
     }
     return {};
 }
@@ -62,18 +54,15 @@ bool has_capability(int cap)
 Result<void> write_maps_from_outside(pid_t caller, const void* context)
 {
     const UnsharePlan& plan = *static_cast<const UnsharePlan*>(context);
-    constexpr int cap_setgid = 6, cap_setuid = 7;
-    if (!plan.helper_uid_map.empty()) {
-        if (has_capability(cap_setuid))
-            TRY(write_id_map(caller, IdKind::user, plan.helper_uid_map));
+    constexpr int cap_setuid = 7, cap_setgid = 6;
+    for (IdKind kind : {IdKind::user, IdKind::group}) {
+        const IdMap& map = plan.maps[int(kind)];
+        if (!plan.map_by_helper[int(kind)] || map.empty())
+            continue;
+        if (has_capability(kind == IdKind::user ? cap_setuid : cap_setgid))
+            TRY(write_id_map(caller, kind, map));
         else
-            TRY(run_id_map_helper(caller, IdKind::user, plan.helper_uid_map));
-    }
-    if (!plan.helper_gid_map.empty()) {
-        if (has_capability(cap_setgid))
-            TRY(write_id_map(caller, IdKind::group, plan.helper_gid_map));
-        else
-            TRY(run_id_map_helper(caller, IdKind::group, plan.helper_gid_map));
+            TRY(run_id_map_helper(caller, kind, map));
     }
     return {};
 }
@@ -89,32 +78,22 @@ Result<void> persist_from_outside(pid_t caller, const void* context)
 Result<void> set_up_new_namespaces(const UnsharePlan& plan, Helper& map_helper)
 {
     if (plan.clone_flags & CLONE_NEWUSER) {
-        Setgroups setgroups = plan.setgroups;
+        bool own_gid_map = !plan.map_by_helper[1] && !plan.maps[1].empty();
         // An unprivileged gid_map needs setgroups denied first (Linux 3.19+).
-        if (plan.map_group && !gid_map_by_helper(plan))
-            setgroups = Setgroups::deny;
-        TRY(write_setgroups(0, setgroups));
-        if (plan.map_user && !uid_map_by_helper(plan)) {
-            IdMap map;
-            TRY(map.add({*plan.map_user, plan.caller_uid, 1}));
-            TRY(write_id_map(0, IdKind::user, map));
-        }
-        if (plan.map_group && !gid_map_by_helper(plan)) {
-            IdMap map;
-            TRY(map.add({*plan.map_group, plan.caller_gid, 1}));
-            TRY(write_id_map(0, IdKind::group, map));
-        }
+        TRY(write_setgroups(0, own_gid_map ? Setgroups::deny : plan.setgroups));
+        for (IdKind kind : {IdKind::user, IdKind::group})
+            if (!plan.map_by_helper[int(kind)] && !plan.maps[int(kind)].empty())
+                TRY(write_id_map(0, kind, plan.maps[int(kind)]));
         if (map_helper.started())
             TRY(map_helper.run());
     }
     if (plan.monotonic || plan.boottime) {
-        Text<96> offsets;
+        Text<200> offsets;  // an Error's size: its append functions are in the binary already
         if (plan.monotonic)
             offsets.append("monotonic ", *plan.monotonic, " 0\n");
         if (plan.boottime)
             offsets.append("boottime ", *plan.boottime, " 0\n");
-        Fd fd = TRY(sys::open("/proc/self/timens_offsets", O_WRONLY));
-        TRY(sys::write_all(fd.get(), offsets.view()).describe("cannot set the clock offsets"));
+        TRY(write_proc_file(0, "timens_offsets", offsets.view()));
     }
     return {};
 }
@@ -138,7 +117,7 @@ Result<void> prepare_process(const UnsharePlan& plan)
         // Dropping supplementary groups may be denied in a user namespace; only insist when allowed.
         auto dropped = sys::setgroups({});
         if (!dropped.ok() && plan.setgroups == Setgroups::allow)
-            return dropped.take_error();
+            return Failure{};  // the error is in the slot
         TRY(sys::setresgid(*plan.setgid));
     }
     if (plan.setuid)
@@ -148,35 +127,22 @@ Result<void> prepare_process(const UnsharePlan& plan)
     return {};
 }
 
-[[noreturn]] void exec(const UnsharePlan& plan, std::string_view applet)
+[[gnu::noinline, noreturn]] void exec(const UnsharePlan& plan, std::string_view applet)
 {
-    Error failed;
     if (plan.program) {
-        failed = exec_program(plan.program, environ);
+        (void)exec_program(plan.program, environ);
     } else {
-        failed = exec_login_shell(environ);
+        (void)exec_login_shell(environ);  // the user's shell, as a login shell, as util-linux does
     }
-    report(applet, failed);
-    ::_exit(exit_status_for(failed));
+    // Both build their error in the slot (and return a copy we need not make).
+    report(applet, error_slot());
+    ::_exit(exit_status_for(error_slot()));
 }
 
-// --fork: the child prepares itself, then (when namespaces are persisted)
-// tells the parent it is ready and waits until they are bound, so that a
-// failure on either side leaves neither a program running nor a mount behind.
-int run_forked(const UnsharePlan& plan, std::string_view applet, Helper& bind_helper)
+// --fork: the child's pid in the parent, 0 in the child, which goes on
+// with the recipe (and dies with the parent under --kill-child).
+Result<pid_t> fork_for_program(const UnsharePlan& plan)
 {
-    bool barrier = bind_helper.started();
-    sys::Pipe ready, go;
-    if (barrier) {
-        auto made_ready = sys::pipe();
-        auto made_go = sys::pipe();
-        if (!made_ready.ok() || !made_go.ok()) {
-            report(applet, made_ready.ok() ? made_go.error() : made_ready.error());
-            return 1;
-        }
-        ready = made_ready.take_value();
-        go = made_go.take_value();
-    }
     pid_t parent = ::getpid();
     // Held from before the fork until wait_and_mirror handles them: a ^C or a
     // TERM in between must neither kill us (leaving the child) nor be lost.
@@ -185,55 +151,16 @@ int run_forked(const UnsharePlan& plan, std::string_view applet, Helper& bind_he
     sigaddset(&held, SIGINT);
     sigaddset(&held, SIGTERM);
     ::sigprocmask(SIG_BLOCK, &held, &previous);
-    auto forked = fork_child();
-    if (!forked.ok()) {
-        report(applet, forked.error());
-        return 1;
+    pid_t child = TRY(fork_child());
+    if (child > 0)
+        return child;
+    ::sigprocmask(SIG_SETMASK, &previous, nullptr);
+    if (plan.kill_signal) {
+        (void)sys::prctl(PR_SET_PDEATHSIG, static_cast<unsigned long>(plan.kill_signal));
+        if (::getppid() != parent)  // the parent died before the prctl
+            ::kill(::getpid(), plan.kill_signal);
     }
-    pid_t child = forked.value();
-    if (child == 0) {
-        bind_helper.forget();
-        ::sigprocmask(SIG_SETMASK, &previous, nullptr);
-        if (plan.kill_signal) {
-            (void)sys::prctl(PR_SET_PDEATHSIG, static_cast<unsigned long>(plan.kill_signal));
-            if (::getppid() != parent)  // the parent died before the prctl
-                ::kill(::getpid(), plan.kill_signal);
-        }
-        if (auto prepared = prepare_process(plan); !prepared.ok()) {
-            report(applet, prepared.error());
-            ::_exit(1);
-        }
-        if (barrier) {
-            ready.read.reset();
-            go.write.reset();
-            (void)sys::write_all(ready.write.get(), "r");
-            char byte;
-            auto told = sys::read(go.read.get(), &byte, 1);
-            if (!told.ok() || told.value() != 1)
-                ::_exit(1);
-        }
-        exec(plan, applet);
-    }
-    if (barrier) {
-        ready.write.reset();
-        go.read.reset();
-        char byte;
-        auto child_ready = sys::read(ready.read.get(), &byte, 1);
-        if (child_ready.ok() && child_ready.value() == 1) {
-            if (auto bound = bind_helper.run(); !bound.ok()) {
-                Error failed = bound.take_error();  // before the clean-up can replace it
-                ::kill(child, SIGKILL);
-                (void)sys::waitpid(child, 0);
-                report(applet, failed);
-                return 1;
-            }
-            (void)sys::write_all(go.write.get(), "g");
-        }
-        // Otherwise the child failed and said why; its exit status is ours.
-    }
-    if (plan.forward_signals)
-        return wait_and_mirror(child, {{SIGINT, SIGTERM}, {}});
-    return wait_and_mirror(child, {{}, {SIGINT, SIGTERM}});
+    return 0;
 }
 
 Result<void> check_before_anything(const UnsharePlan& plan)
@@ -260,33 +187,45 @@ Result<void> become_owner(const UnsharePlan& plan)
 Result<int> run(UnsharePlan& plan, std::string_view applet)
 {
     TRY(check_before_anything(plan));
-    TRY(plan_helper_maps(plan));
+    TRY(plan_maps(plan));
 
     Helper map_helper, bind_helper;
-    if (!plan.helper_uid_map.empty() || !plan.helper_gid_map.empty())
-        map_helper = TRY(Helper::start(write_maps_from_outside, &plan));
+    if ((plan.map_by_helper[0] && !plan.maps[0].empty()) || (plan.map_by_helper[1] && !plan.maps[1].empty()))
+        TRY(map_helper.start(write_maps_from_outside, &plan));
     if (plan.persist_count)
-        bind_helper = TRY(Helper::start(persist_from_outside, &plan));
+        TRY(bind_helper.start(persist_from_outside, &plan));
     if (plan.owner_uid)
         TRY(become_owner(plan).describe("cannot become the owner ", *plan.owner_uid, ':', *plan.owner_gid));
 
     TRY(sys::unshare(plan.clone_flags));
     TRY(set_up_new_namespaces(plan, map_helper));
 
-    if (plan.fork)
-        return run_forked(plan, applet, bind_helper);
+    if (plan.fork) {
+        pid_t child = TRY(fork_for_program(plan));
+        if (child > 0) {
+            bind_helper.forget();  // the child asks it
+            std::initializer_list<int> ours = {SIGINT, SIGTERM};
+            return wait_and_mirror(child, plan.forward_signals ? SignalPolicy{ours, {}} : SignalPolicy{{}, ours});
+        }
+        bind_helper.disown();  // our parent's child: a failed wait would replace our error
+    }
+    // With --fork, in the child. Persisted only once the process is ready and
+    // just before exec: a failure on either side leaves neither a program
+    // running nor a mount behind.
     TRY(prepare_process(plan));
     if (bind_helper.started())
         TRY(bind_helper.run());
     exec(plan, applet);
 }
 
+// The plan holds id maps of the kernel's maximum size: keep it off the stack,
+// in zero-filled memory that needs no constructor (nor a guard) at run time.
+constinit UnsharePlan plan;
+
 }  // namespace
 
 int unshare_main(std::string_view program, int argc, char** argv)
 {
-    // The plan holds four id maps of the kernel's maximum size: keep it off the stack.
-    static UnsharePlan plan;
     bool bad_usage = false;
     auto parsed = parse_unshare_options(plan, argc, argv, bad_usage);
     if (!parsed.ok()) {

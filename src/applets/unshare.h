@@ -19,19 +19,22 @@ namespace nskit {
 
 struct UnsharePlan {
     int clone_flags = 0;
-    Persist persists[namespace_kinds.size()];
+    Persist persists[namespace_kinds.size()]{};
     std::size_t persist_count = 0;
     bool fork = false;
     int kill_signal = 0;
     bool forward_signals = false;
     const char* proc_dir = nullptr;
-    unsigned long propagation = MS_REC | MS_PRIVATE;
+    // Every field starts as zero, so the static plan costs no bytes in the
+    // file: parse_unshare_options sets the default (private, recursive).
+    unsigned long propagation = 0;
     Setgroups setgroups = Setgroups::unchanged;
-    // The inside ids the caller's effective uid and gid become (-r, -c, --map-user/group).
-    std::optional<std::uint32_t> map_user, map_group;
-    IdMap user_ranges, group_ranges;
-    // Whole maps written by the map helper, when it writes them.
-    IdMap helper_uid_map, helper_gid_map;
+    // Per IdKind (user, group): the inside id the caller's effective uid or
+    // gid becomes (-r, -c, --map-user/group), and the ranges of
+    // --map-users/groups; before unshare(2), `maps` becomes the whole map.
+    std::optional<std::uint32_t> map_to[2];
+    IdMap maps[2];
+    bool map_by_helper[2] = {};  // set by run(): see plan_maps()
     bool keep_caps = false;
     const char* root = nullptr;
     const char* wd = nullptr;
@@ -40,8 +43,7 @@ struct UnsharePlan {
     std::optional<std::int64_t> monotonic, boottime;
     std::optional<uid_t> owner_uid;
     std::optional<gid_t> owner_gid;
-    uid_t caller_uid = 0;  // effective ids before anything changed them
-    gid_t caller_gid = 0;
+    std::uint32_t caller_ids[2] = {};  // effective uid and gid before anything changed them
     char** program = nullptr;  // null: the user's shell
 };
 

@@ -1,6 +1,7 @@
 // unshare's command line: the option table (the namespace options derived
 // from the kind table), and parsing it into a checked plan.
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -114,8 +115,9 @@ std::optional<std::int64_t> parse_offset(std::string_view text)
 }
 
 // An id given as a number or, looked up in /etc/passwd or /etc/group, a name.
-Result<std::uint32_t> parse_id_or_name(std::string_view text, IdKind kind, const char* option)
+[[gnu::noinline]] Result<std::uint32_t> parse_id_or_name(std::string_view text, IdKind kind)
 {
+    const char* option = kind == IdKind::user ? "--map-user" : "--map-group";
     if (auto id = parse_decimal(text, 0xfffffffeu))
         return static_cast<std::uint32_t>(*id);
     const char* file = kind == IdKind::user ? "/etc/passwd" : "/etc/group";
@@ -148,28 +150,34 @@ Text<64> caller_name(uid_t uid)
     return name;
 }
 
+// /etc/subuid's (/etc/subgid's) range for the caller.
+[[gnu::noinline]] Result<IdRange> subordinate_range(IdKind kind, uid_t caller_uid)
+{
+    const char* file = kind == IdKind::user ? "/etc/subuid" : "/etc/subgid";
+    Buffer subids = TRY(read_file(AT_FDCWD, file, 16 << 20));
+    auto name = caller_name(caller_uid);
+    return find_subordinate_range(subids.view(), name.view(), caller_uid)
+        .describe("cannot find subordinate ids of ", name.empty() ? "the user" : name.c_str(), " in ", file);
+}
+
 // Adds a --map-users/--map-groups argument: a range, or auto, subids, all.
 Result<void> add_ranges(IdMap& map, std::string_view text, IdKind kind, uid_t caller_uid)
 {
-    const char* option = kind == IdKind::user ? "--map-users" : "--map-groups";
-    if (text == "auto" || text == "subids") {
-        const char* file = kind == IdKind::user ? "/etc/subuid" : "/etc/subgid";
-        Buffer subids = TRY(read_file(AT_FDCWD, file, 16 << 20));
-        auto name = caller_name(caller_uid);
-        IdRange range = TRY(find_subordinate_range(subids.view(), name.view(), caller_uid)
-                                .describe("cannot find subordinate ids of ", name.empty() ? "the user" : name.c_str(),
-                                          " in ", file));
-        if (text == "subids")
+    int word = word_index(text, "auto subids all ");
+    Result<void> added;
+    if (word == 2) {
+        Buffer current = TRY(read_file(AT_FDCWD, kind == IdKind::user ? "/proc/self/uid_map" : "/proc/self/gid_map", 1 << 20));
+        added = add_identity_of(map, current.view());
+    } else if (word < 0) {
+        auto range = parse_id_range(text);
+        added = range.ok() ? map.add(range.value()) : Result<void>(Failure{});
+    } else {
+        IdRange range = TRY(subordinate_range(kind, caller_uid));  // its error says where it looked
+        if (word == 1)
             range.inner = range.outer;
-        return map.add(range).describe("invalid ", option, ' ', text);
+        added = map.add(range);
     }
-    if (text == "all") {
-        const char* file = kind == IdKind::user ? "/proc/self/uid_map" : "/proc/self/gid_map";
-        Buffer current = TRY(read_file(AT_FDCWD, file, 1 << 20));
-        return add_identity_of(map, current.view()).describe("invalid ", option, " all");
-    }
-    IdRange range = TRY(parse_id_range(text).describe("invalid ", option, " '", text, '\''));
-    return map.add(range).describe("invalid ", option, " '", text, '\'');
+    return std::move(added).describe("invalid ", kind == IdKind::user ? "--map-users" : "--map-groups", " '", text, '\'');
 }
 
 Result<void> add_persist(UnsharePlan& plan, NsKind kind, const char* file)
@@ -186,8 +194,9 @@ Result<void> add_persist(UnsharePlan& plan, NsKind kind, const char* file)
 
 Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, bool& bad_usage)
 {
-    plan.caller_uid = ::geteuid();
-    plan.caller_gid = ::getegid();
+    plan.caller_ids[0] = ::geteuid();
+    plan.caller_ids[1] = ::getegid();
+    plan.propagation = MS_REC | MS_PRIVATE;
     OptionParser parser(options, argc, argv);
     OptionHit hit;
     bool map_group_single_by_option = false;
@@ -195,7 +204,7 @@ Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, b
         auto more = parser.next(hit);
         if (!more.ok()) {
             bad_usage = true;
-            return more.take_error();
+            return Failure{};  // the error is in the slot
         }
         if (!more.value())
             break;
@@ -228,42 +237,44 @@ Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, b
             plan.proc_dir = hit.value ? hit.value : "/proc";
             break;
         case PROPAGATION: {
-            auto flags = parse_propagation(value);
-            if (!flags)
+            constexpr unsigned long flags[] = {MS_REC | MS_SLAVE, MS_REC | MS_SHARED, MS_REC | MS_PRIVATE, 0};
+            int i = word_index(value, "slave shared private unchanged ");
+            if (i < 0)
                 return invalid("--propagation", value, "expected slave, shared, private or unchanged");
-            plan.propagation = *flags;
+            plan.propagation = flags[i];
             break;
         }
-        case SETGROUPS:
-            if (value == "allow")
-                plan.setgroups = Setgroups::allow;
-            else if (value == "deny")
-                plan.setgroups = Setgroups::deny;
-            else
+        case SETGROUPS: {
+            int i = word_index(value, "allow deny ");
+            if (i < 0)
                 return invalid("--setgroups", value, "expected allow or deny");
-            break;
-        case MAP_ROOT:
-            plan.map_user = 0, plan.map_group = 0;
-            map_group_single_by_option = true;
-            break;
-        case MAP_CURRENT:
-            plan.map_user = plan.caller_uid, plan.map_group = plan.caller_gid;
-            map_group_single_by_option = true;
-            break;
-        case MAP_USER: plan.map_user = TRY(parse_id_or_name(value, IdKind::user, "--map-user")); break;
-        case MAP_GROUP:
-            plan.map_group = TRY(parse_id_or_name(value, IdKind::group, "--map-group"));
-            map_group_single_by_option = true;
-            break;
-        case MAP_USERS: TRY(add_ranges(plan.user_ranges, value, IdKind::user, plan.caller_uid)); break;
-        case MAP_GROUPS: TRY(add_ranges(plan.group_ranges, value, IdKind::group, plan.caller_uid)); break;
-        case MAP_AUTO:
-        case MAP_SUBIDS: {
-            const char* which = hit.id == MAP_AUTO ? "auto" : "subids";
-            TRY(add_ranges(plan.user_ranges, which, IdKind::user, plan.caller_uid));
-            TRY(add_ranges(plan.group_ranges, which, IdKind::group, plan.caller_uid));
+            plan.setgroups = static_cast<Setgroups>(i + 1);
             break;
         }
+        case MAP_ROOT:
+        case MAP_CURRENT:
+            for (int kind = 0; kind < 2; ++kind)
+                plan.map_to[kind] = hit.id == MAP_ROOT ? 0 : plan.caller_ids[kind];
+            map_group_single_by_option = true;
+            break;
+        case MAP_USER:
+        case MAP_GROUP: {
+            IdKind kind = hit.id == MAP_USER ? IdKind::user : IdKind::group;
+            plan.map_to[int(kind)] = TRY(parse_id_or_name(value, kind));
+            map_group_single_by_option |= kind == IdKind::group;
+            break;
+        }
+        case MAP_USERS:
+        case MAP_GROUPS: {
+            IdKind kind = hit.id == MAP_USERS ? IdKind::user : IdKind::group;
+            TRY(add_ranges(plan.maps[int(kind)], value, kind, plan.caller_ids[0]));
+            break;
+        }
+        case MAP_AUTO:
+        case MAP_SUBIDS:
+            for (IdKind kind : {IdKind::user, IdKind::group})
+                TRY(add_ranges(plan.maps[int(kind)], hit.id == MAP_AUTO ? "auto" : "subids", kind, plan.caller_ids[0]));
+            break;
         case OWNER: {
             std::string_view rest = value;
             auto uid = parse_decimal(split_first(rest, ':'), 0xfffffffeu);
@@ -295,7 +306,7 @@ Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, b
     if (parser.index() < argc)
         plan.program = argv + parser.index();
 
-    bool maps = plan.map_user || plan.map_group || !plan.user_ranges.empty() || !plan.group_ranges.empty();
+    bool maps = plan.map_to[0] || plan.map_to[1] || !plan.maps[0].empty() || !plan.maps[1].empty();
     if (maps || plan.owner_uid)
         plan.clone_flags |= CLONE_NEWUSER;
     // util-linux writes /proc/self/setgroups anyway and fails with EPERM.

@@ -476,8 +476,17 @@ int last_capability()
 Result<Pipe> pipe()
 {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) < 0)
+    // The raw call: musl's pipe2() carries a fallback for kernels before 2.6.27.
+    if (::syscall(SYS_pipe2, fds, O_CLOEXEC) < 0)
         return failed("cannot create a pipe");
+    return Pipe{Fd(fds[0]), Fd(fds[1])};
+}
+
+Result<Pipe> socket_pair()
+{
+    int fds[2];
+    if (::syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+        return failed("cannot create a socket pair");
     return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 

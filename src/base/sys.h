@@ -130,6 +130,8 @@ struct Pipe {
 };
 // A close-on-exec pipe.
 Result<Pipe> pipe();
+// A close-on-exec unix stream socket pair: both ends read and write.
+Result<Pipe> socket_pair();
 // The id of the mount that holds `path` (statx STATX_MNT_ID), as the first
 // field of /proc/self/mountinfo names it.
 Result<std::uint64_t> mount_id(const char* path);

@@ -100,6 +100,14 @@ std::string_view next_word(std::string_view& s)
     return word;
 }
 
+int word_index(std::string_view word, std::string_view words)
+{
+    for (int i = 0; !words.empty(); ++i)
+        if (split_first(words, ' ') == word)
+            return i;
+    return -1;
+}
+
 std::string_view base_name(std::string_view path)
 {
     while (path.size() > 1 && path.back() == '/')

@@ -102,6 +102,10 @@ std::string_view trim(std::string_view s);
 // The next word of `s` (separated by spaces or tabs); leaves the rest in `s`.
 std::string_view next_word(std::string_view& s);
 
+// The position of `word` in `words`, a list of words each followed by one
+// space ("private shared slave "), or -1: one loop for every keyword option.
+int word_index(std::string_view word, std::string_view words);
+
 // The last path component, as basename(3) without modifying its argument.
 std::string_view base_name(std::string_view path);
 

@@ -10,76 +10,60 @@
 
 namespace nskit {
 
-Result<Helper> Helper::start(Job job, const void* context)
+Result<void> Helper::start(Job job, const void* context)
 {
-    sys::Pipe go = TRY(sys::pipe());
-    sys::Pipe result = TRY(sys::pipe());
+    sys::Pipe ends = TRY(sys::socket_pair());
     pid_t caller = ::getpid();
     pid_t pid = TRY(sys::fork());
     if (pid == 0) {
-        go.write.reset();
-        result.read.reset();
+        ends.read.reset();  // ours
+        int channel = ends.write.get();
         char byte;
-        auto asked = sys::read(go.read.get(), &byte, 1);
+        auto asked = sys::read(channel, &byte, 1);
         if (!asked.ok() || asked.value() == 0)
             ::_exit(0);
         auto done = job(caller, context);
         if (!done.ok()) {
-            Error error = done.take_error();
-            (void)sys::write_all(result.write.get(), {reinterpret_cast<const char*>(&error), sizeof error});
+            const Error& error = done.error();  // the slot: a failed write ends here anyway
+            (void)sys::write_all(channel, {reinterpret_cast<const char*>(&error), sizeof error});
             ::_exit(1);
         }
+        (void)sys::write_all(channel, "k");  // done: one byte
         ::_exit(0);
     }
-    Helper helper;
-    helper.pid_ = pid;
-    helper.go_ = std::move(go.write);
-    helper.result_ = std::move(result.read);
-    return helper;
-}
-
-Helper::Helper(Helper&& other)
-    : pid_(std::exchange(other.pid_, 0)), go_(std::move(other.go_)), result_(std::move(other.result_))
-{
-}
-
-Helper& Helper::operator=(Helper&& other)
-{
-    if (this != &other) {
-        this->~Helper();
-        pid_ = std::exchange(other.pid_, 0);
-        go_ = std::move(other.go_);
-        result_ = std::move(other.result_);
-    }
-    return *this;
+    pid_ = pid;
+    channel_ = std::move(ends.read);
+    return {};
 }
 
 Helper::~Helper()
 {
     if (pid_ <= 0)
         return;
-    go_.reset();
+    channel_.reset();
     (void)sys::waitpid(pid_, 0);
     pid_ = 0;
 }
 
 Result<void> Helper::run()
 {
-    TRY(sys::write_all(go_.get(), "x").describe("cannot start the helper process"));
-    go_.reset();
+    TRY(sys::write_all(channel_.get(), "x").describe("cannot start the helper process"));
     Error error;
     std::size_t got = 0;
     while (got < sizeof error) {
-        std::size_t n = TRY(sys::read(result_.get(), reinterpret_cast<char*>(&error) + got, sizeof error - got));
+        std::size_t n = TRY(sys::read(channel_.get(), reinterpret_cast<char*>(&error) + got, sizeof error - got));
         if (n == 0)
             break;
         got += n;
     }
-    auto waited = sys::waitpid(pid_, 0);
+    channel_.reset();
+    // From a child that disowned it, the helper is reaped when its parent exits.
+    if (pid_ > 0)
+        (void)sys::waitpid(pid_, 0);
     pid_ = 0;
     if (got == sizeof error)
         return error;
-    if (!waited.ok() || !WIFEXITED(waited.value().status) || WEXITSTATUS(waited.value().status) != 0)
+    if (got != 1)
         return Error::because("it died", "the helper process failed");
     return {};
 }
@@ -87,8 +71,7 @@ Result<void> Helper::run()
 void Helper::forget()
 {
     pid_ = 0;
-    go_.reset();
-    result_.reset();
+    channel_.reset();
 }
 
 }  // namespace nskit

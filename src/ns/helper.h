@@ -18,23 +18,29 @@ public:
     // the helper's copy of memory: fill it before start().
     using Job = Result<void> (*)(pid_t caller, const void* context);
 
-    static Result<Helper> start(Job job, const void* context);
+    // Forks the helper; it waits for run() or for this Helper to go.
+    Result<void> start(Job job, const void* context);
 
     Helper() = default;
-    Helper(Helper&& other);
-    Helper& operator=(Helper&& other);
+    Helper(const Helper&) = delete;
+    Helper& operator=(const Helper&) = delete;
     ~Helper();
 
-    bool started() const { return pid_ > 0; }
-    // Asks for the job and waits for the helper to finish it.
+    bool started() const { return channel_.valid(); }
+    // Asks for the job and waits for the helper to finish it; also from a
+    // process forked after start().
     Result<void> run();
     // In a child forked from the caller: let go of the helper without waiting for it.
     void forget();
+    // In a child forked from the caller that will run() the helper: it is not
+    // our child, so neither run() nor the destructor waits for it.
+    void disown() { pid_ = 0; }
 
 private:
     pid_t pid_ = 0;
-    Fd go_;      // a byte: do the job; end of file: exit unused
-    Fd result_;  // the Error bytes on failure, nothing on success
+    // Our end of a socket pair. To the helper: a byte, do the job; end of
+    // file, exit unused. From it: the Error bytes on failure, one byte on success.
+    Fd channel_;
 };
 
 }  // namespace nskit

@@ -1,11 +1,11 @@
 #include "ns/idmap.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "base/buffer.h"
+#include <algorithm>
+
 #include "base/exec.h"
 #include "base/sys.h"
 #include "base/text.h"
@@ -26,104 +26,75 @@ bool overlaps(std::uint64_t a, std::uint64_t a_count, std::uint64_t b, std::uint
     return a < b + b_count && b < a + a_count;
 }
 
-// A range's ids on one side with `hole` cut out: up to two pieces.
-struct Pieces {
-    std::uint64_t first[2], count[2];
-    int size = 0;
-};
-
-Pieces cut(std::uint64_t first, std::uint64_t count, std::uint64_t hole)
+// Where `id` lies in [first, first+count), or count when outside.
+std::uint64_t position(std::uint64_t id, std::uint64_t first, std::uint64_t count)
 {
-    Pieces p;
-    if (hole < first || hole >= first + count) {
-        p.first[0] = first, p.count[0] = count, p.size = 1;
-        return p;
-    }
-    if (hole > first)
-        p.first[p.size] = first, p.count[p.size] = hole - first, ++p.size;
-    if (hole + 1 < first + count)
-        p.first[p.size] = hole + 1, p.count[p.size] = first + count - hole - 1, ++p.size;
-    return p;
-}
-
-template <class Id>
-Text<16> number(Id id)
-{
-    return Text<16>(static_cast<std::uint64_t>(id));
-}
-
-Text<32> proc_file(pid_t pid, const char* name)
-{
-    Text<32> path("/proc/");
-    if (pid > 0)
-        path.append(pid);
-    else
-        path.append("self");
-    path.append('/', name);
-    return path;
+    return id >= first && id - first < count ? id - first : count;
 }
 
 }  // namespace
 
 Result<void> IdMap::add(IdRange range)
 {
+    const char* problem = nullptr;
     if (!fits(range.inner, range.count) || !fits(range.outer, range.count))
-        return Error::because("the range is empty or goes past the last id", "invalid id range ", range.inner,
-                              ':', range.outer, ':', range.count);
+        problem = "the range is empty or goes past the last id";
     for (const IdRange& other : ranges())
         if (overlaps(range.inner, range.count, other.inner, other.count) ||
             overlaps(range.outer, range.count, other.outer, other.count))
-            return Error::because("it overlaps another range", "invalid id range ", range.inner, ':',
-                                  range.outer, ':', range.count);
+            problem = "it overlaps another range";
     if (size_ == capacity)
-        return Error::because("more ranges than the kernel accepts", "invalid id map");
+        problem = "more ranges than the kernel accepts";
+    if (problem)
+        return Error::because(problem, "invalid id range ", range.inner, ':', range.outer, ':', range.count);
     ranges_[size_++] = range;
     return {};
 }
 
-Result<Text<4096>> IdMap::text() const
+Result<Text<4096>> IdMap::text(char space, char newline) const
 {
     Text<4096> text;
     for (const IdRange& r : ranges())
-        text.append(r.inner, ' ', r.outer, ' ', r.count, '\n');
+        text.append(r.inner, space, r.outer, space, r.count, newline);
     if (text.truncated())
         return Error::because("longer than the kernel accepts (4095 bytes)", "invalid id map");
     return text;
 }
 
+// `count` decimal ids separated by `sep`, and nothing else.
+static bool parse_ids(std::string_view text, char sep, std::uint64_t* ids, int count)
+{
+    for (int i = 0; i < count; ++i) {
+        auto id = parse_decimal(i + 1 < count ? split_first(text, sep) : text, id_limit);
+        if (!id)
+            return false;
+        ids[i] = *id;
+    }
+    return true;
+}
+
 Result<IdRange> parse_id_range(std::string_view text)
 {
     bool legacy = text.find(',') != std::string_view::npos;
-    std::string_view rest = text;
-    std::optional<std::uint64_t> fields[3];
-    for (auto& field : fields)
-        field = parse_decimal(split_first(rest, legacy ? ',' : ':'), id_limit);
-    if (!fields[0] || !fields[1] || !fields[2] || !rest.empty())
+    std::uint64_t f[3];
+    if (!parse_ids(text, legacy ? ',' : ':', f, 3))
         return Error::because("expected inner:outer:count", "cannot parse id range '", text, '\'');
-    IdRange range;
     // The old form names the outer id first.
-    range.inner = static_cast<std::uint32_t>(legacy ? *fields[1] : *fields[0]);
-    range.outer = static_cast<std::uint32_t>(legacy ? *fields[0] : *fields[1]);
-    range.count = static_cast<std::uint32_t>(*fields[2]);
+    IdRange range{static_cast<std::uint32_t>(f[legacy]), static_cast<std::uint32_t>(f[!legacy]),
+                  static_cast<std::uint32_t>(f[2])};
     if (!fits(range.inner, range.count) || !fits(range.outer, range.count))
         return Error::because("the range is empty or goes past the last id", "invalid id range '", text, '\'');
     return range;
 }
 
-Result<IdRange> find_subordinate_range(std::string_view subid_text, std::string_view name, std::uint32_t id)
+[[gnu::noinline]] Result<IdRange> find_subordinate_range(std::string_view subid_text, std::string_view name, std::uint32_t id)
 {
-    Text<16> id_text(id);
     while (!subid_text.empty()) {
         std::string_view line = trim(split_first(subid_text, '\n'));
-        if (line.empty() || line[0] == '#')
-            continue;
         std::string_view owner = split_first(line, ':');
-        auto start = parse_decimal(split_first(line, ':'), id_limit);
-        auto count = parse_decimal(line, id_limit);
-        if (!start || !count || !fits(*start, *count))
-            continue;
-        if (owner == name || owner == id_text.view())
-            return IdRange{0, static_cast<std::uint32_t>(*start), static_cast<std::uint32_t>(*count)};
+        std::uint64_t f[2];
+        if (parse_ids(line, ':', f, 2) && fits(f[0], f[1]) && (owner == name || parse_decimal(owner) == id))
+            return IdRange{0, static_cast<std::uint32_t>(f[0]), static_cast<std::uint32_t>(f[1])};
     }
     return Error::because("no range for this user", "cannot find subordinate ids of ", name);
 }
@@ -148,62 +119,62 @@ Result<IdMap> merge_single(const IdMap& ranges, IdRange single)
     IdMap merged;
     TRY(merged.add(single));
     for (const IdRange& r : ranges.ranges()) {
-        Pieces inner = cut(r.inner, r.count, single.inner);
-        Pieces outer = cut(r.outer, r.count, single.outer);
-        // Pair what is left inside with what is left outside, in order.
-        int i = 0, o = 0;
-        std::uint64_t used_i = 0, used_o = 0;
-        while (i < inner.size && o < outer.size) {
-            std::uint64_t left_i = inner.count[i] - used_i, left_o = outer.count[o] - used_o;
-            std::uint64_t n = left_i < left_o ? left_i : left_o;
-            TRY(merged.add({static_cast<std::uint32_t>(inner.first[i] + used_i),
-                            static_cast<std::uint32_t>(outer.first[o] + used_o), static_cast<std::uint32_t>(n)}));
-            used_i += n, used_o += n;
-            if (used_i == inner.count[i])
-                ++i, used_i = 0;
-            if (used_o == outer.count[o])
-                ++o, used_o = 0;
+        // The j-th id left inside pairs with the j-th id left outside: past a
+        // hole, a side's ids are one further on. The holes split the range.
+        std::uint64_t hole_in = position(single.inner, r.inner, r.count);
+        std::uint64_t hole_out = position(single.outer, r.outer, r.count);
+        std::uint64_t pairs = r.count - (hole_in < r.count || hole_out < r.count);
+        std::uint64_t start = 0;
+        for (std::uint64_t end : {std::min(hole_in, hole_out), std::max(hole_in, hole_out), pairs}) {
+            end = std::min(end, pairs);
+            if (end > start)
+                TRY(merged.add({static_cast<std::uint32_t>(r.inner + start + (start >= hole_in)),
+                                static_cast<std::uint32_t>(r.outer + start + (start >= hole_out)),
+                                static_cast<std::uint32_t>(end - start)}));
+            start = std::max(start, end);
         }
     }
     return merged;
 }
 
+Result<void> write_proc_file(pid_t pid, const char* name, std::string_view text)
+{
+    Text<48> path("/proc/");
+    if (pid > 0)
+        path.append(pid);
+    else
+        path.append("self");
+    path.append('/', name);
+    Fd fd = TRY(sys::open(path.c_str(), O_WRONLY));
+    return sys::write_all(fd.get(), text).describe("cannot write ", path);
+}
+
 Result<void> write_id_map(pid_t pid, IdKind kind, const IdMap& map)
 {
-    auto path = proc_file(pid, kind == IdKind::user ? "uid_map" : "gid_map");
     auto text = TRY(map.text());
-    Fd fd = TRY(sys::open(path.c_str(), O_WRONLY));
-    TRY(sys::write_all(fd.get(), text.view()).describe("cannot write ", path));
-    return {};
+    return write_proc_file(pid, kind == IdKind::user ? "uid_map" : "gid_map", text.view());
 }
 
 Result<void> run_id_map_helper(pid_t pid, IdKind kind, const IdMap& map)
 {
     const char* program = kind == IdKind::user ? "newuidmap" : "newgidmap";
-    // Every number as a NUL-terminated word in one buffer, pointed to once it stops growing.
-    Buffer words;
-    std::size_t count = 1 + 3 * map.ranges().size();
-    bool ok = words.append(number(pid).view()) && words.append({"", 1});
-    for (const IdRange& r : map.ranges())
-        for (std::uint32_t id : {r.inner, r.outer, r.count})
-            ok = ok && words.append(number(id).view()) && words.append({"", 1});
-    if (!ok)
-        return Error::from_errno(ENOMEM, "cannot run ", program);
+    Text<16> pid_text(pid);
+    auto words = TRY(map.text('\0', '\0'));
     char* argv[2 + 3 * IdMap::capacity + 1];
+    std::size_t count = 1 + 3 * map.ranges().size();
     argv[0] = const_cast<char*>(program);
-    char* word = words.data();
-    for (std::size_t i = 0; i < count; ++i) {
-        argv[1 + i] = word;
-        while (*word)
-            ++word;
-        ++word;
+    argv[1] = const_cast<char*>(pid_text.c_str());
+    const char* word = words.c_str();
+    for (std::size_t i = 1; i < count; ++i) {
+        argv[1 + i] = const_cast<char*>(word);
+        word += std::string_view(word).size() + 1;
     }
     argv[1 + count] = nullptr;
 
     pid_t child = TRY(sys::fork());
     if (child == 0) {
-        Error failed = exec_program(argv, environ);
-        ::_exit(exit_status_for(failed));
+        (void)exec_program(argv, environ);  // builds its error in the slot
+        ::_exit(exit_status_for(error_slot()));
     }
     auto waited = TRY(sys::waitpid(child, 0));
     int status = waited.status;
@@ -211,17 +182,14 @@ Result<void> run_id_map_helper(pid_t pid, IdKind kind, const IdMap& map)
         return {};
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
         return Error::because("not found (it comes with the uidmap package)", "cannot run ", program);
-    return Error::because("it failed", program, ' ', number(pid), " could not write the map");
+    return Error::because("it failed", program, ' ', pid, " could not write the map");
 }
 
 Result<void> write_setgroups(pid_t pid, Setgroups setting)
 {
     if (setting == Setgroups::unchanged)
         return {};
-    auto path = proc_file(pid, "setgroups");
-    Fd fd = TRY(sys::open(path.c_str(), O_WRONLY));
-    TRY(sys::write_all(fd.get(), setting == Setgroups::allow ? "allow" : "deny").describe("cannot write ", path));
-    return {};
+    return write_proc_file(pid, "setgroups", setting == Setgroups::allow ? "allow" : "deny");
 }
 
 }  // namespace nskit

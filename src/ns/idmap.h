@@ -37,8 +37,9 @@ public:
     bool empty() const { return size_ == 0; }
 
     // "inner outer count\n" per range, the text uid_map/gid_map take; the
-    // kernel takes less than a page of it.
-    Result<Text<4096>> text() const;
+    // kernel takes less than a page of it. With NULs for both separators:
+    // the words newuidmap takes.
+    Result<Text<4096>> text(char space = ' ', char newline = '\n') const;
 
 private:
     IdRange ranges_[capacity];
@@ -61,13 +62,16 @@ Result<void> add_identity_of(IdMap& map, std::string_view proc_map_text);
 // with what is left of it outside, so the last id of a range may go unmapped.
 Result<IdMap> merge_single(const IdMap& ranges, IdRange single);
 
+// Writes `text` to /proc/PID/NAME (pid 0: self) in one write.
+Result<void> write_proc_file(pid_t pid, const char* name, std::string_view text);
+
 // Writes `map` to /proc/PID/uid_map or gid_map (pid 0: self) in one write.
 Result<void> write_id_map(pid_t pid, IdKind kind, const IdMap& map);
 
 // Runs newuidmap or newgidmap PID INNER OUTER COUNT... and waits for it.
 Result<void> run_id_map_helper(pid_t pid, IdKind kind, const IdMap& map);
 
-enum class Setgroups : std::uint8_t { unchanged, allow, deny };
+enum class Setgroups : std::uint8_t { unchanged, allow, deny };  // allow, deny: the order of --setgroups' words
 
 // Writes "allow" or "deny" to /proc/PID/setgroups (pid 0: self).
 Result<void> write_setgroups(pid_t pid, Setgroups setting);

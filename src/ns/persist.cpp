@@ -9,19 +9,6 @@
 
 namespace nskit {
 
-std::optional<unsigned long> parse_propagation(std::string_view name)
-{
-    if (name == "private")
-        return MS_REC | MS_PRIVATE;
-    if (name == "shared")
-        return MS_REC | MS_SHARED;
-    if (name == "slave")
-        return MS_REC | MS_SLAVE;
-    if (name == "unchanged")
-        return 0ul;
-    return std::nullopt;
-}
-
 Result<void> set_propagation(unsigned long flags)
 {
     if (flags == 0)
@@ -38,7 +25,8 @@ Result<void> mount_proc(const char* dir, bool tree_is_private)
 
 namespace {
 
-// Whether the mount `id` of /proc/self/mountinfo carries a "shared:N" tag.
+// Whether the mount `id` of /proc/self/mountinfo carries a "shared:N" tag
+// among the optional fields, which end at " - " (a path has no bare spaces).
 Result<bool> mount_is_shared(std::uint64_t id)
 {
     Buffer mountinfo = TRY(read_file(AT_FDCWD, "/proc/self/mountinfo", 4 << 20));
@@ -46,21 +34,24 @@ Result<bool> mount_is_shared(std::uint64_t id)
     Text<24> wanted(id);
     while (!text.empty()) {
         std::string_view line = split_first(text, '\n');
-        if (split_first(line, ' ') != wanted.view())
-            continue;
-        // parent major:minor root mountpoint options, then optional fields up to "-".
-        for (int skip = 0; skip < 5; ++skip)
-            split_first(line, ' ');
-        while (!line.empty()) {
-            std::string_view field = split_first(line, ' ');
-            if (field == "-")
-                break;
-            if (starts_with(field, "shared:"))
-                return true;
-        }
-        return false;
+        if (split_first(line, ' ') == wanted.view())
+            return line.substr(0, line.find(" - ")).find(" shared:") != std::string_view::npos;
     }
     return false;
+}
+
+// "cannot persist the mount namespace at FILE" for whatever failed.
+[[gnu::noinline]] void describe_persist_failure(const Persist& persist)
+{
+    redescribe_error("cannot persist the ", info(persist.kind).description, " at ", persist.file);
+}
+
+Result<void> check_file(const Persist& persist)
+{
+    TRY(sys::stat(persist.file));
+    if (persist.kind == NsKind::mnt && TRY(mount_is_shared(TRY(sys::mount_id(persist.file)))))
+        return Error::because("it is on a shared mount (see findmnt -o+PROPAGATION)");
+    return {};
 }
 
 Text<48> proc_ns_path(pid_t pid, NsKind kind)
@@ -74,17 +65,12 @@ Text<48> proc_ns_path(pid_t pid, NsKind kind)
 
 }  // namespace
 
-Result<void> check_persist_target(const Persist& persist)
+[[gnu::noinline]] Result<void> check_persist_target(const Persist& persist)
 {
-    const NsInfo& ns = info(persist.kind);
-    TRY(sys::stat(persist.file).describe("cannot persist the ", ns.description, " at ", persist.file));
-    if (persist.kind != NsKind::mnt)
-        return {};
-    std::uint64_t id = TRY(sys::mount_id(persist.file));
-    if (TRY(mount_is_shared(id)))
-        return Error::because("it is on a shared mount (see findmnt -o+PROPAGATION)", "cannot persist the ",
-                              ns.description, " at ", persist.file);
-    return {};
+    auto checked = check_file(persist);
+    if (!checked.ok())
+        describe_persist_failure(persist);
+    return checked;
 }
 
 Result<void> bind_namespaces(pid_t pid, std::span<const Persist> persists)
@@ -94,10 +80,8 @@ Result<void> bind_namespaces(pid_t pid, std::span<const Persist> persists)
         auto bound = sys::mount(source.c_str(), persists[i].file, nullptr, MS_BIND);
         if (!bound.ok()) {
             // Saved before the clean-up, whose own failures would take the error slot.
-            Error failed = std::move(bound)
-                               .describe("cannot persist the ", info(persists[i].kind).description, " at ",
-                                         persists[i].file)
-                               .take_error();
+            describe_persist_failure(persists[i]);
+            Error failed = bound.take_error();
             while (i-- > 0)
                 (void)sys::umount2(persists[i].file, MNT_DETACH);
             return failed;

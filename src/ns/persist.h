@@ -15,10 +15,7 @@
 
 namespace nskit {
 
-// MS_REC|MS_PRIVATE etc. for "private", "shared", "slave"; 0 for "unchanged".
-std::optional<unsigned long> parse_propagation(std::string_view name);
-
-// Applies `flags` (from parse_propagation) recursively to the whole tree.
+// Applies `flags` (MS_REC|MS_PRIVATE etc.; 0: unchanged) to the whole tree.
 Result<void> set_propagation(unsigned long flags);
 
 // Mounts a new proc on `dir`, first making `dir` private when the tree's

@@ -118,8 +118,8 @@ TEST_CASE("unshare options imply what util-linux's imply")
         UnsharePlan& plan = fresh_plan();
         REQUIRE(parse({"-r", "--mount-proc", "--kill-child=SIGTERM"}, plan).error.empty());
         CHECK(plan.clone_flags == (CLONE_NEWUSER | CLONE_NEWNS));
-        CHECK(plan.map_user == 0u);
-        CHECK(plan.map_group == 0u);
+        CHECK(plan.map_to[int(IdKind::user)] == 0u);
+        CHECK(plan.map_to[int(IdKind::group)] == 0u);
         CHECK(std::string(plan.proc_dir) == "/proc");
         CHECK(plan.fork);
         CHECK(plan.kill_signal == SIGTERM);
