@@ -146,8 +146,13 @@ Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan)
         }
         if (plan.count_ == CgroupJoin::max_hierarchies)
             return Error::because("too many cgroup hierarchies", "cannot join the cgroups of ", target);
-        Text<600> procs(directory, "/cgroup.procs");
+        // A cgroup v1 hierarchy is joined through "tasks" with "0" (this
+        // thread; nskit has no other): unlike cgroup.procs, that move skips
+        // the kernel's global threadgroup lock, whose first taking waits for
+        // an RCU grace period (5-20 ms here). cgroup v2 has no such file.
         auto& slot = plan.targets_[plan.count_];
+        slot.whole_process = membership->unified();
+        Text<600> procs(directory, slot.whole_process ? "/cgroup.procs" : "/tasks");
         slot.procs = TRY(sys::open(procs.c_str(), O_WRONLY));
         slot.directory = directory;
         ++plan.count_;
@@ -194,7 +199,8 @@ Result<void> CgroupJoin::join(pid_t self)
 {
     Text<24> pid(self);
     for (std::size_t i = 0; i < count_; ++i)
-        TRY(sys::write_all(targets_[i].procs.get(), pid.view()).describe("cannot join cgroup ", targets_[i].directory));
+        TRY(sys::write_all(targets_[i].procs.get(), targets_[i].whole_process ? pid.view() : "0"sv)
+                .describe("cannot join cgroup ", targets_[i].directory));
     return {};
 }
 

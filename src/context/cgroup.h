@@ -53,7 +53,7 @@ class CgroupJoin {
 public:
     static constexpr std::size_t max_hierarchies = 16;
 
-    // Writes `self` (our own pid) to every cgroup.procs opened by the plan.
+    // Moves this (single-threaded) process into every cgroup of the plan.
     // A failure part-way leaves us in some of the cgroups: harmless, because
     // every caller gives up and exits on it, and the process is all there is.
     Result<void> join(pid_t self);
@@ -66,7 +66,8 @@ public:
 private:
     friend Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan);
     struct Target {
-        Fd procs;
+        Fd procs;              // cgroup.procs (v2), or tasks (v1: see plan_cgroup_join)
+        bool whole_process;    // cgroup.procs takes our pid; tasks takes "0"
         CgroupPath directory;
     };
     std::array<Target, max_hierarchies> targets_;
