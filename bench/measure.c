@@ -4,6 +4,10 @@
  *
  *   measure RUNS LABEL -- CMD ARGS... ;; LABEL -- CMD ARGS... ;; ...
  *
+ * MEASURE_GAP_US=N waits N microseconds (untimed) before each run, so that a
+ * daemon one command keeps busy (dockerd after `docker exec`) is idle again
+ * when the next command starts.
+ *
  * Output, one line per command: "LABEL median_us p10_us p90_us peak_rss_kib exit".
  *
  * Peak RSS is read in one extra, traced run: the command is stopped as it
@@ -58,8 +62,12 @@ static void exec_quietly(struct command *c, int traced)
     _exit(127);
 }
 
+static long gap_us;
+
 static void run_once(struct command *c)
 {
+    if (gap_us > 0)
+        usleep((useconds_t)gap_us);
     double start = now_us();
     pid_t pid = fork();
     if (pid == 0)
@@ -116,6 +124,8 @@ int main(int argc, char **argv)
         return 2;
     }
     int runs = atoi(argv[1]);
+    if (getenv("MEASURE_GAP_US"))
+        gap_us = atol(getenv("MEASURE_GAP_US"));
     if (runs < 1 || runs > MAX_RUNS)
         runs = 100;
     int n = 0;

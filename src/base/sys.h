@@ -139,4 +139,9 @@ Result<std::uint64_t> mount_id(const char* path);
 // Replaces this process with `path`; returns only on failure.
 Error execve(const char* path, char* const argv[], char* const envp[]);
 
+// fork(2) through clone3 with CLONE_INTO_CGROUP: the child starts in the
+// cgroup v2 directory `cgroup_dir` (Linux 5.7+), with no migration and so
+// without the kernel's global threadgroup lock. 0 in the child.
+Result<pid_t> fork_into_cgroup(int cgroup_dir);
+
 }  // namespace nskit::sys

@@ -154,6 +154,8 @@ Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan)
         slot.whole_process = membership->unified();
         Text<600> procs(directory, slot.whole_process ? "/cgroup.procs" : "/tasks");
         slot.procs = TRY(sys::open(procs.c_str(), O_WRONLY));
+        if (slot.whole_process)
+            plan.unified_dir_ = TRY(sys::open(directory.c_str(), O_PATH | O_DIRECTORY));
         slot.directory = directory;
         ++plan.count_;
     }
@@ -195,12 +197,22 @@ Result<bool> cgroup_frozen(pid_t pid)
     return false;
 }
 
-Result<void> CgroupJoin::join(pid_t self)
+Result<void> CgroupJoin::join(pid_t self, Unified unified)
 {
     Text<24> pid(self);
     for (std::size_t i = 0; i < count_; ++i)
-        TRY(sys::write_all(targets_[i].procs.get(), targets_[i].whole_process ? pid.view() : "0"sv)
-                .describe("cannot join cgroup ", targets_[i].directory));
+        if (!targets_[i].whole_process || unified == Unified::now)
+            TRY(sys::write_all(targets_[i].procs.get(), targets_[i].whole_process ? pid.view() : "0"sv)
+                    .describe("cannot join cgroup ", targets_[i].directory));
+    return {};
+}
+
+Result<void> CgroupJoin::join_unified(pid_t self)
+{
+    Text<24> pid(self);
+    for (std::size_t i = 0; i < count_; ++i)
+        if (targets_[i].whole_process)
+            TRY(sys::write_all(targets_[i].procs.get(), pid.view()).describe("cannot join cgroup ", targets_[i].directory));
     return {};
 }
 

@@ -53,10 +53,18 @@ class CgroupJoin {
 public:
     static constexpr std::size_t max_hierarchies = 16;
 
-    // Moves this (single-threaded) process into every cgroup of the plan.
+    // The cgroup v2 directory of the plan, opened, or -1: for a caller that
+    // forks next, to start its child there (fork_child_into_cgroup) instead
+    // of moving itself (which waits for an RCU grace period in the kernel).
+    int unified_directory() const { return unified_dir_.get(); }
+
+    // Moves this (single-threaded) process into every cgroup of the plan;
+    // with Unified::later, into all but the v2 one (see join_unified).
     // A failure part-way leaves us in some of the cgroups: harmless, because
     // every caller gives up and exits on it, and the process is all there is.
-    Result<void> join(pid_t self);
+    enum class Unified : bool { now, later };
+    Result<void> join(pid_t self, Unified unified = Unified::now);
+    Result<void> join_unified(pid_t self);
 
     std::size_t size() const { return count_; }
     std::string_view directory(std::size_t i) const { return targets_[i].directory.view(); }
@@ -73,6 +81,7 @@ private:
     std::array<Target, max_hierarchies> targets_;
     std::size_t count_ = 0;
     std::size_t unmounted_ = 0;
+    Fd unified_dir_;
 };
 
 // Opens cgroup.procs of every cgroup `target` is in and we are not, into

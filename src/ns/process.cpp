@@ -51,6 +51,14 @@ Result<pid_t> fork_child()
     return pid;
 }
 
+Result<pid_t> fork_child_into_cgroup(int cgroup_dir)
+{
+    pid_t pid = TRY(sys::fork_into_cgroup(cgroup_dir));
+    if (pid == 0)
+        set_handler(SIGCHLD, SIG_DFL);
+    return pid;
+}
+
 int wait_and_mirror(pid_t child) { return wait_and_mirror(child, {{SIGTERM, SIGHUP, SIGUSR1, SIGUSR2}, {SIGINT, SIGQUIT}}); }
 
 int wait_and_mirror(pid_t child, SignalPolicy policy)

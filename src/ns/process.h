@@ -13,6 +13,9 @@ namespace nskit {
 
 // Forks. Returns 0 in the child and the child's pid in the parent.
 Result<pid_t> fork_child();
+// The same, with the child started in the cgroup v2 directory `cgroup_dir`
+// (clone3, CLONE_INTO_CGROUP).
+Result<pid_t> fork_child_into_cgroup(int cgroup_dir);
 
 // In the parent: waits for `child`, stops when it stops (and continues it
 // when we are continued), forwards SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 to it,
