@@ -120,6 +120,28 @@ else
         expect "--no-cgroup stays in ours" --out "$(cat /proc/self/cgroup)" \
             -- "${DE[@]}" --no-cgroup "pid:$target" cat /proc/self/cgroup
     fi
+    # With a pid namespace docker-enter forks: the child starts in the v2
+    # cgroup (clone3 CLONE_INTO_CGROUP) and enters the cgroup namespace after;
+    # where clone3 is refused, it moves itself first. Both must end the same.
+    target=$(start_holder env CGROUPS="${CGROUPS_MADE[*]}" \
+        sh -c 'for d in $CGROUPS; do echo $$ > $d/cgroup.procs || exit 1; done; exec "$@"' sh \
+        unshare --pid --fork --cgroup --uts)
+    if [ -z "$target" ]; then
+        fail "cgroup target with pid and cgroup namespaces" "did not start"
+    else
+        # Seen from the target's cgroup namespace (rooted at its cgroups): "/" in
+        # each hierarchy; a process left behind in ours would read "/..".
+        want="$("$NSKIT" nsenter -t "$target" -C cat /proc/"$target"/cgroup) $(readlink /proc/"$target"/ns/cgroup)"
+        same "cgroups joined through clone3 into the cgroup, cgroup namespace after" "$want" \
+            "$("${DE[@]}" "pid:$target" sh -c 'echo "$(cat /proc/self/cgroup) $(readlink /proc/self/ns/cgroup)"')"
+        pretend=$(mktemp /tmp/nskit-pretend.XXXXXX); at_exit "rm -f $pretend"
+        if gcc -O2 -o "$pretend" "$TOP/tests/tools/pretend-kernel.c" 2>/dev/null; then
+            same "cgroups joined without clone3 (as before Linux 5.7)" "$want" \
+                "$("$pretend" no-clone3 "${DE[@]}" "pid:$target" sh -c 'echo "$(cat /proc/self/cgroup) $(readlink /proc/self/ns/cgroup)"')"
+        else
+            fail "cgroups joined without clone3" "cannot build tests/tools/pretend-kernel.c"
+        fi
+    fi
 fi
 
 echo "-- never more capabilities than the container: refuse instead"

@@ -8,7 +8,10 @@
  *   pretend-kernel no-setns-by-file PROGRAM [ARGS...]
  *       setns with a single CLONE_NEW* flag (how a namespace file is entered)
  *       fails with EPERM: only setns(pidfd, mask) with two or more flags
- *       works, so a success proves that path was taken. */
+ *       works, so a success proves that path was taken.
+ *   pretend-kernel no-clone3 PROGRAM [ARGS...]
+ *       clone3 fails with ENOSYS, as before Linux 5.3 (and so no
+ *       CLONE_INTO_CGROUP): docker-enter must move itself into the cgroup. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
@@ -32,6 +35,12 @@ static struct sock_filter no_pidfd[] = {
     IF_EQ(__NR_pidfd_open, 1), FAIL(ENOSYS),
     IF_EQ(__NR_pidfd_getfd, 1), FAIL(ENOSYS),
     IF_EQ(__NR_pidfd_send_signal, 1), FAIL(ENOSYS),
+    ALLOW,
+};
+
+static struct sock_filter no_clone3[] = {
+    LOAD_NR,
+    IF_EQ(__NR_clone3, 1), FAIL(ENOSYS),
     ALLOW,
 };
 
@@ -62,8 +71,11 @@ int main(int argc, char **argv)
     } else if (argc >= 3 && strcmp(argv[1], "no-setns-by-file") == 0) {
         program.filter = no_setns_by_file;
         program.len = sizeof no_setns_by_file / sizeof no_setns_by_file[0];
+    } else if (argc >= 3 && strcmp(argv[1], "no-clone3") == 0) {
+        program.filter = no_clone3;
+        program.len = sizeof no_clone3 / sizeof no_clone3[0];
     } else {
-        fprintf(stderr, "usage: pretend-kernel no-pidfd|no-setns-by-file PROGRAM [ARGS...]\n");
+        fprintf(stderr, "usage: pretend-kernel no-pidfd|no-setns-by-file|no-clone3 PROGRAM [ARGS...]\n");
         return 2;
     }
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0) {
