@@ -63,71 +63,68 @@ void redescribe_error(const Parts&... what)
 // Returned by TRY: "failed, and the error is already in the slot".
 struct Failure {};
 
-template <class T>
-class [[nodiscard]] Result {
+// What every Result has: the flag, the error in the slot, describe().
+template <class Self>
+class ResultBase {
 public:
-    Result(T value) : ok_(true) { new (&value_) T(std::move(value)); }
-    Result(const Error& error) : ok_(false) { stash_error(error); }
-    Result(Failure) : ok_(false) {}
-    Result(Result&& other) : ok_(other.ok_)
+    bool ok() const { return ok_; }
+    explicit operator bool() const { return ok_; }
+    const Error& error() const { return error_slot(); }
+    Error take_error() { return error_slot(); }
+
+    // On failure, replace the text of what failed, keeping why.
+    template <class... Parts>
+    Self describe(const Parts&... what) &&
     {
-        if (ok_)
+        if (!ok_)
+            redescribe_error(what...);
+        return std::move(static_cast<Self&>(*this));
+    }
+
+protected:
+    explicit ResultBase(bool ok) : ok_(ok) {}
+    bool ok_;
+};
+
+template <class T>
+class [[nodiscard]] Result : public ResultBase<Result<T>> {
+    using Base = ResultBase<Result<T>>;
+
+public:
+    Result(T value) : Base(true) { new (&value_) T(std::move(value)); }
+    Result(const Error& error) : Base(false) { stash_error(error); }
+    Result(Failure) : Base(false) {}
+    Result(Result&& other) : Base(other.ok_)
+    {
+        if (this->ok_)
             new (&value_) T(std::move(other.value_));
     }
     Result(const Result&) = delete;
     Result& operator=(const Result&) = delete;
     ~Result()
     {
-        if (ok_)
+        if (this->ok_)
             value_.~T();
     }
 
-    bool ok() const { return ok_; }
-    explicit operator bool() const { return ok_; }
     T& value() { return value_; }
     const T& value() const { return value_; }
     T take_value() { return std::move(value_); }
-    const Error& error() const { return error_slot(); }
-    Error take_error() { return error_slot(); }
-
-    template <class... Parts>
-    Result describe(const Parts&... what) &&
-    {
-        if (!ok_)
-            redescribe_error(what...);
-        return std::move(*this);
-    }
 
 private:
-    bool ok_;
     union {
         T value_;
     };
 };
 
 template <>
-class [[nodiscard]] Result<void> {
+class [[nodiscard]] Result<void> : public ResultBase<Result<void>> {
 public:
-    Result() : ok_(true) {}
-    Result(const Error& error) : ok_(false) { stash_error(error); }
-    Result(Failure) : ok_(false) {}
+    Result() : ResultBase(true) {}
+    Result(const Error& error) : ResultBase(false) { stash_error(error); }
+    Result(Failure) : ResultBase(false) {}
 
-    bool ok() const { return ok_; }
-    explicit operator bool() const { return ok_; }
     void take_value() {}
-    const Error& error() const { return error_slot(); }
-    Error take_error() { return error_slot(); }
-
-    template <class... Parts>
-    Result describe(const Parts&... what) &&
-    {
-        if (!ok_)
-            redescribe_error(what...);
-        return std::move(*this);
-    }
-
-private:
-    bool ok_;
 };
 
 // TRY(expr): evaluate a Result, return its failure from the enclosing
