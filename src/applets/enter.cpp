@@ -286,7 +286,7 @@ Result<void> make_plan(std::string_view name, const Request& request, Plan& plan
 
     // Every namespace of the init that is not already ours.
     for (const NsInfo& ns : namespace_kinds)
-        if (target_has_namespace(target, ns.kind) && !TRY(same_namespace_as_ours(target, ns.kind)))
+        if (compare_with_ours(target, ns.kind) == Shared::different)
             plan.namespaces.from_target(ns.kind);
 
     if (request.join_cgroup)

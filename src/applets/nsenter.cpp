@@ -194,13 +194,12 @@ Result<void> select_namespaces(const Request& request, const Target* target, NsS
             selection.from_file(ns.kind, TRY(open_namespace_file(wish.file, ns.kind)));
         else if (wish.wanted)
             selection.from_target(ns.kind);
-        else if (request.all && target_has_namespace(*target, ns.kind)) {
-            // --all leaves out what we share with the target: setns(2) refuses
-            // to re-enter one's own user namespace (it would give back dropped
-            // capabilities), and re-entering any other is at best a no-op and
-            // at worst refused to an unprivileged caller inside a user namespace.
-            if (TRY(same_namespace_as_ours(*target, ns.kind)))
-                continue;
+        else if (request.all && compare_with_ours(*target, ns.kind) == Shared::different) {
+            // --all leaves out what we share with the target (and what the
+            // kernel lacks): setns(2) refuses to re-enter one's own user
+            // namespace (it would give back dropped capabilities), and
+            // re-entering any other is at best a no-op and at worst refused to
+            // an unprivileged caller inside a user namespace.
             selection.from_target(ns.kind);
         }
     }

@@ -56,20 +56,16 @@ Result<Fd> open_target_namespace(const Target& target, NsKind kind)
     return fd;
 }
 
-Result<bool> same_namespace_as_ours(const Target& target, NsKind kind)
+Shared compare_with_ours(const Target& target, NsKind kind)
 {
     Text<32> relative("ns/", info(kind).proc_name);
     Text<32> ours("/proc/self/", relative);
-    auto theirs = TRY(sys::fstatat(target.proc_dir(), relative.c_str(), 0)
-                          .describe("cannot stat /proc/", target.pid(), '/', relative));
-    auto mine = TRY(sys::stat(ours.c_str()));
-    return theirs.st_ino == mine.st_ino && theirs.st_dev == mine.st_dev;
-}
-
-bool target_has_namespace(const Target& target, NsKind kind)
-{
-    Text<32> relative("ns/", info(kind).proc_name);
-    return sys::fstatat(target.proc_dir(), relative.c_str(), AT_SYMLINK_NOFOLLOW).ok();
+    auto theirs = sys::fstatat(target.proc_dir(), relative.c_str(), 0);
+    if (!theirs.ok())
+        return Shared::missing;
+    auto mine = sys::stat(ours.c_str());
+    bool same = mine.ok() && theirs.value().st_ino == mine.value().st_ino && theirs.value().st_dev == mine.value().st_dev;
+    return same ? Shared::same : Shared::different;
 }
 
 Result<void> open_target_namespaces(const Target& target, NsSelection& selection)

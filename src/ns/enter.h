@@ -47,11 +47,9 @@ Result<Fd> open_namespace_file(const char* path, NsKind expected);
 // Opens /proc/PID/ns/NAME of the target.
 Result<Fd> open_target_namespace(const Target& target, NsKind kind);
 
-// True when the target's namespace of this kind is the one we are in.
-Result<bool> same_namespace_as_ours(const Target& target, NsKind kind);
-
-// True when the target (or this kernel) has a namespace of this kind.
-bool target_has_namespace(const Target& target, NsKind kind);
+// How the target's namespace of a kind relates to ours: one stat of each.
+enum class Shared : unsigned char { missing, same, different };  // missing: the kernel lacks the kind
+Shared compare_with_ours(const Target& target, NsKind kind);
 
 // Resolves every namespace the selection takes from the target into an open
 // file (for when they cannot all be entered through the pidfd), then checks
