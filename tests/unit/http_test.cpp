@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "mutate.h"
+
 #include <string>
 
 #include "runtime/http.h"
@@ -97,19 +99,9 @@ TEST_CASE("mutated replies: a message, more, or an error, never a crash")
         "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nTransfer-Encoding: chunked\r\n\r\n"
         "1a\r\n{\"Id\":\"abc\",\"State\":{}}  \r\n3;x\r\n\n\n\n\r\n0\r\n\r\n";
     std::mt19937 random(99);
-    const char alphabet[] = "0123456789abcdefxyz;:\r\n \t-HTTP/";
+    constexpr std::string_view alphabet = "0123456789abcdefxyz;:\r\n \t-HTTP/";
     for (int round = 0; round < 20000; ++round) {
-        std::string text = whole;
-        int edits = 1 + static_cast<int>(random() % 3);
-        for (int e = 0; e < edits; ++e) {
-            std::size_t at = random() % text.size();
-            char c = alphabet[random() % (sizeof alphabet - 1)];
-            switch (random() % 3) {
-            case 0: text[at] = c; break;
-            case 1: text.insert(text.begin() + static_cast<long>(at), c); break;
-            default: text.erase(at, 1); break;
-            }
-        }
+        std::string text = mutate(whole, random, alphabet, 3);
         http::Reply reply;
         for (bool at_end : {false, true}) {
             auto r = http::parse_reply(text, at_end, 64, reply);

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "mutate.h"
+
 #include <random>
 #include <string>
 
@@ -159,20 +161,10 @@ TEST_CASE("every truncation and many mutations of a real reply: an error or a va
         }
     }
     std::mt19937 random(1234);
-    const char alphabet[] = "{}[]\",:\\u0123456789.eE-+ tfnrl\x01\x7f\xff";
+    constexpr std::string_view alphabet = "{}[]\",:\\u0123456789.eE-+ tfnrl\x01\x7f\xff";
     int parsed = 0;
     for (int round = 0; round < 20000; ++round) {
-        std::string text = inspect;
-        int edits = 1 + static_cast<int>(random() % 4);
-        for (int e = 0; e < edits; ++e) {
-            std::size_t at = random() % text.size();
-            char c = alphabet[random() % (sizeof alphabet - 1)];
-            switch (random() % 3) {
-            case 0: text[at] = c; break;
-            case 1: text.insert(text.begin() + static_cast<long>(at), c); break;
-            default: text.erase(at, 1); break;
-            }
-        }
+        std::string text = mutate(std::string(inspect), random, alphabet, 4);
         auto r = parse(text);
         if (!r.ok())
             continue;
