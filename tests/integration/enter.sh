@@ -44,8 +44,11 @@ start_holder() {
 
 # Groups are left out: docker-enter gives the user's groups as docker exec
 # does (the primary gid first), whatever the target has.
-status_lines() { grep -E "^(Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):" "$1"; }
+status_lines() { grep -E "^(Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):" "${1:--}"; }
 ns_of() { for f in /proc/"$1"/ns/*; do echo "$(basename "$f") $(readlink "$f")"; done; }
+# The same two views, from a command docker-enter runs (arguments: its options and target).
+status_inside() { "${DE[@]}" "$@" cat /proc/self/status | status_lines; }
+ns_inside() { "${DE[@]}" "$@" sh -c 'for f in /proc/self/ns/*; do echo "$(basename "$f") $(readlink "$f")"; done'; }
 
 echo "-- capabilities, no_new_privs and namespaces of the target"
 target=$(start_holder unshare --mount --uts --ipc --net --pid --fork --mount-proc \
@@ -54,9 +57,9 @@ if [ -z "$target" ]; then
     fail "restricted target" "did not start"
 else
     same "restricted target: status" "$(status_lines /proc/"$target"/status)" \
-        "$("${DE[@]}" "pid:$target" cat /proc/self/status | grep -E "^(Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):")"
+        "$(status_inside "pid:$target")"
     same "restricted target: namespaces" "$(ns_of "$target")" \
-        "$("${DE[@]}" "pid:$target" sh -c 'for f in /proc/self/ns/*; do echo "$(basename "$f") $(readlink "$f")"; done')"
+        "$(ns_inside "pid:$target")"
     expect "--runtime pid takes a bare number" --out "$(grep ^CapBnd: /proc/"$target"/status)" \
         -- "${DE[@]}" --runtime pid "$target" grep ^CapBnd: /proc/self/status
     expect "--privileged: every capability docker-enter has" --out "$(grep ^CapBnd: /proc/self/status)" \
@@ -70,8 +73,7 @@ if [ -z "$target" ]; then
     fail "ambient target" "did not start"
 else
     same "ambient target: status, as the same user" "$(status_lines /proc/"$target"/status)" \
-        "$("${DE[@]}" -u 1000:1000 "pid:$target" cat /proc/self/status |
-            grep -E "^(Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):")"
+        "$(status_inside -u 1000:1000 "pid:$target")"
 fi
 
 echo "-- a target in its own user namespace (setgroups denied, as rootless containers have it)"
@@ -81,9 +83,9 @@ if need_ns "user namespace target" user; then
         fail "user namespace target" "did not start"
     else
         same "user namespace target: status" "$(status_lines /proc/"$target"/status)" \
-            "$("${DE[@]}" "pid:$target" cat /proc/self/status | grep -E "^(Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):")"
+            "$(status_inside "pid:$target")"
         same "user namespace target: namespaces" "$(ns_of "$target")" \
-            "$("${DE[@]}" "pid:$target" sh -c 'for f in /proc/self/ns/*; do echo "$(basename "$f") $(readlink "$f")"; done')"
+            "$(ns_inside "pid:$target")"
     fi
 fi
 

@@ -22,6 +22,15 @@ old=$(version_of "$old_binary")
 listing() { find "$1" -mindepth 1 -printf '%f %y %m %s %i %l\n' | sort; }
 temporaries() { find "$1" -name '*.nskit-new.*' | wc -l; }
 fresh() { local d; d=$(mktemp -d "$work/t.XXXXXX"); echo "$d"; }
+# hold_lock DIR MARK: take DIR's lock in the background until $work/release
+# (a fifo) is written, and return once it is held.
+hold_lock() {
+    flock "$1" -c "echo locked >'$work/$2'; read _ <'$work/release'" &
+    at_exit "kill $!"
+    for _ in $(seq 1 200); do [ -s "$work/$2" ] && break; sleep 0.05; done
+}
+# wait_for_waiting FILE: until an installer writes to FILE that it waits for the lock.
+wait_for_waiting() { for _ in $(seq 1 200); do grep -q waiting "$1" 2>/dev/null && break; sleep 0.05; done; }
 
 # The applets that get a link: every one `nskit --help` lists, less the installer's own.
 mapfile -t linked < <("$NSKIT" --help | awk '/^Applets:/ { on = 1; next } on && NF == 0 { exit } on { print $1 }' |
@@ -190,13 +199,10 @@ t=$(fresh) held=$(fresh)
 "$old_binary" install "$t" >/dev/null
 # The old binary waits for the lock of another directory, so it is running for as long as we hold that lock.
 mkfifo "$work/release"
-flock "$held" -c "echo locked >'$work/locked'; read _ <'$work/release'" &
-holder=$!
-at_exit "kill $holder"
-for _ in $(seq 1 200); do [ -s "$work/locked" ] && break; sleep 0.05; done
+hold_lock "$held" locked
 "$t/nskit" install "$held" >"$work/old.out" 2>"$work/old.err" &
 running=$!
-for _ in $(seq 1 200); do grep -q waiting "$work/old.err" 2>/dev/null && break; sleep 0.05; done
+wait_for_waiting "$work/old.err"
 expect "the old binary is running (waiting for a lock)" --rc 0 --out "$t/nskit" -- readlink "/proc/$running/exe"
 expect "upgrade while the old binary runs" --rc 0 --out-has "upgraded      $t/nskit (nskit $old -> nskit $new)" \
     -- "$NSKIT" install "$t"
@@ -323,13 +329,10 @@ same "after the races no temporary file is left" "$(temporaries "$t")" 0
 same "after the races nothing else is there" "$(ls -A "$t" | sort | tr '\n' ' ')" "$everything"
 
 t=$(fresh)
-flock "$t" -c "echo locked >'$work/locked2'; read _ <'$work/release'" &
-holder=$!
-at_exit "kill $holder"
-for _ in $(seq 1 200); do [ -s "$work/locked2" ] && break; sleep 0.05; done
+hold_lock "$t" locked2
 "$NSKIT" install "$t" >"$work/waiter.out" 2>"$work/waiter.err" &
 waiter=$!
-for _ in $(seq 1 200); do grep -q waiting "$work/waiter.err" 2>/dev/null && break; sleep 0.05; done
+wait_for_waiting "$work/waiter.err"
 same "a second installer waits for the first" "$(cat "$work/waiter.err")" "install: another installer is working in $t: waiting for it to finish"
 same "...and has not written anything yet" "$(ls -A "$t")" ""
 echo >"$work/release"
