@@ -12,6 +12,13 @@
 # __GLIBC_PREREQ, which we define as 0 (src/base/cxx_shim.cpp has the rest).
 # On a native musl toolchain (Alpine) plain g++ already does the right thing.
 # Either way the link is done by gcc, so no C++ runtime library is pulled in.
+#
+# The binary runs as root against hostile input, so it is hardened: a
+# static PIE (ASLR), -fstack-protector-strong (musl seeds the canary from
+# AT_RANDOM), full RELRO and separate code. Debian's musl-gcc.specs knows
+# nothing of -static-pie (it starts with Scrt1.o and names a dynamic linker),
+# so the link uses a copy of it with rcrt1.o, musl's self-relocating start,
+# and the static-pie linker flags in their place: $(BUILD)/musl-static-pie.specs.
 
 CXX        ?= g++
 CC         ?= gcc
@@ -48,13 +55,14 @@ COMMON_FLAGS := -std=c++20 -Isrc -Wall -Wextra -Wno-missing-field-initializers \
                 -fno-exceptions -fno-rtti -fno-threadsafe-statics \
                 -ffile-prefix-map=$(CURDIR)=. \
                 -DNSKIT_VERSION='"$(VERSION)"' -DNSKIT_COMMIT='"$(NSKIT_COMMIT)"'
-STATIC_FLAGS := $(COMMON_FLAGS) $(MUSL_FLAGS) -DNSKIT_FREESTANDING $(SIZE_OPT) -fno-pie \
-                -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
+STATIC_FLAGS := $(COMMON_FLAGS) $(MUSL_FLAGS) -DNSKIT_FREESTANDING $(SIZE_OPT) -fPIE \
+                -fno-asynchronous-unwind-tables -fno-unwind-tables -fstack-protector-strong \
                 -ffunction-sections -fdata-sections -fno-ident \
                 -fomit-frame-pointer -flto
-LINK_FLAGS   := $(SIZE_OPT) -flto -flto-partition=one $(if $(filter debian-musl,$(TOOLCHAIN)),-specs $(MUSL_SPECS)) \
-                -static -no-pie -s -Wl,--gc-sections -Wl,--hash-style=gnu -Wl,--build-id=none \
-                -Wl,-z,norelro -Wl,-z,noexecstack -Wl,-z,noseparate-code
+PIE_SPECS    := $(BUILD)/musl-static-pie.specs
+LINK_FLAGS   := $(SIZE_OPT) -flto -flto-partition=one $(if $(filter debian-musl,$(TOOLCHAIN)),-specs $(PIE_SPECS),-static-pie) \
+                -s -Wl,--gc-sections -Wl,--hash-style=gnu -Wl,--build-id=none \
+                -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack -Wl,-z,separate-code
 
 .PHONY: all toolchain test unit bench clean
 all: $(BUILD)/nskit
@@ -74,30 +82,46 @@ $(BUILD)/identity: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(VERSION)+$(NSKIT_COMMIT)' | cmp -s - $@ || echo '$(VERSION)+$(NSKIT_COMMIT)' >$@
 $(OBJECTS) $(HOSTED_OBJS): $(BUILD)/identity
+# ...and when the flags here change.
+$(OBJECTS) $(HOSTED_OBJS) $(TEST_OBJS): Makefile
 FORCE:
 
-$(BUILD)/nskit: $(OBJECTS) | toolchain
+$(PIE_SPECS): $(MUSL_SPECS)
+	@mkdir -p $(BUILD)
+	sed -e 's|/Scrt1\.o|/rcrt1.o|' -e 's|-dynamic-linker [^ ]*|-static -pie --no-dynamic-linker -z text|' $< >$@
+
+$(BUILD)/nskit: $(OBJECTS) $(if $(filter debian-musl,$(TOOLCHAIN)),$(PIE_SPECS)) | toolchain
 	$(CC) $(LINK_FLAGS) $(OBJECTS) -o $@.tmp
 	mv $@.tmp $@
 
+# A program built exactly as nskit is, for tests/integration/hardening.sh.
+$(BUILD)/tests/stack-smash: tests/tools/stack-smash.cpp Makefile $(if $(filter debian-musl,$(TOOLCHAIN)),$(PIE_SPECS)) | toolchain
+	@mkdir -p $(dir $@)
+	$(CXX) $(STATIC_FLAGS) -c $< -o $@.o
+	$(CC) $(LINK_FLAGS) $@.o -o $@
+
 # The unit tests: the same sources (less main.cpp) built hosted, with glibc
-# and exceptions for Catch2 in the test files only.
-HOSTED_FLAGS := $(COMMON_FLAGS) -O1 -g
+# and exceptions for Catch2 in the test files only, under AddressSanitizer and
+# UndefinedBehaviorSanitizer (any report fails the run). Clang when there is
+# one: GCC's UBSan does not check the arguments of builtins such as memcpy.
+HOSTED_CXX   ?= $(if $(shell command -v clang++ 2>/dev/null),clang++,$(CXX))
+SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOSTED_FLAGS := $(COMMON_FLAGS) -O1 -g $(SANITIZE)
 TEST_SOURCES := $(sort $(wildcard tests/unit/*.cpp))
 HOSTED_OBJS  := $(filter-out $(BUILD)/hosted/main.o,$(SOURCES:src/%.cpp=$(BUILD)/hosted/%.o))
 TEST_OBJS    := $(TEST_SOURCES:tests/unit/%.cpp=$(BUILD)/unit/%.o)
 
 $(BUILD)/hosted/%.o: src/%.cpp
 	@mkdir -p $(dir $@)
-	@echo "  CXX  $< (hosted)"; $(CXX) $(HOSTED_FLAGS) -MMD -MP -c $< -o $@
+	@echo "  CXX  $< (hosted)"; $(HOSTED_CXX) $(HOSTED_FLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/unit/%.o: tests/unit/%.cpp
 	@test -f /usr/include/catch2/catch.hpp || { echo "make: Catch2 not found: apt-get install catch2" >&2; exit 1; }
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++20 -Isrc -Itests/unit -O1 -g -MMD -MP -c $< -o $@
+	$(HOSTED_CXX) -std=c++20 -Isrc -Itests/unit -O1 -g $(SANITIZE) -MMD -MP -c $< -o $@
 
 $(BUILD)/unit-tests: $(HOSTED_OBJS) $(TEST_OBJS)
-	$(CXX) $^ -o $@
+	$(HOSTED_CXX) $(SANITIZE) $^ -o $@
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests

@@ -59,6 +59,8 @@ bool Buffer::reserve_more(std::size_t more)
 
 bool Buffer::append(std::string_view bytes)
 {
+    if (bytes.empty())
+        return true;  // nothing to copy, and an empty Buffer has no memory to copy into
     if (!reserve_more(bytes.size()))
         return false;
     ::memcpy(data_ + size_, bytes.data(), bytes.size());
