@@ -124,6 +124,12 @@ Result<long> fstatfs_type(int fd)
     return static_cast<long>(sfs.f_type);
 }
 
+bool on_read_only_mount(int fd)
+{
+    struct statfs sfs;
+    return ::syscall(SYS_fstatfs, fd, &sfs) == 0 && (sfs.f_flags & 1 /* ST_RDONLY */);
+}
+
 Result<void> fsync(int fd) { return check(::fsync(fd), "fsync failed"); }
 Result<void> fchmod(int fd, mode_t mode) { return check(::fchmod(fd, mode), "chmod failed"); }
 

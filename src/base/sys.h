@@ -5,6 +5,7 @@
 #pragma once
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -36,6 +37,7 @@ Result<struct stat> fstat(int fd);
 Result<struct stat> stat(const char* path);
 Result<struct stat> fstatat(int dir, const char* path, int flags);
 Result<long> fstatfs_type(int fd);
+bool on_read_only_mount(int fd);  // fstatfs says ST_RDONLY
 Result<void> fsync(int fd);
 Result<void> fchmod(int fd, mode_t mode);
 Result<void> renameat(int from_dir, const char* from, int to_dir, const char* to);
@@ -143,5 +145,55 @@ Error execve(const char* path, char* const argv[], char* const envp[]);
 // cgroup v2 directory `cgroup_dir` (Linux 5.7+), with no migration and so
 // without the kernel's global threadgroup lock. 0 in the child.
 Result<pid_t> fork_into_cgroup(int cgroup_dir);
+
+// --- descriptors, terminals and copies of ourselves (sys_descriptors.cpp) ---
+
+// Closes every descriptor from `first` on (close_range, Linux 5.9+; before
+// it, each one listed in `proc_self_fd`, an open /proc/self/fd of a procfs
+// we trust, else each one below RLIMIT_NOFILE).
+Result<void> close_from(int first, int proc_self_fd = -1);
+// Makes `from` also descriptor `to` (which is closed first), not close-on-exec.
+Result<void> duplicate_to(int from, int to);
+Result<void> set_cloexec(int fd, bool on);
+Result<void> set_nonblocking(int fd);
+Result<void> fchown(int fd, uid_t uid, gid_t gid);  // -1 keeps one
+void set_umask(mode_t mask);
+Result<void> setsid();
+Result<void> kill(pid_t pid, int signal);
+Result<int> ioctl(int fd, unsigned long request, void* argument);
+
+// openat2(2) (Linux 5.6+), with RESOLVE_* flags.
+inline constexpr std::uint64_t resolve_no_magiclinks = 0x02, resolve_no_symlinks = 0x04, resolve_in_root = 0x10;
+Result<Fd> openat2(int dir, const char* path, int flags, std::uint64_t resolve);
+
+// A unix socket pair carries one descriptor with one byte of data (SCM_RIGHTS).
+Result<void> send_fd(int socket, char tag, int fd);
+struct Received {
+    char tag = 0;   // 0 at the end of the stream
+    Fd fd;          // empty when the message carried none
+};
+Result<Received> receive(int socket);
+
+// splice(2) between a pipe and anything, without blocking on the pipe.
+Result<std::size_t> splice(int from, int to, std::size_t size);
+
+// A descriptor that reads the signals of `mask` (which the caller blocks).
+Result<Fd> signalfd(const sigset_t& mask);
+// The next signal on it: its number, and for SIGCHLD nothing more is needed.
+Result<int> read_signal(int signal_fd);
+
+// Sealed in-memory files (memfd_create, Linux 3.17+), for a private copy of nskit.
+inline constexpr unsigned memfd_cloexec = 0x1, memfd_allow_sealing = 0x2, memfd_exec = 0x10;
+Result<Fd> memfd_create(const char* name, unsigned flags);
+inline constexpr int seal_seal = 0x1, seal_shrink = 0x2, seal_grow = 0x4, seal_write = 0x8;
+Result<void> add_seals(int fd, int seals);
+Result<int> seals(int fd);
+// Copies `size` bytes from `from` (at its start) to `to` (sendfile).
+Result<void> copy_file(int from, int to, std::uint64_t size);
+// A detached clone of the mount holding `path`, and read-only for good
+// (open_tree OPEN_TREE_CLONE, Linux 5.2+; mount_setattr, 5.12+).
+Result<Fd> read_only_clone(const char* path);
+// Replaces this process with the program open on `fd` (execveat AT_EMPTY_PATH).
+Error execveat(int fd, char* const argv[], char* const envp[]);
 
 }  // namespace nskit::sys

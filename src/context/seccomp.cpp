@@ -36,7 +36,8 @@ struct Program {  // struct sock_fprog
 constexpr std::size_t max_instructions = 4096;  // BPF_MAXINSNS
 constexpr std::size_t max_filters = 64;
 
-// Reads filter `index` (0 is the newest) into `out`, after its size.
+// Reads filter `index` (0 is the oldest: the kernel's get_nth_filter counts
+// back from the newest) into `out`, after its size.
 Result<std::size_t> read_filter(pid_t pid, std::size_t index, Buffer& out)
 {
     long count = TRY(sys::ptrace(PTRACE_SECCOMP_GET_FILTER, pid, index, 0));
@@ -66,54 +67,91 @@ std::optional<int> seccomp_mode(std::string_view status)
     return static_cast<int>(*mode);
 }
 
-Result<void> read_seccomp_filters(pid_t pid, std::string_view status, SeccompFilters& filters)
-{
-    auto mode = seccomp_mode(status);
-    if (!mode || *mode == 0)
-        return {};  // no seccomp here, or none on this process
-    if (*mode == 1)
-        return Error::because("it is in strict seccomp mode, which allows no exec", "cannot enter PID ", pid);
-    std::size_t expected = 0;
-    if (auto count = status_field(status, "Seccomp_filters"sv))
-        expected = parse_decimal(trim(*count), max_filters).value_or(0);
+namespace {
 
+// Stops `pid` (a PTRACE_SEIZE and PTRACE_INTERRUPT), runs `work` while it is
+// stopped, and lets it go, giving back any signal the stop caught.
+template <class Work>
+Result<void> while_stopped(pid_t pid, Work work)
+{
     TRY(sys::ptrace(PTRACE_SEIZE, pid).describe("cannot trace PID ", pid, " to read its seccomp filters"));
-    int pass_on = 0;  // a signal the stop caught, given back on detach
-    auto read_all_filters = [&]() -> Result<void> {
+    int pass_on = 0;
+    auto stopped = [&]() -> Result<void> {
         TRY(sys::ptrace(PTRACE_INTERRUPT, pid).describe("cannot stop PID ", pid, " to read its seccomp filters"));
         auto waited = TRY(sys::waitpid_traced(pid).describe("cannot wait for PID ", pid));
         if (!WIFSTOPPED(waited.status))
             return Error::because("it exited", "cannot read the seccomp filters of PID ", pid);
         if ((waited.status >> 16) != PTRACE_EVENT_STOP && WSTOPSIG(waited.status) != SIGTRAP)
             pass_on = WSTOPSIG(waited.status);
-        // The kernel numbers them newest first (0); count them, then read
-        // them oldest first, the order to install them in.
-        std::size_t count = 0;
-        for (;; ++count) {
-            auto probe = sys::ptrace(PTRACE_SECCOMP_GET_FILTER, pid, count, 0);
-            if (probe.ok() && count < max_filters)
-                continue;
-            if (!probe.ok() && probe.error().code != ENOENT)  // ENOENT: past the oldest
-                return Failure{};
-            break;
-        }
-        while (count-- > 0) {
-            filters.instructions += TRY(read_filter(pid, count, filters.programs));
+        return work();
+    }();
+    // The error lives in one slot (base/result.h): keep it across the detach.
+    Error saved;
+    if (!stopped.ok())
+        saved = stopped.take_error();
+    (void)sys::ptrace(PTRACE_DETACH, pid, 0, static_cast<unsigned long>(pass_on));
+    if (!stopped.ok())
+        return saved;
+    return {};
+}
+
+// The number of filters of a stopped process: the first index past the
+// newest answers ENOENT.
+Result<std::size_t> count_stopped(pid_t pid)
+{
+    for (std::size_t count = 0;; ++count) {
+        auto probe = sys::ptrace(PTRACE_SECCOMP_GET_FILTER, pid, count, 0);
+        if (probe.ok() && count < max_filters)
+            continue;
+        if (!probe.ok() && probe.error().code != ENOENT)
+            return Failure{};
+        return count;
+    }
+}
+
+}  // namespace
+
+Result<void> read_seccomp_filters(pid_t pid, std::string_view status, SeccompFilters& filters, std::size_t oldest)
+{
+    auto mode = seccomp_mode(status);
+    if (!mode || oldest == 0)
+        return {};  // no seccomp in this kernel, or none wanted
+    if (*mode == 0) {
+        if (oldest != all_filters)
+            return Error::because("it has none, where its runtime gave it some", "cannot read the seccomp filters of PID ",
+                                  pid);
+        return {};
+    }
+    if (*mode == 1)
+        return Error::because("it is in strict seccomp mode, which allows no exec", "cannot enter PID ", pid);
+    return while_stopped(pid, [&]() -> Result<void> {
+        std::size_t count = TRY(count_stopped(pid));
+        if (oldest != all_filters && oldest > count)
+            return Error::because("it has fewer than its runtime gave it", "cannot read the seccomp filters of PID ",
+                                  pid, " (", count, " of ", oldest, ')');
+        // Oldest first, the order to install them in.
+        for (std::size_t index = 0; index < count && filters.count < oldest; ++index) {
+            filters.instructions += TRY(read_filter(pid, index, filters.programs));
             ++filters.count;
         }
         return {};
-    };
-    auto read = read_all_filters();
-    // The error lives in one slot (base/result.h): keep it across the detach.
-    Error saved;
-    if (!read.ok())
-        saved = read.take_error();
-    (void)sys::ptrace(PTRACE_DETACH, pid, 0, static_cast<unsigned long>(pass_on));
-    if (!read.ok())
-        return saved;
-    if (expected && filters.count != expected)
-        return Error::because("not every filter could be read", "cannot read the seccomp filters of PID ", pid);
-    return {};
+    });
+}
+
+Result<std::size_t> count_seccomp_filters(pid_t pid, std::string_view status)
+{
+    auto mode = seccomp_mode(status);
+    if (!mode || *mode == 0)
+        return std::size_t(0);
+    if (auto field = status_field(status, "Seccomp_filters"sv))
+        if (auto count = parse_decimal(trim(*field), max_filters))
+            return static_cast<std::size_t>(*count);
+    std::size_t count = 0;
+    TRY(while_stopped(pid, [&]() -> Result<void> {
+        count = TRY(count_stopped(pid));
+        return {};
+    }));
+    return count;
 }
 
 Result<void> install_seccomp_filters(const SeccompFilters& filters)

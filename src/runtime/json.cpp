@@ -368,6 +368,8 @@ std::optional<std::int64_t> Value::integer() const
     return negative ? static_cast<std::int64_t>(0 - *magnitude) : static_cast<std::int64_t>(*magnitude);
 }
 
+std::optional<std::uint64_t> Value::unsigned_integer() const { return parse_decimal(raw_); }
+
 bool Value::decode(bool (*sink)(void*, char), void* context) const
 {
     if (!is_string())

@@ -40,6 +40,7 @@ public:
     // Scalars; nullopt when the value is of another kind or does not fit.
     std::optional<bool> boolean() const;
     std::optional<std::int64_t> integer() const;
+    std::optional<std::uint64_t> unsigned_integer() const;  // 0 ... 2^64-1 (resource limits)
     bool is_null() const { return raw_ == "null"; }
 
     // Strings.

@@ -280,6 +280,19 @@ Result<void> read_oci_config(std::string_view text, ContainerInfo& info)
     return {};
 }
 
+Text<600> bundle_of(std::string_view id, const Places& places)
+{
+    Location where = locate(places, id);
+    if (!where.found || where.kind == Kind::task)
+        return Text<600>(where.found ? where.dir.view() : std::string_view());
+    Path state_file(where.dir, where.kind == Kind::runc ? "/state.json" : "/status");
+    auto text = read_file(AT_FDCWD, state_file.c_str(), state_limit);
+    if (!text.ok())
+        return {};
+    auto state = parse_runc_state(text.value().view());
+    return Text<600>(state.ok() ? state.value().bundle.view() : std::string_view());
+}
+
 Text<400> describe_places(const Places& places)
 {
     Text<400> text;

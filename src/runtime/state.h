@@ -34,6 +34,11 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
 // What find() looks in, for messages: "/run/docker/runtime-runc, ... and /var/lib/docker".
 Text<400> describe_places(const Places& places);
 
+// The OCI bundle directory of a running container, from the runtime's state
+// (runc's or crun's state file, or containerd's task directory); empty when
+// no state names one.
+Text<600> bundle_of(std::string_view id, const Places& places);
+
 // Reads the fields we use of a runc state.json or a crun status file; split
 // out for unit tests.
 struct RuncState {

@@ -1,0 +1,140 @@
+#include "runtime/record.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "base/buffer.h"
+#include "base/sys.h"
+#include "context/seccomp.h"
+#include "ns/userns.h"
+
+namespace nskit {
+
+using namespace std::literals;
+
+namespace {
+
+constexpr std::size_t config_limit = 8 * 1024 * 1024;
+
+// Only root (or we) may have written it, and nobody else may rewrite it.
+Result<void> check_owner(int fd, std::string_view what)
+{
+    auto st = TRY(sys::fstat(fd));
+    if ((st.st_uid != 0 && st.st_uid != ::geteuid()) || (st.st_mode & 022))
+        return Error::because("it belongs to another user or others may write it", "cannot trust ", what);
+    return {};
+}
+
+// The value of option `name` ("-b VALUE", "--bundle VALUE", "--bundle=VALUE") among NUL-separated args.
+std::optional<std::string_view> option_value(std::string_view cmdline, std::string_view short_name,
+                                             std::string_view long_name)
+{
+    while (!cmdline.empty()) {
+        std::string_view arg = split_first(cmdline, '\0');
+        if (arg == short_name || arg == long_name) {
+            if (cmdline.empty())
+                return std::nullopt;
+            return split_first(cmdline, '\0');
+        }
+        if (starts_with(arg, long_name) && arg.size() > long_name.size() && arg[long_name.size()] == '=')
+            return arg.substr(long_name.size() + 1);
+    }
+    return std::nullopt;
+}
+
+// What the init's parent tells: its filters, limits, umask.
+Result<void> read_monitor(const Target& parent, RuntimeRecord& record)
+{
+    char text[4096];
+    auto status = TRY(read_small_file(parent.proc_dir(), "status", text)
+                          .describe("cannot read /proc/", parent.pid(), "/status"));
+    record.monitor = parent.pid();
+    record.monitor_filters = TRY(count_seccomp_filters(parent.pid(), status));
+    record.monitor_umask = status_umask(status);
+    return read_process_limits(parent.proc_dir(), record.monitor_limits);
+}
+
+}  // namespace
+
+std::optional<pid_t> parent_pid(std::string_view status)
+{
+    auto field = status_field(status, "PPid"sv);
+    auto pid = field ? parse_decimal(trim(*field), 0x7fffffff) : std::nullopt;
+    return pid ? std::optional<pid_t>(static_cast<pid_t>(*pid)) : std::nullopt;
+}
+
+std::optional<mode_t> status_umask(std::string_view status)
+{
+    auto field = status_field(status, "Umask"sv);  // "0022", Linux 4.7+
+    if (!field)
+        return std::nullopt;
+    std::string_view digits = trim(*field);
+    mode_t mask = 0;
+    if (digits.empty() || digits.size() > 4)
+        return std::nullopt;
+    for (char c : digits) {
+        if (c < '0' || c > '7')
+            return std::nullopt;
+        mask = static_cast<mode_t>(mask * 8 + static_cast<mode_t>(c - '0'));
+    }
+    return mask;
+}
+
+std::optional<std::string_view> monitor_bundle(std::string_view cmdline, std::string_view id)
+{
+    if (id.empty())
+        return std::nullopt;
+    if (option_value(cmdline, "-id"sv, "--id"sv) == id)  // containerd-shim-runc-v2 and friends
+        return ""sv;
+    if (option_value(cmdline, "-c"sv, "--cid"sv) == id)  // conmon
+        if (auto bundle = option_value(cmdline, "-b"sv, "--bundle"sv); bundle && starts_with(*bundle, "/"sv))
+            return bundle;
+    return std::nullopt;
+}
+
+Result<bool> find_runtime_record(const ContainerInfo& info, const Target& init, std::string_view init_status,
+                                 const state::Places& places, RuntimeRecord& record)
+{
+    Fd bundle;
+    std::optional<Target> parent;
+    if (auto ppid = parent_pid(init_status); ppid && *ppid > 1)
+        if (auto pinned = pin_target(TargetSpec{*ppid, std::nullopt}); pinned.ok())
+            parent = pinned.take_value();
+    if (parent) {
+        auto cmdline = read_file(parent->proc_dir(), "cmdline", 64 * 1024);
+        auto named = cmdline.ok() ? monitor_bundle(cmdline.value().view(), info.id.view()) : std::nullopt;
+        if (named && named->empty()) {
+            bundle = TRY(sys::openat(parent->proc_dir(), "cwd", O_PATH | O_DIRECTORY)
+                             .describe("cannot open the bundle of ", info.id, " (the working directory of PID ",
+                                       parent->pid(), ')'));
+            char path[512];
+            auto n = sys::readlinkat(parent->proc_dir(), "cwd", path, sizeof path);
+            record.config_path.append(std::string_view(path, n.ok() ? n.value() : 0), "/config.json");
+        } else if (named) {
+            Text<512> path(*named);
+            bundle = TRY(sys::open(path.c_str(), O_PATH | O_DIRECTORY));
+            record.config_path.append(*named, "/config.json");
+        }
+        TRY(read_monitor(*parent, record));
+    }
+    if (!bundle) {
+        Text<600> path = state::bundle_of(info.id.view(), places);
+        if (path.empty())
+            return false;
+        bundle = TRY(sys::open(path.c_str(), O_PATH | O_DIRECTORY));
+        record.config_path.append(path, "/config.json");
+    }
+    TRY(check_owner(bundle.get(), record.config_path.view()));
+    Fd config = TRY(sys::openat(bundle.get(), "config.json", O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+                        .describe("cannot open ", record.config_path));
+    TRY(check_owner(config.get(), record.config_path.view()));
+    Buffer text;
+    TRY(read_all(config.get(), text, config_limit).describe("cannot read ", record.config_path));
+    record.process = TRY(parse_oci_process(text.view()).describe("cannot use ", record.config_path));
+    if (parent)
+        TRY(parent->still_alive());
+    TRY(init.still_alive());
+    return true;
+}
+
+}  // namespace nskit

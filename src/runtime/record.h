@@ -1,0 +1,56 @@
+// The runtime's own record of a running container: the OCI config.json it
+// was started from (runtime/oci.h) and the runtime's process that watches
+// it. Both are the host's, written before the container ran a single
+// instruction, so they, and not what the container's processes show, say
+// what an entered process may hold. Found from the container's ID alone:
+//   1. the init's parent, when it is the runtime's monitor of this very
+//      container: a containerd shim ("-id ID"; its working directory is the
+//      bundle) or Podman's conmon ("-c ID", "-b BUNDLE");
+//   2. else the runtime's state by ID (runc's state.json and crun's status
+//      name the bundle; containerd's task directory is one).
+// A config.json is used only when it belongs to root (or to us) and nobody
+// else may write it or its directory.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <optional>
+
+#include "base/result.h"
+#include "base/text.h"
+#include "context/limits.h"
+#include "ns/target.h"
+#include "runtime/container.h"
+#include "runtime/oci.h"
+#include "runtime/state.h"
+
+namespace nskit {
+
+struct RuntimeRecord {
+    Text<600> config_path;  // for -v
+    OciProcess process;
+    // The init's parent: what the container inherited from the runtime's own
+    // process tree, and what an exec'd process inherits where config.json
+    // sets nothing (resource limits, OOM score, umask).
+    pid_t monitor = 0;
+    std::size_t monitor_filters = 0;
+    ProcessLimits monitor_limits;
+    std::optional<mode_t> monitor_umask;
+};
+
+// False when no record was found (the caller says so and falls back to the
+// init's own context); an error when one was found but cannot be trusted or read.
+Result<bool> find_runtime_record(const ContainerInfo& info, const Target& init, std::string_view init_status,
+                                 const state::Places& places, RuntimeRecord& record);
+
+// "PPid:" and "Umask:" of a /proc/PID/status text; split out for unit tests.
+std::optional<pid_t> parent_pid(std::string_view status);
+std::optional<mode_t> status_umask(std::string_view status);
+
+// Where a monitor's command line says its container's bundle is: "" for a
+// containerd shim (its working directory), the -b/--bundle value for conmon;
+// nullopt when it does not name container `id`. `cmdline` is NUL-separated.
+std::optional<std::string_view> monitor_bundle(std::string_view cmdline, std::string_view id);
+
+}  // namespace nskit

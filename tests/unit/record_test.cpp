@@ -1,0 +1,122 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "runtime/oci.h"
+#include "runtime/record.h"
+
+using namespace nskit;
+using namespace std::literals;
+
+namespace {
+constexpr std::uint64_t bit(int cap) { return std::uint64_t(1) << cap; }
+}  // namespace
+
+TEST_CASE("An OCI config.json's process context is read as runc applies it")
+{
+    auto parsed = parse_oci_process(R"({
+        "ociVersion": "1.0.2",
+        "process": {
+            "user": {"uid": 1000, "gid": 1001, "additionalGids": [1001, 4242], "umask": 23},
+            "args": ["sleep"], "cwd": "/",
+            "capabilities": {
+                "bounding": ["CAP_CHOWN", "CAP_NET_ADMIN", "CAP_NOT_IN_THIS_KERNEL"],
+                "effective": ["CAP_CHOWN"], "permitted": ["CAP_CHOWN", "CAP_NET_ADMIN"],
+                "inheritable": [], "ambient": ["CAP_NET_ADMIN"]
+            },
+            "noNewPrivileges": true,
+            "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 2000, "soft": 1000},
+                        {"type": "RLIMIT_CORE", "hard": 18446744073709551615, "soft": 18446744073709551615}],
+            "oomScoreAdj": -300,
+            "apparmorProfile": "docker-default",
+            "selinuxLabel": "system_u:system_r:container_t:s0:c1,c2"
+        },
+        "linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": []}}
+    })");
+    REQUIRE(parsed.ok());
+    const OciProcess& p = parsed.value();
+    CHECK(p.has_capabilities);
+    CHECK(p.caps.bounding == (bit(0) | bit(12)));
+    CHECK(p.caps.effective == bit(0));
+    CHECK(p.caps.permitted == (bit(0) | bit(12)));
+    CHECK(p.caps.inheritable == 0);
+    CHECK(p.caps.ambient == bit(12));
+    CHECK(p.caps.no_new_privs);
+    CHECK(p.uid == 1000);
+    CHECK(p.gid == 1001);
+    REQUIRE(p.additional().size() == 2);
+    CHECK(p.additional()[1] == 4242);
+    CHECK(p.umask == std::optional<mode_t>(027));  // JSON says 23, in decimal
+    REQUIRE(p.rlimits[7]);
+    CHECK(p.rlimits[7]->soft == 1000);
+    CHECK(p.rlimits[7]->hard == 2000);
+    REQUIRE(p.rlimits[4]);
+    CHECK(p.rlimits[4]->soft == ~std::uint64_t(0));
+    CHECK_FALSE(p.rlimits[0]);
+    CHECK(p.oom_score_adj == std::optional<int>(-300));
+    CHECK(p.apparmor_profile.view() == "docker-default");
+    CHECK(p.selinux_label.view() == "system_u:system_r:container_t:s0:c1,c2");
+    CHECK(p.seccomp);
+}
+
+TEST_CASE("A config.json that is only half understood is refused, not half applied")
+{
+    const char* bad[] = {
+        R"({"process": {"capabilities": {"bounding": "CAP_CHOWN"}}})",
+        R"({"process": {"capabilities": {"bounding": [7]}}})",
+        R"({"process": {"user": {"uid": -1, "gid": 0}}})",
+        R"({"process": {"user": {"uid": 4294967296, "gid": 0}}})",
+        R"({"process": {"noNewPrivileges": "yes"}})",
+        R"({"process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1, "soft": 2}]}})",
+        R"({"process": {"rlimits": [{"type": "RLIMIT_WHATEVER", "hard": 1, "soft": 1}]}})",
+        R"({"process": {"oomScoreAdj": 5000}})",
+        R"({"process": {"user": {"uid": 0, "gid": 0, "umask": 512}}, "x": 1})",
+        R"({"process": 5})",
+        R"({"process": {)",
+    };
+    for (const char* text : bad) {
+        INFO(text);
+        CHECK_FALSE(parse_oci_process(text).ok());
+    }
+    auto none = parse_oci_process(R"({"process": {"user": {"uid": 0, "gid": 0}}, "linux": {"seccomp": null}})");
+    REQUIRE(none.ok());
+    CHECK_FALSE(none.value().has_capabilities);
+    CHECK_FALSE(none.value().seccomp);
+}
+
+TEST_CASE("Capability names number as linux/capability.h does")
+{
+    CHECK(capability_number("CAP_CHOWN") == std::optional<int>(0));
+    CHECK(capability_number("CAP_SYS_ADMIN") == std::optional<int>(21));
+    CHECK(capability_number("CAP_AUDIT_WRITE") == std::optional<int>(29));
+    CHECK(capability_number("CAP_CHECKPOINT_RESTORE") == std::optional<int>(40));
+    CHECK_FALSE(capability_number("CHOWN"));
+    CHECK_FALSE(capability_number("CAP_"));
+    CHECK_FALSE(capability_number("CAP_chown"));
+}
+
+TEST_CASE("The runtime's monitor is recognised by its command line, for that container only")
+{
+    using namespace std::string_literals;
+    std::string shim = "/usr/bin/containerd-shim-runc-v2\0-namespace\0moby\0-id\0abc123\0-address\0/run/x.sock\0"s;
+    CHECK(monitor_bundle(shim, "abc123") == std::optional<std::string_view>(""sv));
+    CHECK_FALSE(monitor_bundle(shim, "abc"));
+    CHECK_FALSE(monitor_bundle(shim, ""));
+    std::string conmon = "/usr/bin/conmon\0--api-version\0001\0-c\0def456\0-u\0def456\0-b\0/var/lib/c/def456/userdata\0"s;
+    CHECK(monitor_bundle(conmon, "def456") == std::optional<std::string_view>("/var/lib/c/def456/userdata"sv));
+    std::string long_form = "conmon\0--cid=def456\0--bundle=/b\0"s;
+    CHECK(monitor_bundle(long_form, "def456") == std::optional<std::string_view>("/b"sv));
+    std::string relative = "conmon\0-c\0def456\0-b\0userdata\0"s;
+    CHECK_FALSE(monitor_bundle(relative, "def456"));  // only an absolute bundle path
+    std::string other = "/sbin/init\0splash\0"s;
+    CHECK_FALSE(monitor_bundle(other, "abc123"));
+}
+
+TEST_CASE("PPid and Umask of /proc/PID/status")
+{
+    std::string status = "Name:\tsleep\nUmask:\t0027\nState:\tS (sleeping)\nPPid:\t4242\n";
+    CHECK(parent_pid(status) == std::optional<pid_t>(4242));
+    CHECK(status_umask(status) == std::optional<mode_t>(027));
+    CHECK_FALSE(status_umask("Umask:\t0999\n"));
+    CHECK_FALSE(parent_pid("Name:\tx\n"));
+}
