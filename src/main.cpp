@@ -3,8 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+extern char** environ;
+
 #include "applets/applets.h"
 #include "base/output.h"
+#include "base/private_copy.h"
 #include "base/text.h"
 #include "version.h"
 
@@ -38,6 +41,17 @@ void guard_standard_fds()
     }
 }
 
+// Runs an applet, from a private copy of nskit when it asks for one.
+int run_applet(const Applet& applet, std::string_view name, int argc, char** argv, char** original_argv)
+{
+    if (applet.private_copy)
+        if (auto copy = run_from_private_copy(original_argv, environ); !copy.ok()) {
+            report(name, copy.error());
+            return 1;
+        }
+    return applet.main(name, argc, argv);
+}
+
 int nskit_main(std::string_view called_as, int argc, char** argv)
 {
     std::string_view first = argc > 1 ? argv[1] : "";
@@ -47,7 +61,7 @@ int nskit_main(std::string_view called_as, int argc, char** argv)
     }
     if (argc > 1 && first != "--help" && first != "-h") {
         if (const Applet* applet = find_applet(first))
-            return applet->main(applet->name, argc - 1, argv + 1);
+            return run_applet(*applet, applet->name, argc - 1, argv + 1, argv);
         warn(called_as, "unknown applet '", first, "'");
     }
     Writer out(first == "--help" || first == "-h" ? 1 : 2);
@@ -84,6 +98,6 @@ int main(int argc, char** argv)
     guard_standard_fds();
     std::string_view called_as = base_name(argc > 0 && argv[0] ? argv[0] : "nskit");
     if (const Applet* applet = find_applet(called_as))
-        return applet->main(called_as, argc, argv);
+        return run_applet(*applet, called_as, argc, argv, argv);
     return nskit_main(called_as, argc, argv);
 }

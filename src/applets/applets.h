@@ -14,6 +14,9 @@ struct Applet {
     AppletMain main;
     std::string_view summary;
     bool installed;  // gets its own link when nskit is installed
+    // Enters containers as root and becomes visible there: runs from a
+    // private copy of nskit, never from the host's file (base/private_copy.h).
+    bool private_copy = false;
 };
 
 int nsenter_main(std::string_view program, int argc, char** argv);

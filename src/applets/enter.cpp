@@ -1,33 +1,22 @@
 // docker-enter: run a command in a running container with the container's
 // own context, as `docker exec` does, without the docker CLI and also when the
-// daemon does not answer. The recipe: parse, find the container, pin its
-// init, read what the init carries (capabilities, environment), join its
-// cgroups, enter its namespaces, fork when the pid namespace changed, become
-// its user with its capabilities, change directory, exec.
+// daemon does not answer. The recipe: parse; plan (find the container, pin
+// its init, read its runtime's record: enter_plan.cpp); set up the command's
+// pipes or pty; start the worker in the container's cgroup, which enters,
+// becomes the container's process and starts the command
+// (enter_worker.cpp); relay until it is done. enter.h says why three processes.
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <array>
-#include <optional>
+#include <sys/prctl.h>
 
 #include "applets/applets.h"
-#include "base/buffer.h"
-#include "base/exec.h"
+#include "applets/enter.h"
 #include "base/options.h"
 #include "base/output.h"
 #include "base/sys.h"
-#include "context/caps.h"
-#include "context/cgroup.h"
-#include "context/creds.h"
-#include "context/env.h"
-#include "context/limits.h"
-#include "context/lsm.h"
-#include "context/seccomp.h"
-#include "ns/enter.h"
 #include "ns/process.h"
-#include "ns/target.h"
-#include "runtime/find.h"
 #include "version.h"
 
 namespace nskit {
@@ -38,7 +27,7 @@ namespace {
 
 enum OptionId : int {
     USER = 1, WORKDIR, ENV, ENV_FILE, PRIVILEGED, RUNTIME, ENV_FROM, NO_CGROUP, VERBOSE, TIMEOUT, STATE_DIR,
-    DATA_ROOT, INTERACTIVE, TTY, HELP, VERSION,
+    DATA_ROOT, INTERACTIVE, TTY, NO_TTY, PRESERVE_FDS, HELP, VERSION,
 };
 
 constexpr Option options[] = {
@@ -54,8 +43,11 @@ constexpr Option options[] = {
     {TIMEOUT, '\0', "timeout", Arg::required, "seconds", "how long the engine may take (default 2)"},
     {STATE_DIR, '\0', "state-dir", Arg::required, "dir", "also look for runtime state here (repeatable)"},
     {DATA_ROOT, '\0', "data-root", Arg::required, "dir", "Docker's data root (default /var/lib/docker)"},
-    {INTERACTIVE, 'i', "interactive", Arg::none, "", "accepted for docker exec habits: stdin is always passed"},
-    {TTY, 't', "tty", Arg::none, "", "accepted for docker exec habits: the terminal is always passed"},
+    {INTERACTIVE, 'i', "interactive", Arg::none, "", "accepted for docker exec habits: stdin is always relayed"},
+    {TTY, 't', "tty", Arg::none, "", "a new pty for the command (the default when stdin is a terminal)"},
+    {NO_TTY, 'T', "no-tty", Arg::none, "", "no pty: the command's stdin, stdout and stderr are pipes"},
+    {PRESERVE_FDS, '\0', "preserve-fds", Arg::required, "n",
+     "also pass descriptors 3 to 2+n: the container can keep and use them"},
     {HELP, 'h', "help", Arg::none, "", "display this help"},
     {VERSION, 'V', "version", Arg::none, "", "display version"},
 };
@@ -65,25 +57,8 @@ constexpr Usage usage{"[options] <container> [<command> [<argument>...]]",
                       "environment and namespaces. <container> is a name, an ID, a unique ID prefix, or pid:N.",
                       options};
 
-enum class EnvFrom : std::uint8_t { config, process, none, unset };
-
-struct Request {
-    const char* user = nullptr;
-    const char* workdir = nullptr;
-    struct EnvSetting {
-        const char* text;  // -e NAME[=VALUE], or the file of --env-file
-        bool file;
-    };
-    std::array<EnvSetting, 64> env_settings{};  // in the order given: a later one wins
-    std::size_t env_count = 0;
-    bool privileged = false, join_cgroup = true, verbose = false;
-    EnvFrom env_from = EnvFrom::unset;
-    FindOptions find;
-    std::array<const char*, 8> state_dirs{};
-    std::size_t state_dir_count = 0;
-    const char* container = nullptr;
-    int command = 0;  // argv index of the command, argc when none
-};
+using Request = EnterRequest;
+constexpr int max_preserved_fds = 64;
 
 Result<int> parse_timeout(std::string_view text)
 {
@@ -146,7 +121,16 @@ Result<bool> parse_command_line(std::string_view name, int argc, char** argv, Re
             request.state_dirs[request.state_dir_count++] = hit.value;
             break;
         case DATA_ROOT: request.find.places.data_root = hit.value; break;
-        case INTERACTIVE: case TTY: break;
+        case INTERACTIVE: break;
+        case TTY: request.terminal = Terminal::pty; break;
+        case NO_TTY: request.terminal = Terminal::pipes; break;
+        case PRESERVE_FDS: {
+            auto n = parse_decimal(hit.value, max_preserved_fds);
+            if (!n)
+                return Error::because("not a number of descriptors from 0 to 64", "bad --preserve-fds '", hit.value, "'");
+            request.preserve_fds = static_cast<int>(*n);
+            break;
+        }
         case HELP: {
             Writer out(1);
             print_help(out, name, usage);
@@ -163,286 +147,47 @@ Result<bool> parse_command_line(std::string_view name, int argc, char** argv, Re
     return true;
 }
 
-// Everything read from the container's init before anything changes.
-struct Plan {
-    ContainerInfo info;
-    std::string_view shown;  // its name, else its ID
-    std::optional<Target> target;
-    CapabilityState caps;
-    EnvFrom env_from;
-    Environment env;  // all but HOME, which depends on the user
-    NsSelection namespaces;
-    CgroupJoin cgroups;  // none unless request.join_cgroup
-    std::optional<ExecLabel> label;
-    SeccompFilters seccomp;
-    ProcessLimits limits;
-    bool setgroups_denied = false;
-    Credentials creds;  // resolved inside the container
-};
-
-// "container NAME: why" or "container NAME is paused: unpause it first".
-const Error& refuse(const Plan& plan, const char* why, std::string_view more = {})
+// Each descriptor --preserve-fds names is open: else one of ours could land
+// there and go into the container.
+Result<void> check_preserved(const Request& request)
 {
-    return Error::because(why, "container ", plan.shown, more);
-}
-
-Result<void> find(std::string_view name, const Request& request, Plan& plan)
-{
-    FindReport report;
-    ContainerInfo& found = plan.info;
-    bool ok = find_container(request.container, request.find, report, found).ok();
-    if (report.engine_failed && (request.verbose || !ok)) {
-        const Error& e = report.engine_error;
-        Writer err(2);
-        err.put(name, ": the engine did not help (", e.what, ": ", e.why(), "); ");
-        if (ok)
-            err.put("found the container in the state files\n");
-        else
-            err.put("looked in the state files too (", state::describe_places(request.find.places), ")\n");
-    }
-    if (!ok)
-        return Failure{};
-    plan.shown = found.name.empty() ? found.id.view() : found.name.view();
-    if (!found.running)
-        return refuse(plan, not_running);
-    if (found.paused)
-        return refuse(plan, "unpause it first", " is paused");
-    if (found.pid <= 0)
-        return refuse(plan, "the source gave no PID");
+    for (int fd = 3; fd < 3 + request.preserve_fds; ++fd)
+        if (::fcntl(fd, F_GETFD) < 0)
+            return Error::because("it is not open", "--preserve-fds ", request.preserve_fds, ": descriptor ", fd);
     return {};
 }
 
-// Before entering: --env-file names the caller's files, /proc/PID/environ is read through our /proc.
-Result<void> build_environment(const Request& request, Plan& plan)
+// The worker starts in the container's cgroup v2 directory when there is
+// one (clone3 CLONE_INTO_CGROUP, Linux 5.7+: no migration, so no RCU grace
+// period of the kernel's to wait for); else it moves itself there. Second
+// in the pair: whether it was born there.
+Result<std::pair<pid_t, bool>> start_worker(EnterPlan& plan)
 {
-    Environment& env = plan.env;
-    if (plan.env_from == EnvFrom::process) {
-        Buffer environ = TRY(read_file(plan.target->proc_dir(), "environ", 4 * 1024 * 1024)
-                                 .describe("cannot read the environment of PID ", plan.info.pid));
-        TRY(env.set_all(environ.view()));
-    } else if (plan.env_from == EnvFrom::config) {
-        // As the daemon builds an exec's environment: a default PATH,
-        // HOSTNAME, TERM for a terminal, then the container's own settings.
-        TRY(env.set("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"sv));
-        if (!plan.info.hostname.empty())
-            TRY(env.set("HOSTNAME"sv, plan.info.hostname.view()));
-        if (::isatty(0))
-            TRY(env.set("TERM=xterm"sv));
-        TRY(env.set_all(plan.info.env.view()));
-    }
-    for (std::size_t i = 0; i < request.env_count; ++i) {
-        const auto& setting = request.env_settings[i];
-        if (!setting.file) {
-            TRY(set_from_option(env, setting.text));
-            continue;
-        }
-        Buffer text = TRY(read_file(AT_FDCWD, setting.text, 16 * 1024 * 1024));
-        TRY(set_from_env_file(env, text.view(), setting.text));
-    }
-    return {};
-}
-
-Result<void> make_plan(std::string_view name, const Request& request, Plan& plan)
-{
-    TRY(find(name, request, plan));
-    const ContainerInfo& info = plan.info;
-    pid_t pid = info.pid;
-
-    plan.target = TRY(pin_target(TargetSpec{pid, std::nullopt}).describe("cannot pin the init of ", plan.shown,
-                                                                        " (PID ", pid, ")"));
-    const Target& target = *plan.target;
-    int proc = target.proc_dir();
-    if (info.start_time >= 0 && process_start_time(proc) != info.start_time)
-        return Error::because("its PID now belongs to another process", "the init of ", plan.shown, " has exited");
-    char text[4096];
-    if (info.start_time < 0 && info.source != Source::pid && info.id.size() >= 12) {
-        // Without a start time to compare, the container's ID in the init's
-        // cgroup paths ("/docker/ID", "docker-ID.scope", "libpod-ID.scope")
-        // says the PID still is, and is seen from our PID namespace as, its init.
-        auto cgroups = TRY(read_small_file(proc, "cgroup", text).describe("cannot read /proc/", pid, "/cgroup"));
-        if (cgroups.find(info.id.view()) == std::string_view::npos)
-            return Error::because("its cgroups do not name the container (a recycled PID, or a daemon in another "
-                                  "PID namespace)",
-                                  "PID ", pid, " is not the init of ", plan.shown);
-    }
-    if (info.source != Source::engine && info.source != Source::podman && TRY(cgroup_frozen(pid)))
-        return refuse(plan, "unpause it first", " is paused");
-
-    auto status = TRY(read_small_file(proc, "status", text).describe("cannot read /proc/", pid, "/status"));
-    auto caps = parse_capability_status(status);
-    if (!caps)
-        return Error::because("unexpected format", "cannot read the capabilities in /proc/", pid, "/status");
-    plan.caps = request.privileged ? full_capabilities(*caps, TRY(current_capabilities())) : *caps;
-    // As docker exec, --privileged included: the filter belongs to the container, not to the exec.
-    TRY(read_seccomp_filters(pid, status, plan.seccomp));
-    TRY(read_process_limits(proc, plan.limits));
-    if (auto setgroups = read_small_file(proc, "setgroups", text); setgroups.ok())
-        plan.setgroups_denied = trim(setgroups.value()) == "deny"sv;
-
-    plan.env_from = request.env_from != EnvFrom::unset ? request.env_from
-                    : info.source == Source::pid      ? EnvFrom::process
-                                                      : EnvFrom::config;
-    TRY(build_environment(request, plan));
-
-    // Every namespace of the init that is not already ours.
-    for (const NsInfo& ns : namespace_kinds)
-        if (compare_with_ours(target, ns.kind) == Shared::different)
-            plan.namespaces.from_target(ns.kind);
-
-    if (request.join_cgroup)
-        TRY(plan_cgroup_join(pid, plan.cgroups));
-    if (auto label = read_exec_label(target); label.ok() && label.value().label.view() != "unconfined"sv) {
-        // AppArmor shows "profile (enforce)" and takes "exec profile" for the
-        // next exec; SELinux takes its context as it shows it.
-        std::string_view shown = label.value().label.view();
-        if (auto mode = shown.rfind(" ("sv); mode != std::string_view::npos && shown.back() == ')') {
-            Text<512> onexec("exec ", shown.substr(0, mode));
-            label.value().label = onexec;
-        }
-        plan.label = label.take_value();
-    }
-    return target.still_alive();
-}
-
-void print_plan(std::string_view name, const Request& request, const Plan& plan)
-{
-    const ContainerInfo& info = plan.info;
-    Writer err(2);
-    err.put(name, ": container ", info.name.empty() ? "-"sv : info.name.view(), " id ", info.id, " init PID ", info.pid,
-            " (", "docker\0podman\0state\0\0pid" + 7 * static_cast<int>(info.source), ": ", info.found_at, ")\n");
-    err.put(name, ": namespaces:");
-    for (const NsInfo& ns : namespace_kinds)
-        if (plan.namespaces.wants(ns.kind))
-            err.put(' ', ns.proc_name);
-    err.put('\n');
-    if (request.join_cgroup) {
-        err.put(name, ": cgroups: ", plan.cgroups.size(), " to join");
-        for (std::size_t i = 0; i < plan.cgroups.size(); ++i)
-            err.put(i ? ", " : " ", plan.cgroups.directory(i));
-        err.put('\n');
-    }
-    const CapabilityState& caps = plan.caps;
-    const std::uint64_t sets[] = {caps.bounding, caps.permitted, caps.effective, caps.inheritable, caps.ambient};
-    const char* set_names = "bounding\0permitted\0effective\0inheritable\0ambient";
-    err.put(name, ": capabilities:");
-    for (std::uint64_t set : sets) {
-        err.put(' ', set_names, ' ', capability_mask(set));
-        set_names += std::string_view(set_names).size() + 1;
-    }
-    err.put(" no_new_privs ", caps.no_new_privs ? "1\n" : "0\n");
-    if (plan.label)
-        err.put(name, ": security label: ", plan.label->label, '\n');
-    err.put(name, ": seccomp: ", plan.seccomp.count, " filters, ", plan.seccomp.instructions, " instructions\n");
-}
-
-// In the process that will exec: who, where, with what; then the caller execs.
-Result<char* const*> become_container_process(std::string_view name, const Request& request, Plan& plan)
-{
-    const ContainerInfo& info = plan.info;
-    std::string_view user = request.user ? std::string_view(request.user) : info.user.view();
-    plan.creds = TRY(resolve_user_here(user, info.group_add.view()));
-    Credentials& creds = plan.creds;
-    creds.setgroups_denied = plan.setgroups_denied;
-    Environment& env = plan.env;
-    if (plan.env_from == EnvFrom::config && !env.has("HOME"sv))
-        TRY(env.set("HOME"sv, creds.home.view()));  // as runc does
-    // exec_program searches the command in envp's PATH: the container's, as runc does.
-    char* const* envp = TRY(env.envp());
-
-    const char* workdir = request.workdir ? request.workdir : info.workdir.empty() ? "/" : info.workdir.c_str();
-    // As runc: change directory as root when we can, else as the user.
-    bool changed = sys::chdir(workdir).ok();
-
-    if (request.verbose) {
-        Writer err(2);
-        err.put(name, ": user: uid ", creds.uid, " gid ", creds.gid, " groups");
-        for (gid_t gid : creds.group_list())
-            err.put(' ', gid);
-        err.put(", cwd ", workdir, ", ", env.count(), " environment variables\n");
-    }
-
-    if (plan.label)
-        TRY(apply_exec_label(*plan.label));
-    // Installed while we still hold CAP_SYS_ADMIN, as runc does without
-    // no_new_privs: what follows must pass the filter, as it must for runc.
-    TRY(install_seccomp_filters(plan.seccomp));
-    TRY(become(creds, plan.caps));
-    if (!changed)
-        TRY(sys::chdir(workdir));
-    return envp;
-}
-
-// The child that runs the command, started in the cgroup v2 directory when
-// there is one; without clone3 into a cgroup (before Linux 5.7) we move
-// ourselves first, which works as we are still in our own cgroup namespace.
-Result<pid_t> start_child(CgroupJoin& cgroups, int cgroup_v2)
-{
-    if (cgroup_v2 < 0)
-        return fork_child();
-    if (auto child = fork_child_into_cgroup(cgroup_v2); child.ok())
-        return child;
-    TRY(cgroups.join_unified(::getpid()));
-    return fork_child();
+    if (int unified = plan.cgroups.unified_directory(); unified >= 0)
+        if (auto child = fork_child_into_cgroup(unified); child.ok())
+            return std::pair{child.value(), true};
+    return std::pair{TRY(fork_child()), false};
 }
 
 Result<int> run(std::string_view name, const Request& request, int argc, char** argv)
 {
-    Plan plan;
-    TRY(make_plan(name, request, plan));
+    TRY(check_preserved(request));
+    // Nothing of ours may be looked into from inside: not /proc/PID/fd, not
+    // /proc/PID/mem. (Our children are born this way; the exec undoes it.)
+    TRY(sys::prctl(PR_SET_DUMPABLE, 0));
+    EnterPlan plan;
+    TRY(make_enter_plan(name, request, plan));
     if (request.verbose)
-        print_plan(name, request, plan);
-
-    // The cgroups first: their files are found through our own mounts, and
-    // moving into them is checked against our own cgroup namespace.
-    // cgroup v1 now; cgroup v2 at the fork below when there is one: a child
-    // started in its cgroup (clone3) spares us the kernel's RCU grace period
-    // that moving a process in cgroup v2 waits for (5-20 ms).
-    bool forking = plan.namespaces.wants(NsKind::pid) || plan.namespaces.wants(NsKind::time);
-    int cgroup_v2 = forking ? plan.cgroups.unified_directory() : -1;
-    TRY(plan.cgroups.join(::getpid(), cgroup_v2 >= 0 ? CgroupJoin::Unified::later : CgroupJoin::Unified::now));
-    // Resource limits and the OOM score go with the process across fork and exec.
-    if (LimitsApplied limits = apply_process_limits(plan.limits); limits.failed) {
-        // One name per limit, in RLIMIT_* order, and the OOM score.
-        std::string_view names = "cpu fsize data stack core rss nproc nofile memlock as locks sigpending msgqueue "
-                                 "nice rtprio rttime oom_score_adj"sv;
-        std::string_view failed;
-        for (int i = 0; i <= limits.first_failed_resource; ++i)
-            failed = next_word(names);
-        Error e;
-        e.code = limits.first_error;
-        warn(name, "could not give the command ", limits.failed, " of the container's resource limits (", failed,
-             ": ", e.why(), "): it keeps ours");
-    }
-    // Moving into a cgroup is checked against our cgroup namespace: when the
-    // child is to start in the v2 cgroup, the cgroup namespace is entered
-    // after the fork, by the child.
-    Fd cgroup_namespace;
-    if (cgroup_v2 >= 0 && plan.namespaces.wants(NsKind::cgroup)) {
-        cgroup_namespace = TRY(open_target_namespace(*plan.target, NsKind::cgroup));
-        plan.namespaces.drop(NsKind::cgroup);
-    }
-    TRY(enter_namespaces(&*plan.target, plan.namespaces));
+        print_enter_plan(name, request, plan);
+    Session session;
+    TRY(session.prepare(request.terminal));
+    auto [worker, in_cgroup] = TRY(start_worker(plan));
+    if (worker == 0)
+        run_worker(name, request, plan, session, in_cgroup, argc, argv);
     plan.target.reset();
-
-    // A new pid (or time) namespace is for the children we make.
-    if (forking) {
-        pid_t child = TRY(start_child(plan.cgroups, cgroup_v2));
-        if (child > 0)
-            return wait_and_mirror(child);
-        if (cgroup_namespace)
-            TRY(sys::setns(cgroup_namespace.get(), CLONE_NEWCGROUP).describe("cannot enter the cgroup namespace of ", plan.shown));
-        cgroup_namespace.reset();
-    }
-    char* const* envp = TRY(become_container_process(name, request, plan));
-    char* shell_argv[2] = {nullptr, nullptr};
-    char** command = argv + request.command;
-    if (request.command >= argc) {
-        shell_argv[0] = const_cast<char*>(plan.creds.shell.empty() ? "/bin/sh" : plan.creds.shell.c_str());
-        command = shell_argv;
-    }
-    Error failed = exec_program(command, envp);
-    report(name, failed);
-    return exit_status_for(failed);
+    plan.root.reset();
+    plan.cgroups = CgroupJoin();
+    return session.relay(name, worker, [&](pid_t ready) { return check_worker(plan, ready); });
 }
 
 }  // namespace

@@ -2,9 +2,11 @@
 // for util-linux's nsenter. The recipe: parse, pin the target, open what
 // must be opened before entering (namespace files, root, cwd, environment,
 // cgroups, security label), enter, fork when the pid namespace changed, set
-// credentials, exec.
+// credentials, exec. With --relay, all that runs in a worker whose program
+// gets pipes or a pty of its own (ns/session.h), relayed from outside.
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -24,6 +26,7 @@
 #include "context/lsm.h"
 #include "ns/enter.h"
 #include "ns/process.h"
+#include "ns/session.h"
 #include "ns/target.h"
 #include "ns/userns.h"
 #include "version.h"
@@ -36,12 +39,12 @@ namespace {
 
 enum OptionId : int {
     ALL = 1, TARGET, SETUID, SETGID, PRESERVE_CREDENTIALS, KEEP_CAPS, ROOT, WD, WDNS, ENV,
-    JOIN_CGROUP, NO_FORK, NET_SOCKET, USER_PARENT, FOLLOW_CONTEXT, HELP, VERSION,
+    JOIN_CGROUP, NO_FORK, NET_SOCKET, USER_PARENT, FOLLOW_CONTEXT, RELAY, HELP, VERSION,
     NAMESPACE = 100,  // NAMESPACE + NsKind: -U, -C, -i, -u, -n, -p, -m, -T
 };
 
 constexpr auto options = [] {
-    std::array<Option, 17 + namespace_kinds.size()> table{};
+    std::array<Option, 18 + namespace_kinds.size()> table{};
     std::size_t i = 0;
     table[i++] = {ALL, 'a', "all", Arg::none, "", "enter all namespaces of the target"};
     table[i++] = {TARGET, 't', "target", Arg::required, "pid[:inode]", "target process to get namespaces from"};
@@ -61,6 +64,8 @@ constexpr auto options = [] {
     table[i++] = {JOIN_CGROUP, 'c', "join-cgroup", Arg::none, "", "join the cgroups of the target process"};
     table[i++] = {NO_FORK, 'F', "no-fork", Arg::none, "", "do not fork before exec'ing <program>"};
     table[i++] = {FOLLOW_CONTEXT, 'Z', "follow-context", Arg::none, "", "set security context of the target"};
+    table[i++] = {RELAY, '\0', "relay", Arg::optional, "pty|pipes",
+                  "the program gets pipes or a pty of its own, in its own session, and no other descriptor"};
     table[i++] = {HELP, 'h', "help", Arg::none, "", "display this help"};
     table[i++] = {VERSION, 'V', "version", Arg::none, "", "display version"};
     return table;
@@ -89,6 +94,7 @@ struct Request {
     std::optional<IdChoice> uid, gid;
     bool preserve_credentials = false, keep_caps = false, no_fork = false;
     bool inherit_env = false, join_cgroup = false, follow_context = false;
+    std::optional<Terminal> relay;
     bool root = false, wd = false;
     const char* root_dir = nullptr;
     const char* wd_dir = nullptr;
@@ -145,6 +151,13 @@ Result<Request> parse_command_line(int argc, char** argv)
         case JOIN_CGROUP: request.join_cgroup = true; break;
         case NO_FORK: request.no_fork = true; break;
         case FOLLOW_CONTEXT: request.follow_context = true; break;
+        case RELAY: {
+            int mode = hit.value ? word_index(hit.value, "pty pipes ") : -1;
+            if (hit.value && mode < 0)
+                return Error::because("expected pty or pipes", "bad --relay '", hit.value, "'");
+            request.relay = mode < 0 ? Terminal::automatic : mode == 0 ? Terminal::pty : Terminal::pipes;
+            break;
+        }
         case HELP: request.help = true; return request;
         case VERSION: request.version = true; return request;
         default: {
@@ -283,10 +296,30 @@ bool setgroups_is_denied(const Target& target)
     return text.ok() && trim(text.value()) == "deny";
 }
 
+// --relay: the worker's way to the relay outside, and its /proc/self/fd
+// (opened before entering) for opening the pty inside.
+struct RelayWorker {
+    Session& session;
+    Fd proc_self_fd;
+};
+
+// Once entered: nothing of the caller's passes but what the relay gives, and
+// with a pty it comes from the entered root.
+Result<void> attach_relay(RelayWorker& relay)
+{
+    Fd* keep[] = {&relay.session.control(), &relay.proc_self_fd};
+    TRY(keep_descriptors(keep, 3, &relay.proc_self_fd));
+    Fd root = TRY(sys::open("/", O_PATH | O_DIRECTORY));
+    TRY(relay.session.worker_attach({root.get(), relay.proc_self_fd.get()}));
+    relay.session.worker_end();
+    relay.proc_self_fd.reset();
+    return {};
+}
+
 // Everything up to the exec; returns the exit status when the exec fails or
 // when this is the parent waiting for the forked program.
 Result<int> run_pinned(std::string_view name, const Request& request, std::optional<Target>& target, int argc,
-                       char** argv)
+                       char** argv, RelayWorker* relay)
 {
     const Target* pinned = target ? &*target : nullptr;
 
@@ -327,6 +360,11 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
     if (cgroups)
         TRY(cgroups->join(::getpid()));
 
+    // The label is written now, by this task (the kernel takes it from no
+    // other), while /proc is still ours; fork, setns and setuid keep it.
+    if (label)
+        TRY(apply_exec_label(*label));
+
     // Supplementary groups are dropped before entering and again after: one
     // of the two must work (a user namespace may deny setgroups).
     bool groups_dropped = entering_userns && !request.preserve_credentials && sys::setgroups({}).ok();
@@ -356,6 +394,11 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
         TRY(sys::fchdir(wd.get()).describe("cannot change directory to ", request.wd_dir ? request.wd_dir : "the target's"));
     root.reset();
     wd.reset();
+    if (relay) {
+        cgroups.reset();  // joined already
+        target.reset();   // nothing more is read of it
+        TRY(attach_relay(*relay));
+    }
 
     if (fork_into_pid_namespace) {
         auto forked = fork_child();
@@ -363,6 +406,8 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
             return Error::because("its init (pid 1) has exited, so it takes no new process",
                                   "cannot fork into the pid namespace");
         pid_t child = TRY(std::move(forked));
+        if (child > 0 && relay)  // the program has its own session: its stops are its own, its signals come from us
+            return wait_and_mirror(child, {{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2}, {}, false});
         if (child > 0)
             return wait_and_mirror(child);
     }
@@ -377,8 +422,8 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
         TRY(sys::setresuid(*uid).describe("cannot set uid ", *uid));
     if (request.keep_caps && entering_userns)
         TRY(raise_ambient_capabilities());
-    if (label)
-        TRY(apply_exec_label(*label));
+    if (relay)
+        TRY(relay->session.command_begin());
 
     char* const* envp = environ;
     if (request.inherit_env)
@@ -388,16 +433,39 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
     return exit_status_for(failed);
 }
 
-Result<int> run(std::string_view name, const Request& request, int argc, char** argv)
+Result<int> run_here(std::string_view name, const Request& request, int argc, char** argv, RelayWorker* relay)
 {
     std::optional<Target> target;
     if (request.target)
         target = TRY(pin_target(*request.target));
-    auto status = run_pinned(name, request, target, argc, argv);
+    auto status = run_pinned(name, request, target, argc, argv, relay);
     // A /proc file that vanished under us means the target exited: say that.
     if (!status.ok() && target)
         TRY(target->still_alive_after_failure());
     return status;
+}
+
+Result<int> run(std::string_view name, const Request& request, int argc, char** argv)
+{
+    // Nothing of ours may be looked into from inside (/proc/PID/fd, exe,
+    // mem) until the exec, which undoes this.
+    TRY(sys::prctl(PR_SET_DUMPABLE, 0));
+    if (!request.relay)
+        return run_here(name, request, argc, argv, nullptr);
+    Session session;
+    TRY(session.prepare(*request.relay));
+    pid_t worker = TRY(fork_child());
+    if (worker) {
+        return session.relay(name, worker, [](pid_t) -> Result<void> { return {}; });
+    }
+    auto status = [&]() -> Result<int> {
+        TRY(session.worker_begin());
+        RelayWorker relay{session, TRY(sys::open("/proc/self/fd", O_PATH | O_DIRECTORY))};
+        return run_here(name, request, argc, argv, &relay);
+    }();
+    if (!status.ok())
+        report(name, status.error());
+    ::_exit(status.ok() ? status.value() : 1);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "base/sys.h"
+#include "base/sys_failure.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,24 +22,6 @@
 #include <stdio.h>
 
 namespace nskit::sys {
-
-namespace {
-
-// Returns the error for a failed call with errno captured at once.
-template <class... Parts>
-Error failed(const Parts&... what)
-{
-    return Error::from_errno(errno, what...);
-}
-
-Result<void> check(long rc, const char* what)
-{
-    if (rc < 0)
-        return failed(what);
-    return {};
-}
-
-}  // namespace
 
 Result<Fd> open(const char* path, int flags, mode_t mode)
 {

@@ -13,25 +13,9 @@
 #include "base/buffer.h"
 #include "base/dir.h"
 #include "base/sys.h"
+#include "base/sys_failure.h"
 
 namespace nskit::sys {
-
-namespace {
-
-template <class... Parts>
-Error failed(const Parts&... what)
-{
-    return Error::from_errno(errno, what...);
-}
-
-Result<void> check(long rc, const char* what)
-{
-    if (rc < 0)
-        return failed(what);
-    return {};
-}
-
-}  // namespace
 
 Result<void> close_from(int first, int proc_self_fd)
 {

@@ -82,7 +82,7 @@ Result<CapabilityState> current_capabilities()
     return caps;
 }
 
-Result<void> become(const Credentials& creds, const CapabilityState& wanted)
+CapabilityState known_capabilities(const CapabilityState& wanted)
 {
     std::uint64_t known = known_mask();
     CapabilityState caps = wanted;
@@ -91,6 +91,12 @@ Result<void> become(const Credentials& creds, const CapabilityState& wanted)
     caps.effective &= known;
     caps.inheritable &= known;
     caps.ambient &= known;
+    return caps;
+}
+
+Result<void> become(const Credentials& creds, const CapabilityState& wanted)
+{
+    CapabilityState caps = known_capabilities(wanted);
 
     for (int cap = 0; cap <= sys::last_capability(); ++cap)
         if (!has(caps.bounding, cap))

@@ -32,6 +32,10 @@ CapabilityState full_capabilities(const CapabilityState& container, const Capabi
 // What our own process holds now, asked of the kernel (no /proc needed).
 Result<CapabilityState> current_capabilities();
 
+// `caps` without the capabilities this kernel does not know: what become()
+// gives, and so what a check from outside expects to see.
+CapabilityState known_capabilities(const CapabilityState& caps);
+
 // Becomes `creds` holding exactly `caps`:
 //   1. drop from the bounding set what `caps` lacks (needs CAP_SETPCAP, so first);
 //   2. keep the permitted set across the change of uid (PR_SET_KEEPCAPS);

@@ -6,6 +6,7 @@
 #include "base/buffer.h"
 #include "base/sys.h"
 #include "context/accounts.h"
+#include "context/in_root.h"
 
 namespace nskit {
 
@@ -24,21 +25,12 @@ void add_group(Credentials& creds, gid_t gid)
         creds.groups[creds.group_count++] = gid;
 }
 
-// Reads a small account file of the current root; "" when it does not exist.
-// Not following a container's FIFO or device in place of the file: non-blocking, regular files only.
-Result<Buffer> read_account_file(const char* path)
+// An account file of the container; "" when it does not exist.
+Result<Buffer> read_account_file(const ContainerRoot& where, const char* path)
 {
-    auto fd = sys::open(path, O_RDONLY | O_NONBLOCK);
-    if (!fd.ok()) {
-        if (fd.error().code == ENOENT || fd.error().code == ENOTDIR)
-            return Buffer();
-        return fd.take_error();
-    }
-    auto st = TRY(sys::fstat(fd.value().get()));
-    if (!S_ISREG(st.st_mode))
-        return Error::because("not a regular file", "cannot read ", path);
-    Buffer text;
-    TRY(read_all(fd.value().get(), text, 16 * 1024 * 1024).describe("cannot read ", path));
+    auto text = read_container_file(where, path, 16 * 1024 * 1024);
+    if (!text.ok() && (text.error().code == ENOENT || text.error().code == ENOTDIR))
+        return Buffer();
     return text;
 }
 
@@ -105,11 +97,26 @@ Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd,
     return creds;
 }
 
-Result<Credentials> resolve_user_here(std::string_view spec, std::string_view extra_groups)
+Result<Credentials> resolve_user_in_root(const ContainerRoot& where, std::string_view spec,
+                                         std::string_view extra_groups)
 {
-    Buffer passwd = TRY(read_account_file("/etc/passwd"));
-    Buffer group = TRY(read_account_file("/etc/group"));
+    Buffer passwd = TRY(read_account_file(where, "/etc/passwd"));
+    Buffer group = TRY(read_account_file(where, "/etc/group"));
     return resolve_user(spec, passwd.view(), group.view(), extra_groups);
+}
+
+void find_home_in_root(const ContainerRoot& where, Credentials& creds)
+{
+    auto passwd = read_account_file(where, "/etc/passwd");
+    if (!passwd.ok())
+        return;
+    if (auto entry = find_user(passwd.value().view(), creds.uid)) {
+        creds.home.clear();
+        creds.home.append(entry->home.empty() ? "/"sv : entry->home);
+        creds.shell.clear();
+        creds.shell.append(entry->shell);
+        creds.in_passwd = true;
+    }
 }
 
 }  // namespace nskit

@@ -39,8 +39,15 @@ struct Credentials {
 Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd, std::string_view group,
                                  std::string_view extra_groups = {});
 
-// resolve_user() with /etc/passwd and /etc/group of our current root (missing
-// files count as empty).
-Result<Credentials> resolve_user_here(std::string_view spec, std::string_view extra_groups = {});
+struct ContainerRoot;
+
+// resolve_user() with the container's /etc/passwd and /etc/group, opened
+// inside its root (context/in_root.h; missing files count as empty).
+Result<Credentials> resolve_user_in_root(const ContainerRoot& where, std::string_view spec,
+                                         std::string_view extra_groups = {});
+
+// The home and shell of `uid` in the container's /etc/passwd, for ids that
+// come from the runtime's record; "/" and none when it cannot be read.
+void find_home_in_root(const ContainerRoot& where, Credentials& creds);
 
 }  // namespace nskit

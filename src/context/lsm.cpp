@@ -8,6 +8,21 @@
 
 namespace nskit {
 
+using namespace std::literals;
+
+namespace {
+
+bool apparmor_active()
+{
+    char buffer[8];
+    auto enabled = read_small_file(AT_FDCWD, "/sys/module/apparmor/parameters/enabled", buffer);
+    return enabled.ok() && starts_with(enabled.value(), "Y"sv);
+}
+
+bool selinux_active() { return sys::stat("/sys/fs/selinux/enforce").ok(); }
+
+}  // namespace
+
 Result<ExecLabel> read_exec_label(const Target& target)
 {
     constexpr const char* no_lsm = "no security module that labels processes (SELinux, AppArmor, Smack) is active";
@@ -24,14 +39,42 @@ Result<ExecLabel> read_exec_label(const Target& target)
         label.remove_suffix(1);
     if (label.empty())
         return Error::because(no_lsm, "cannot follow the security context of PID ", target.pid());
-    result.label.append(label);
-    result.exec_attr = TRY(sys::open("/proc/thread-self/attr/exec", O_WRONLY));
+    // AppArmor shows "profile (enforce)" and takes "exec profile" for the
+    // next exec; SELinux takes its context as it shows it.
+    if (auto mode = label.rfind(" ("sv); mode != std::string_view::npos && label.back() == ')') {
+        result.module = ExecLabel::Module::apparmor;
+        result.label.append("exec ", label.substr(0, mode));
+    } else {
+        result.label.append(label);
+    }
     return result;
+}
+
+std::optional<ExecLabel> exec_label_from_record(std::string_view apparmor_profile, std::string_view selinux_label)
+{
+    ExecLabel result;
+    if (!apparmor_profile.empty() && apparmor_active()) {
+        result.module = ExecLabel::Module::apparmor;
+        result.label.append("exec ", apparmor_profile);
+        return result;
+    }
+    if (!selinux_label.empty() && selinux_active()) {
+        result.module = ExecLabel::Module::selinux;
+        result.label.append(selinux_label);
+        return result;
+    }
+    return std::nullopt;
 }
 
 Result<void> apply_exec_label(const ExecLabel& label)
 {
-    return sys::write_all(label.exec_attr.get(), label.label.view())
+    // With several security modules stacked (Linux 5.8+), AppArmor has a
+    // directory of its own; the plain file goes to the first one.
+    const char* file = "/proc/thread-self/attr/exec";
+    if (label.module == ExecLabel::Module::apparmor && sys::stat("/proc/thread-self/attr/apparmor/exec").ok())
+        file = "/proc/thread-self/attr/apparmor/exec";
+    Fd attr = TRY(sys::open(file, O_WRONLY).describe("cannot set the security context '", label.label, "' for exec"));
+    return sys::write_all(attr.get(), label.label.view())
         .describe("cannot set the security context '", label.label, "' for exec");
 }
 

@@ -1,9 +1,20 @@
-// The security label a process runs with, for nsenter --follow-context:
-// read from the target's /proc/PID/attr/current and set for our exec through
-// /proc/thread-self/attr/exec (what libselinux's getpidcon and setexeccon do).
+// The security label a process runs with (AppArmor profile, SELinux
+// context), set for the next exec: `docker exec` runs its process under the
+// container's, and nsenter --follow-context under the target's.
+//   - docker-enter takes it from the runtime's record (config.json's
+//     apparmorProfile, selinuxLabel) when that module is active here;
+//     pid:N and nsenter -Z read the target's /proc/PID/attr/current.
+//   - The kernel takes a write to /proc/*/attr/exec only from the task
+//     itself, through a descriptor it opened with the credentials it has. So
+//     the process that will fork the command opens and writes it itself,
+//     before it enters any namespace (whose /proc could be the container's):
+//     the label is kept across fork, setns and the change of credentials,
+//     and applies at the exec.
 #pragma once
 
-#include "base/fd.h"
+#include <optional>
+#include <string_view>
+
 #include "base/result.h"
 #include "base/text.h"
 #include "ns/target.h"
@@ -11,14 +22,18 @@
 namespace nskit {
 
 struct ExecLabel {
-    Text<512> label;
-    Fd exec_attr;  // /proc/thread-self/attr/exec, opened before we change mount namespace
+    enum class Module : unsigned char { apparmor, selinux, any } module = Module::any;
+    Text<512> label;  // what attr/exec takes: "exec PROFILE" for AppArmor
 };
 
-// Fails with a clear reason where no security module labels processes.
+// The target's label; fails with a clear reason where no security module labels processes.
 Result<ExecLabel> read_exec_label(const Target& target);
 
-// Makes the next execve run with the label.
+// The label of a runtime's record, when its module is active on this host
+// (none is needed, and none can be set, where it is not).
+std::optional<ExecLabel> exec_label_from_record(std::string_view apparmor_profile, std::string_view selinux_label);
+
+// Makes this process's next execve run with the label.
 Result<void> apply_exec_label(const ExecLabel& label);
 
 }  // namespace nskit

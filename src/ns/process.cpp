@@ -77,7 +77,7 @@ int wait_and_mirror(pid_t child, SignalPolicy policy)
     ::sigprocmask(SIG_UNBLOCK, &handled, nullptr);
 
     for (;;) {
-        auto waited = sys::waitpid(child, WUNTRACED);
+        auto waited = sys::waitpid(child, policy.mirror_stops ? WUNTRACED : 0);
         if (!waited.ok())
             return 1;
         int status = waited.value().status;
@@ -88,12 +88,17 @@ int wait_and_mirror(pid_t child, SignalPolicy policy)
             ::kill(child, SIGCONT);
             continue;
         }
-        if (WIFEXITED(status))
-            return WEXITSTATUS(status);
-        if (WIFSIGNALED(status))
-            die_like(WTERMSIG(status));
-        return 1;
+        return mirror_exit(status);
     }
+}
+
+int mirror_exit(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        die_like(WTERMSIG(status));
+    return 1;
 }
 
 }  // namespace nskit

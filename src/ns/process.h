@@ -30,11 +30,19 @@ int wait_and_mirror(pid_t child);
 struct SignalPolicy {
     std::initializer_list<int> forward;
     std::initializer_list<int> ignore;
+    // Stop when the child stops (nsenter, unshare: job control of the
+    // caller's shell). Not for a command inside a container, which could
+    // then stop whoever entered it.
+    bool mirror_stops = true;
 };
 
 // wait_and_mirror with another policy (unshare's: ignore SIGINT and SIGTERM,
 // or forward them with --forward-signals). The policy's signals are unblocked
 // once handled, so a caller can block them before forking.
 int wait_and_mirror(pid_t child, SignalPolicy policy);
+
+// What wait_and_mirror does with a child's end (a waitpid status): returns
+// its exit code, or re-raises the signal that killed it on ourselves.
+int mirror_exit(int status);
 
 }  // namespace nskit

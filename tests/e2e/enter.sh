@@ -83,6 +83,12 @@ differential() {
         return
     fi
     got=$(timeout 60 "$NSKIT" docker-enter "$@" "$query" sh -c "$PROBE" 2>&1 </dev/null)
+    if [ "$(section limits "$expected")" != "$(section limits "$got")" ]; then
+        # runc 1.1.5 (Go 1.19) now and then gives an exec'd process its soft
+        # nofile limit raised to the hard one, under load: ask it again.
+        echo "  (docker exec's limits differ from docker-enter's: asking docker exec again)"
+        expected=$(docker exec "$@" "$container" sh -c "$PROBE" 2>&1 </dev/null)
+    fi
     compare "$case" "$ASPECTS" "$expected" "$got"
 }
 
@@ -114,10 +120,13 @@ differential "exec -u 0 in a --user 1000 container" user1000 user1000 -u 0
 differential "exec --privileged" plain plain --privileged
 differential "exec --privileged in --cap-drop ALL" capdrop capdrop --privileged
 
-# pid:N takes the process's own environment: everything else must agree.
+# pid:N takes the process's own environment, and has no runtime record: the
+# init's seccomp filters are installed last, which needs no_new_privs.
+# Everything else must agree.
 expected=$(docker exec plain sh -c "$PROBE" 2>&1)
 got=$(enter "pid:$(pid_of plain)" sh -c "$PROBE" 2>&1 </dev/null)
-compare "pid:N" "ids caps nnp seccomp limits cwd cgroup ns" "$expected" "$got"
+compare "pid:N" "ids caps seccomp limits cwd cgroup ns" "$expected" "$got"
+same "pid:N: no_new_privs, for the init's own filters" "$(section nnp "$got")" "NoNewPrivs:	1"
 same "pid:N: environment of the init" "$(tr '\0' '\n' </proc/"$(pid_of plain)"/environ | sort)" \
     "$(section env "$got" | grep -v -e '^PWD=' -e '^SHLVL=')"
 

@@ -153,3 +153,29 @@ expect "refuses when it cannot give the target's capabilities" --rc 1 --out "" \
     --err "docker-enter: cannot set the capabilities of the container" \
     -- setpriv --bounding-set -net_raw --inh-caps -all "${DE[@]}" "pid:$target" echo ran
 expect "a target that is gone" --rc 1 --err "no such process" -- "${DE[@]}" pid:4194303 true
+
+echo "-- a private copy of nskit: what /proc/PID/exe of the entering process leads to"
+# The target shares our pid namespace, so the worker (the command's parent) is visible here.
+target=$(start_holder unshare --uts)
+pretend=$(mktemp /tmp/nskit-pretend.XXXXXX); at_exit "rm -f $pretend"
+if [ -z "$target" ]; then
+    fail "private copy target" "did not start"
+elif ! gcc -O2 -o "$pretend" "$TOP/tests/tools/pretend-kernel.c" 2>/dev/null; then
+    fail "private copy" "cannot build tests/tools/pretend-kernel.c"
+else
+    worker_exe() { timeout 30 "$@" "${DE[@]}" "pid:$target" sh -c 'readlink /proc/$PPID/exe' 2>&1; }
+    same "a sealed memfd" "$(worker_exe)" "/memfd:nskit (deleted)"
+    same "where no memfd may be run: a read-only clone of the binary's mount (its root, /)" \
+        "$(worker_exe "$pretend" no-memfd)" "/"
+    nskit_dir=$(dirname "$(readlink -f "$NSKIT")")
+    got=$(worker_exe "$pretend" no-memfd-no-mount-api)
+    case $got in
+        "$nskit_dir/#"*" (deleted)") pass "and before the mount API: an unlinked copy beside the binary" ;;
+        *) fail "and before the mount API: an unlinked copy beside the binary" "exe is '$got'" ;;
+    esac
+    got=$(worker_exe "$pretend" no-private-copy; echo "rc=$?")
+    case $got in
+        "docker-enter: cannot run from a private copy of nskit ("*"rc=1") pass "none of the three: refused, never run from the host's file" ;;
+        *) fail "none of the three: refused, never run from the host's file" "$got" ;;
+    esac
+fi

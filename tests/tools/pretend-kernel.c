@@ -11,7 +11,16 @@
  *       works, so a success proves that path was taken.
  *   pretend-kernel no-clone3 PROGRAM [ARGS...]
  *       clone3 fails with ENOSYS, as before Linux 5.3 (and so no
- *       CLONE_INTO_CGROUP): docker-enter must move itself into the cgroup. */
+ *       CLONE_INTO_CGROUP): docker-enter must move itself into the cgroup.
+ *   pretend-kernel no-memfd PROGRAM [ARGS...]
+ *       memfd_create fails with EACCES, as under vm.memfd_noexec = 2:
+ *       docker-enter must run from a read-only clone of its binary instead.
+ *   pretend-kernel no-memfd-no-mount-api PROGRAM [ARGS...]
+ *       The same, and open_tree fails with ENOSYS, as before Linux 5.2:
+ *       docker-enter must run from an unlinked copy.
+ *   pretend-kernel no-private-copy PROGRAM [ARGS...]
+ *       The same, and no O_TMPFILE file can be made (EOPNOTSUPP): docker-enter
+ *       must refuse, since it would run from the host's own file. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
@@ -44,6 +53,36 @@ static struct sock_filter no_clone3[] = {
     ALLOW,
 };
 
+#define LOAD_ARG2 BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2]))
+#define O_TMPFILE_BITS 020000000 /* __O_TMPFILE, without O_DIRECTORY */
+
+static struct sock_filter no_memfd[] = {
+    LOAD_NR,
+    IF_EQ(__NR_memfd_create, 1), FAIL(EACCES),
+    ALLOW,
+};
+
+static struct sock_filter no_memfd_no_mount_api[] = {
+    LOAD_NR,
+    IF_EQ(__NR_memfd_create, 1), FAIL(EACCES),
+    IF_EQ(__NR_open_tree, 1), FAIL(ENOSYS),
+    ALLOW,
+};
+
+static struct sock_filter no_private_copy[] = {
+    /* 0 */ LOAD_NR,
+    /* 1 */ IF_EQ(__NR_memfd_create, 1), FAIL(EACCES),
+    /* 3 */ IF_EQ(__NR_open_tree, 1), FAIL(ENOSYS),
+    /* 5 */ IF_EQ(__NR_open, 2),             /* open(path, flags): the flags are args[1] */
+    /* 6 */ LOAD_ARG1,
+    /* 7 */ BPF_STMT(BPF_JMP | BPF_JA, 2),   /* to 10 */
+    /* 8 */ IF_EQ(__NR_openat, 3),           /* openat(dir, path, flags): args[2]; else to 12 */
+    /* 9 */ LOAD_ARG2,
+    /* 10 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, O_TMPFILE_BITS, 0, 1),
+    /* 11 */ FAIL(EOPNOTSUPP),
+    /* 12 */ ALLOW,
+};
+
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x80
 #endif
@@ -62,20 +101,33 @@ static struct sock_filter no_setns_by_file[] = {
     ALLOW,
 };
 
+#define MODE(name, filter) {name, filter, sizeof filter / sizeof filter[0]}
+static const struct {
+    const char *name;
+    struct sock_filter *filter;
+    unsigned short length;
+} modes[] = {
+    MODE("no-pidfd", no_pidfd),
+    MODE("no-setns-by-file", no_setns_by_file),
+    MODE("no-clone3", no_clone3),
+    MODE("no-memfd", no_memfd),
+    MODE("no-memfd-no-mount-api", no_memfd_no_mount_api),
+    MODE("no-private-copy", no_private_copy),
+};
+
 int main(int argc, char **argv)
 {
-    struct sock_fprog program;
-    if (argc >= 3 && strcmp(argv[1], "no-pidfd") == 0) {
-        program.filter = no_pidfd;
-        program.len = sizeof no_pidfd / sizeof no_pidfd[0];
-    } else if (argc >= 3 && strcmp(argv[1], "no-setns-by-file") == 0) {
-        program.filter = no_setns_by_file;
-        program.len = sizeof no_setns_by_file / sizeof no_setns_by_file[0];
-    } else if (argc >= 3 && strcmp(argv[1], "no-clone3") == 0) {
-        program.filter = no_clone3;
-        program.len = sizeof no_clone3 / sizeof no_clone3[0];
-    } else {
-        fprintf(stderr, "usage: pretend-kernel no-pidfd|no-setns-by-file|no-clone3 PROGRAM [ARGS...]\n");
+    struct sock_fprog program = {0, NULL};
+    for (size_t i = 0; argc >= 3 && i < sizeof modes / sizeof modes[0]; ++i)
+        if (strcmp(argv[1], modes[i].name) == 0) {
+            program.filter = modes[i].filter;
+            program.len = modes[i].length;
+        }
+    if (!program.filter) {
+        fprintf(stderr, "usage: pretend-kernel MODE PROGRAM [ARGS...]; MODE is one of:");
+        for (size_t i = 0; i < sizeof modes / sizeof modes[0]; ++i)
+            fprintf(stderr, " %s", modes[i].name);
+        fprintf(stderr, "\n");
         return 2;
     }
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0) {

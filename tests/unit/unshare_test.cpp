@@ -26,11 +26,14 @@ UnsharePlan& fresh_plan()
     return *plan;
 }
 
+// The plan points into argv (plan.program), so the words live on until the next parse.
 Outcome parse(std::vector<const char*> words, UnsharePlan& plan)
 {
-    words.insert(words.begin(), "unshare");
+    static std::vector<const char*> argv;
+    argv = std::move(words);
+    argv.insert(argv.begin(), "unshare");
     Outcome outcome;
-    auto parsed = parse_unshare_options(plan, static_cast<int>(words.size()), const_cast<char**>(words.data()),
+    auto parsed = parse_unshare_options(plan, static_cast<int>(argv.size()), const_cast<char**>(argv.data()),
                                         outcome.bad_usage);
     if (!parsed.ok())
         outcome.error = std::string(parsed.error().what.view()) + ": " + parsed.error().why();

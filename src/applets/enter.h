@@ -1,0 +1,102 @@
+// docker-enter's parts, shared by its three files:
+//   enter.cpp         the command line and the recipe
+//   enter_plan.cpp    what is read before anything changes, and the check
+//                     of the worker from outside before the command starts
+//   enter_worker.cpp  the worker, which enters and becomes the container's
+//                     process, and the command it starts
+//
+// The processes, and why there are three (README: "Threat model"):
+//   docker-enter (the relay)  stays on the host; holds the caller's terminal
+//     `- worker               born in the container's cgroup (clone3), in the
+//        |                    host's pid namespace: the container cannot see
+//        |                    it. It does the privileged steps, enters the
+//        |                    namespaces, then becomes the container's process
+//        |                    (user, groups, capabilities, filters). The relay
+//        |                    checks it from outside before it goes on.
+//        `- command           the first process the container can see: from
+//                             its first instruction it holds the container's
+//                             credentials, its own stdio and nothing of the
+//                             host's, and is not dumpable; then it execs.
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "base/result.h"
+#include "context/caps.h"
+#include "context/cgroup.h"
+#include "context/creds.h"
+#include "context/env.h"
+#include "context/limits.h"
+#include "context/lsm.h"
+#include "context/seccomp.h"
+#include "ns/enter.h"
+#include "ns/session.h"
+#include "ns/target.h"
+#include "runtime/find.h"
+#include "runtime/record.h"
+
+namespace nskit {
+
+enum class EnvFrom : std::uint8_t { config, process, none, unset };
+
+struct EnterRequest {
+    const char* user = nullptr;
+    const char* workdir = nullptr;
+    struct EnvSetting {
+        const char* text;  // -e NAME[=VALUE], or the file of --env-file
+        bool file;
+    };
+    std::array<EnvSetting, 64> env_settings{};  // in the order given: a later one wins
+    std::size_t env_count = 0;
+    bool privileged = false, join_cgroup = true, verbose = false;
+    EnvFrom env_from = EnvFrom::unset;
+    Terminal terminal = Terminal::automatic;
+    int preserve_fds = 0;  // descriptors 3 ... 2 + N go to the command
+    FindOptions find;
+    std::array<const char*, 8> state_dirs{};
+    std::size_t state_dir_count = 0;
+    const char* container = nullptr;
+    int command = 0;  // argv index of the command, argc when none
+};
+
+// Everything read before anything changes.
+struct EnterPlan {
+    ContainerInfo info;
+    std::string_view shown;  // its name, else its ID
+    std::optional<Target> target;
+    bool has_record = false;
+    RuntimeRecord record;
+    CapabilityState caps;
+    EnvFrom env_from = EnvFrom::config;
+    Environment env;  // all but HOME, which depends on the user
+    NsSelection namespaces;
+    Fd root;  // pid:N: the target's root (a chroot of its own), taken after its mount namespace
+    CgroupJoin cgroups;  // none unless request.join_cgroup
+    std::optional<ExecLabel> label;
+    SeccompFilters seccomp;
+    // No record (pid:N): the filters are the target's own, all of them, and
+    // are installed by the command last, after no_new_privs.
+    bool filters_last = false;
+    ProcessLimits limits;
+    mode_t umask = 022;
+    bool setgroups_denied = false;
+    std::size_t own_filters = 0;  // ours, which every child inherits
+};
+
+// enter_plan.cpp
+Result<void> make_enter_plan(std::string_view name, const EnterRequest& request, EnterPlan& plan);
+void print_enter_plan(std::string_view name, const EnterRequest& request, const EnterPlan& plan);
+// From outside: the worker holds what the plan says, or the command never starts.
+Result<void> check_worker(const EnterPlan& plan, pid_t worker);
+
+// enter_worker.cpp: runs in the worker and never returns. `in_cgroup`: it
+// was born in the cgroup v2 directory (else it moves itself there).
+[[noreturn]] void run_worker(std::string_view name, const EnterRequest& request, EnterPlan& plan, Session& session,
+                             bool in_cgroup, int argc, char** argv);
+
+}  // namespace nskit

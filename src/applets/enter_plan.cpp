@@ -1,0 +1,259 @@
+// docker-enter: what is read before anything changes (see enter.h). The
+// container is found by its engine or its runtime's state, its init pinned,
+// and its context taken from the runtime's record (runtime/record.h): the
+// capabilities, no_new_privs, resource limits, umask and security label an
+// exec'd process gets, and how many of the init's seccomp filters are the
+// container's own. What the container's processes show is used only where
+// no record exists (pid:N), and then never beyond the target's own bounding
+// set, with its filters installed last.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "applets/enter.h"
+#include "base/buffer.h"
+#include "base/output.h"
+#include "base/sys.h"
+#include "ns/userns.h"
+
+namespace nskit {
+
+using namespace std::literals;
+
+namespace {
+
+// "container NAME: why" or "container NAME is paused: unpause it first".
+const Error& refuse(const EnterPlan& plan, const char* why, std::string_view more = {})
+{
+    return Error::because(why, "container ", plan.shown, more);
+}
+
+Result<void> find(std::string_view name, const EnterRequest& request, EnterPlan& plan)
+{
+    FindReport report;
+    ContainerInfo& found = plan.info;
+    bool ok = find_container(request.container, request.find, report, found).ok();
+    if (report.engine_failed && (request.verbose || !ok)) {
+        const Error& e = report.engine_error;
+        Writer err(2);
+        err.put(name, ": the engine did not help (", e.what, ": ", e.why(), "); ");
+        if (ok)
+            err.put("found the container in the state files\n");
+        else
+            err.put("looked in the state files too (", state::describe_places(request.find.places), ")\n");
+    }
+    if (!ok)
+        return Failure{};
+    plan.shown = found.name.empty() ? found.id.view() : found.name.view();
+    if (!found.running)
+        return refuse(plan, not_running);
+    if (found.paused)
+        return refuse(plan, "unpause it first", " is paused");
+    if (found.pid <= 0)
+        return refuse(plan, "the source gave no PID");
+    return {};
+}
+
+// Before entering: --env-file names the caller's files, /proc/PID/environ is read through our /proc.
+Result<void> build_environment(const EnterRequest& request, EnterPlan& plan, bool terminal)
+{
+    Environment& env = plan.env;
+    if (plan.env_from == EnvFrom::process) {
+        Buffer environ = TRY(read_file(plan.target->proc_dir(), "environ", 4 * 1024 * 1024)
+                                 .describe("cannot read the environment of PID ", plan.info.pid));
+        TRY(env.set_all(environ.view()));
+    } else if (plan.env_from == EnvFrom::config) {
+        // As the daemon builds an exec's environment: a default PATH,
+        // HOSTNAME, TERM for a terminal, then the container's own settings.
+        TRY(env.set("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"sv));
+        if (!plan.info.hostname.empty())
+            TRY(env.set("HOSTNAME"sv, plan.info.hostname.view()));
+        if (terminal)
+            TRY(env.set("TERM=xterm"sv));
+        TRY(env.set_all(plan.info.env.view()));
+    }
+    for (std::size_t i = 0; i < request.env_count; ++i) {
+        const auto& setting = request.env_settings[i];
+        if (!setting.file) {
+            TRY(set_from_option(env, setting.text));
+            continue;
+        }
+        Buffer text = TRY(read_file(AT_FDCWD, setting.text, 16 * 1024 * 1024));
+        TRY(set_from_env_file(env, text.view(), setting.text));
+    }
+    return {};
+}
+
+// The init is the container's: the start time its runtime recorded, else
+// the container's ID in the init's cgroup paths.
+Result<void> check_init(const EnterPlan& plan)
+{
+    const ContainerInfo& info = plan.info;
+    int proc = plan.target->proc_dir();
+    if (info.start_time >= 0 && process_start_time(proc) != info.start_time)
+        return Error::because("its PID now belongs to another process", "the init of ", plan.shown, " has exited");
+    if (info.start_time < 0 && info.source != Source::pid && info.id.size() >= 12) {
+        // "/docker/ID", "docker-ID.scope", "libpod-ID.scope": the PID still
+        // is, and is seen from our PID namespace as, the container's init.
+        char text[4096];
+        auto cgroups = TRY(read_small_file(proc, "cgroup", text).describe("cannot read /proc/", info.pid, "/cgroup"));
+        if (cgroups.find(info.id.view()) == std::string_view::npos)
+            return Error::because("its cgroups do not name the container (a recycled PID, or a daemon in another "
+                                  "PID namespace)",
+                                  "PID ", info.pid, " is not the init of ", plan.shown);
+    }
+    return {};
+}
+
+// The security context from the runtime's record: what `runc exec` applies.
+Result<void> take_from_record(const EnterRequest& request, EnterPlan& plan, std::string_view init_status)
+{
+    const RuntimeRecord& record = plan.record;
+    const OciProcess& process = record.process;
+    plan.caps = process.caps;
+    if (request.privileged)
+        plan.caps = full_capabilities(process.caps, TRY(current_capabilities()));
+    // The runtime's process tree's filters, then the runtime's own: the oldest ones.
+    std::size_t theirs = record.monitor_filters + (process.seccomp ? 1 : 0);
+    TRY(read_seccomp_filters(plan.info.pid, init_status, plan.seccomp, theirs));
+    plan.limits = record.monitor_limits;
+    for (std::size_t resource = 0; resource < limit_count; ++resource)
+        if (process.rlimits[resource])
+            plan.limits.limits[resource] = process.rlimits[resource];
+    if (process.oom_score_adj)
+        plan.limits.oom_score_adj = process.oom_score_adj;
+    plan.umask = process.umask ? *process.umask : record.monitor_umask.value_or(022);
+    plan.label = exec_label_from_record(process.apparmor_profile.view(), process.selinux_label.view());
+    return {};
+}
+
+// No record (pid:N): what the target carries, never more than its bounding set.
+Result<void> take_from_target(const EnterRequest& request, EnterPlan& plan, std::string_view init_status)
+{
+    auto caps = parse_capability_status(init_status);
+    if (!caps)
+        return Error::because("unexpected format", "cannot read the capabilities in /proc/", plan.info.pid, "/status");
+    plan.caps = request.privileged ? full_capabilities(*caps, TRY(current_capabilities())) : *caps;
+    TRY(read_seccomp_filters(plan.info.pid, init_status, plan.seccomp));
+    if (plan.seccomp.count) {
+        // Installed last, they cannot change how our privileges are set; the
+        // kernel takes them from a process without CAP_SYS_ADMIN only with no_new_privs.
+        plan.filters_last = true;
+        plan.caps.no_new_privs = true;
+    }
+    TRY(read_process_limits(plan.target->proc_dir(), plan.limits));
+    plan.umask = status_umask(init_status).value_or(022);
+    if (auto label = read_exec_label(*plan.target); label.ok() && label.value().label.view() != "unconfined"sv)
+        plan.label = label.take_value();
+    return {};
+}
+
+}  // namespace
+
+Result<void> make_enter_plan(std::string_view name, const EnterRequest& request, EnterPlan& plan)
+{
+    TRY(find(name, request, plan));
+    const ContainerInfo& info = plan.info;
+    pid_t pid = info.pid;
+    plan.target = TRY(pin_target(TargetSpec{pid, std::nullopt}).describe("cannot pin the init of ", plan.shown,
+                                                                        " (PID ", pid, ")"));
+    const Target& target = *plan.target;
+    TRY(check_init(plan));
+    if (info.source != Source::engine && info.source != Source::podman && TRY(cgroup_frozen(pid)))
+        return refuse(plan, "unpause it first", " is paused");
+
+    char status_text[4096];
+    auto status = TRY(read_small_file(target.proc_dir(), "status", status_text)
+                          .describe("cannot read /proc/", pid, "/status"));
+    if (info.source != Source::pid)
+        plan.has_record = TRY(find_runtime_record(info, target, status, request.find.places, plan.record));
+    if (!plan.has_record && info.source != Source::pid)
+        warn(name, "no runtime record of container ", plan.shown,
+             " was found: its context is taken from its init, with no_new_privs if it has seccomp filters");
+    if (plan.has_record)
+        TRY(take_from_record(request, plan, status));
+    else
+        TRY(take_from_target(request, plan, status));
+
+    char own[4096];
+    if (auto ours = read_small_file(AT_FDCWD, "/proc/self/status", own); ours.ok())
+        plan.own_filters = TRY(count_seccomp_filters(::getpid(), ours.value()));
+    char setgroups[16];
+    if (auto text = read_small_file(target.proc_dir(), "setgroups", setgroups); text.ok())
+        plan.setgroups_denied = trim(text.value()) == "deny"sv;
+
+    plan.env_from = request.env_from != EnvFrom::unset ? request.env_from
+                    : info.source == Source::pid      ? EnvFrom::process
+                                                      : EnvFrom::config;
+    bool terminal = request.terminal == Terminal::pty || (request.terminal == Terminal::automatic && stdin_is_our_terminal());
+    TRY(build_environment(request, plan, terminal));
+
+    // Every namespace of the init that is not already ours.
+    for (const NsInfo& ns : namespace_kinds)
+        if (compare_with_ours(target, ns.kind) == Shared::different)
+            plan.namespaces.from_target(ns.kind);
+    // Any process may live in a chroot of its own, which its mount namespace
+    // does not say (a container's runtime makes its root the namespace's).
+    if (info.source == Source::pid)
+        plan.root = TRY(sys::openat(target.proc_dir(), "root", O_PATH | O_DIRECTORY)
+                            .describe("cannot open /proc/", pid, "/root"));
+    if (request.join_cgroup)
+        TRY(plan_cgroup_join(pid, plan.cgroups));
+    return target.still_alive();
+}
+
+void print_enter_plan(std::string_view name, const EnterRequest& request, const EnterPlan& plan)
+{
+    const ContainerInfo& info = plan.info;
+    Writer err(2);
+    err.put(name, ": container ", info.name.empty() ? "-"sv : info.name.view(), " id ", info.id, " init PID ", info.pid,
+            " (", &"docker\0podman\0state\0\0pid"[7 * static_cast<int>(info.source)], ": ", info.found_at, ")\n");
+    if (plan.has_record)
+        err.put(name, ": runtime record: ", plan.record.config_path, ", monitor PID ", plan.record.monitor, '\n');
+    err.put(name, ": namespaces:");
+    for (const NsInfo& ns : namespace_kinds)
+        if (plan.namespaces.wants(ns.kind))
+            err.put(' ', ns.proc_name);
+    err.put('\n');
+    if (request.join_cgroup) {
+        err.put(name, ": cgroups: ", plan.cgroups.size(), " to join");
+        for (std::size_t i = 0; i < plan.cgroups.size(); ++i)
+            err.put(i ? ", " : " ", plan.cgroups.directory(i));
+        err.put('\n');
+    }
+    const CapabilityState& caps = plan.caps;
+    const std::uint64_t sets[] = {caps.bounding, caps.permitted, caps.effective, caps.inheritable, caps.ambient};
+    const char* set_names = "bounding\0permitted\0effective\0inheritable\0ambient";
+    err.put(name, ": capabilities:");
+    for (std::uint64_t set : sets) {
+        err.put(' ', set_names, ' ', capability_mask(set));
+        set_names += std::string_view(set_names).size() + 1;
+    }
+    err.put(" no_new_privs ", caps.no_new_privs ? "1\n" : "0\n");
+    if (plan.label)
+        err.put(name, ": security label: ", plan.label->label, '\n');
+    err.put(name, ": seccomp: ", plan.seccomp.count, " filters, ", plan.seccomp.instructions, " instructions",
+            plan.filters_last ? " (the target's own, installed last)\n" : "\n");
+}
+
+Result<void> check_worker(const EnterPlan& plan, pid_t worker)
+{
+    Text<40> path("/proc/", worker, "/status");
+    char text[4096];
+    auto status = TRY(read_small_file(AT_FDCWD, path.c_str(), text));
+    auto held = parse_capability_status(status);
+    CapabilityState planned = known_capabilities(plan.caps);
+    if (held && held->no_new_privs && !planned.no_new_privs)
+        planned.no_new_privs = true;  // we may carry it from our caller: more restricted, not less
+    if (!held || !(*held == planned))
+        return Error::because("the process that would run it holds other capabilities than planned",
+                              "refusing to run the command (CapEff ", capability_mask(held ? held->effective : 0),
+                              ", planned ", capability_mask(planned.effective), ')');
+    std::size_t filters = plan.own_filters + (plan.filters_last ? 0 : plan.seccomp.count);
+    if (auto count = status_field(status, "Seccomp_filters"sv);
+        count && parse_decimal(trim(*count)) != std::optional<std::uint64_t>(filters))
+        return Error::because("the process that would run it holds other seccomp filters than planned",
+                              "refusing to run the command (", trim(*count), ", planned ", filters, ')');
+    return {};
+}
+
+}  // namespace nskit

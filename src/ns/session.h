@@ -1,0 +1,85 @@
+// The entered command's standard streams and session (README: "Threat
+// model"). The command never holds a descriptor of the caller's: not its
+// terminal (TIOCSTI would push keystrokes into the caller's shell), not its
+// files (stdout redirected to a file could be made setuid through
+// /proc/self/fd/1). It runs in a session of its own, with a pty from the
+// entered root when there is a terminal to serve (docker exec -t's way),
+// else with pipes, as `docker exec` gives it pipes from the daemon. The
+// process that stayed outside relays them to the caller's stdin, stdout and
+// stderr, puts the caller's terminal in raw mode and back, passes the
+// window size on and forwards signals.
+//
+//   outside: the relay                  inside: the worker, then the command
+//   session.prepare(mode)
+//   fork -----------------------------> session.worker_begin()     stdio: the pipes
+//                                         ... enter namespaces ...
+//                                       session.worker_attach(root) pty: opened, master sent out, stdio: the slave
+//                                       session.worker_ready()      waits for the outside's check of it
+//                                       session.worker_end()        nothing of the outside's is left
+//                                       fork -> session.command_begin() (setsid, controlling tty), exec
+//   session.relay(worker, check) -> the worker's exit status
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "base/fd.h"
+#include "base/function_ref.h"
+#include "base/result.h"
+#include "context/in_root.h"
+
+namespace nskit {
+
+// automatic: a pty when stdin is a terminal and we are in its foreground.
+enum class Terminal : std::uint8_t { automatic, pty, pipes };
+
+// Whether stdin is a terminal whose foreground process group is ours: only
+// then may we read it or change its mode without being stopped (SIGTTIN,
+// SIGTTOU), as under `timeout` or `cmd &` we are not.
+bool stdin_is_our_terminal();
+
+class Session {
+public:
+    // Outside, before forking the worker. Blocks the signals the relay
+    // handles; the command gets them unblocked (command_begin).
+    Result<void> prepare(Terminal mode);
+    bool pty() const { return pty_; }
+
+    // Inside, first thing: stdin, stdout and stderr become the pipes (or
+    // stay the caller's until worker_attach gives the pty).
+    Result<void> worker_begin();
+    // Where the worker keeps its one descriptor to the outside (see keep_descriptors).
+    Fd& control() { return control_inside_; }
+    // With a pty: opens it in the entered root and makes it stdio.
+    Result<void> worker_attach(const ContainerRoot& where);
+    // Gives the command's stdio to its user, as runc does (the pty slave inside).
+    Result<void> give_stdio_to(uid_t uid);
+    // Tells the outside it is ready to start the command, and waits for its word.
+    Result<void> worker_ready();
+    void worker_end() { control_inside_.reset(); }
+    // In the command's own process, last before exec.
+    Result<void> command_begin();
+
+    // Outside: relays until the worker has exited and the output is drained
+    // (at most 2 s more with pipes, as docker exec does; what the pty holds
+    // then). `check_ready` runs when the worker says it is ready; a failure
+    // kills it. Returns the worker's exit status, or dies of its signal.
+    using Check = FunctionRef<Result<void>(pid_t)>;
+    int relay(std::string_view name, pid_t worker, Check check_ready);
+
+private:
+    bool pty_ = false;
+    bool relay_stdin_ = true;  // not a terminal we would be stopped for reading
+    Fd control_outside_, control_inside_;
+    Fd in_read_, in_write_, out_read_, out_write_, err_read_, err_write_;
+};
+
+// Moves the descriptors of `keep` to `first`, `first` + 1, ... (updating
+// them) and closes every other from `first` on. `proc_self_fd`, when one of
+// them, is a /proc/self/fd for kernels without close_range.
+Result<void> keep_descriptors(std::span<Fd* const> keep, int first, const Fd* proc_self_fd = nullptr);
+
+}  // namespace nskit

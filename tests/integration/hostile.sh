@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# A hostile container without any engine (README, "Threat model"): one made
+# here with its own user namespace (root inside is uid 100000 outside, and
+# holds every capability of its namespace, CAP_SYS_PTRACE included), mount,
+# pid and other namespaces, and its own root: a static busybox and the
+# attack program (tests/tools/hostile.c). Through nsenter -t PID -a and
+# docker-enter pid:N:
+#   racer      while the entering process is held before its exec: no
+#              descriptor of the host's (the caller's directory on 7), no
+#              handle on the binary, for nsenter too (it is not dumpable)
+#   relay      nsenter --relay and docker-enter: no inherited descriptor, a
+#              redirected stdout is not the command's to make setuid, a
+#              session of its own, TIOCSTI reaches no shell of the caller
+#   groups     the caller's supplementary groups never reach the command,
+#              even where the container's user namespace denies setgroups
+#   seccomp    a target's filters are installed in their own order
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$TOP/tests/lib.sh"
+
+need_root "hostile containers without an engine" || exit 0
+need_ns "hostile containers without an engine" user || exit 0
+need_cmd "hostile containers without an engine" gcc || exit 0
+
+WORK=$(mktemp -d /tmp/nskit-hostile-int.XXXXXX)
+CONTAINERS=()
+cleanup() {
+    local pid
+    for pid in "${CONTAINERS[@]}"; do kill -9 "$pid" 2>/dev/null; done
+    rm -rf "$WORK"
+}
+at_exit cleanup
+if ! gcc -static -O2 -o "$WORK/hostile" "$TOP/tests/tools/hostile.c" 2>"$WORK/cc.err"; then
+    fail "the attack program builds" "$(head -c 300 "$WORK/cc.err")"
+    exit 0
+fi
+cp "$NSKIT" "$WORK/nskit"
+ln -s nskit "$WORK/nsenter"
+ln -s nskit "$WORK/docker-enter"
+NS=(timeout 30 "$WORK/nsenter")
+DE=(timeout 30 "$WORK/docker-enter")
+VICTIM_SUM=$(md5sum <"$NSKIT")
+MARKER=/nskit-hostile-marker.int.$$
+echo "the host's secret $$" >"$MARKER"
+at_exit "rm -f $MARKER"
+mkdir "$WORK/host-directory"
+
+# new_root DIR: a static busybox and the attack program, owned by the container's root.
+new_root() {
+    local root=$1 applet
+    mkdir -p "$root/bin" "$root/proc" "$root/tmp" "$root/etc" "$root/dev"
+    cp /bin/busybox "$root/bin/busybox"
+    for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"; done
+    cp "$WORK/hostile" "$root/hostile"
+    printf 'root:x:0:0:root:/:/bin/sh\n' >"$root/etc/passwd"
+    printf 'root:x:0:\n' >"$root/etc/group"
+    chown -R 100000:100000 "$root"
+}
+
+# start_container ROOT [unshare options...] -- SCRIPT: SCRIPT as the init of a
+# new container (own user namespace mapped to 100000, mount, uts, ipc, net,
+# pid); sets INIT to its pid as seen from here.
+start_container() {
+    local root=$1; shift
+    local options=()
+    while [ "$1" != -- ]; do options+=("$1"); shift; done
+    shift
+    "$NSKIT" unshare -U --map-users 0:100000:65536 --map-groups 0:100000:65536 -S 0 -G 0 "${options[@]}" \
+        -m -u -i -n -p -f --mount-proc -R "$root" /bin/sh -c "$1" >/dev/null 2>&1 </dev/null &
+    local top=$! i
+    CONTAINERS+=("$top")
+    INIT=
+    for i in $(seq 1 100); do
+        INIT=$(pgrep -P "$top" | head -1)
+        [ -n "$INIT" ] && [ "$(readlink "/proc/$INIT/root")" = "$root" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+ROOT=$WORK/root
+new_root "$ROOT"
+# The container's init mounts a devpts of its own (for ptys), then starts a
+# racer whenever /tmp/go appears.
+if ! start_container "$ROOT" -- 'mkdir -p /dev/pts; mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts;
+    while :; do if [ -e /tmp/go ]; then . /tmp/go; rm /tmp/go;
+    /hostile race 4 >/tmp/race.out 2>&1; touch /tmp/race.done; fi; sleep 0.05; done'; then
+    fail "a container with its own user namespace" "it did not start"
+    exit 0
+fi
+CONTAINERS+=("$INIT")
+
+# race COMMAND...: the racer runs inside while COMMAND, holding the host's
+# directory on descriptor 7, runs with its execve held back for 0.7 s.
+race() {
+    rm -f "$ROOT/tmp/race.out" "$ROOT/tmp/race.done"
+    printf 'export HOSTILE_EXE=%s HOSTILE_MARKER=%s HOSTILE_REWRITE=1\n' "$(stat -c %d:%i "$WORK/nskit")" "$MARKER" \
+        >"$ROOT/tmp/go"
+    wait_for 100 grep -q racing "$ROOT/tmp/race.out"
+    timeout 60 strace -f -o /dev/null -e trace=execve -e inject=execve:delay_enter=700000 "$@" \
+        >/dev/null 2>&1 </dev/null 7<"$WORK/host-directory"
+    wait_for 300 test -e "$ROOT/tmp/race.done"
+    cat "$ROOT/tmp/race.out"
+}
+# racer_case NAME PATTERN COMMAND...: PATTERN is how the racer saw the entering process.
+racer_case() {
+    local name=$1 pattern=$2 out; shift 2
+    out=$(race "$@")
+    if ! grep -q "^saw PID .*$pattern" <<<"$out"; then
+        fail "$name" "the racer never saw the entering process: $(head -c 300 <<<"$out")"
+    else
+        same "$name" "$(grep '^ESCAPE' <<<"$out" | sort -u | head -3 | tr '\n' ' ')" ""
+    fi
+}
+
+echo "-- racer: a root with every capability of its own user namespace"
+if need_cmd "racer with the exec held back" strace; then
+    racer_case "racer: nsenter -t PID -a gives no host descriptor or handle" "nsenter -t" "$WORK/nsenter" -t "$INIT" -a -r true
+    racer_case "racer: docker-enter pid:N gives no host descriptor or handle" "docker-enter pid:" \
+        "$WORK/docker-enter" "pid:$INIT" true
+    same "racer: the binary is as it was" "$(md5sum <"$WORK/nskit")" "$VICTIM_SUM"
+fi
+
+echo "-- the relay: nothing of the caller's but what is relayed"
+# descriptors COMMAND...: the descriptors a command holds (ls lists its own:
+# the last one is the directory it reads).
+descriptors() { "$@" ls /proc/self/fd 7<"$WORK/host-directory" 2>&1 </dev/null | tr '\n' ' '; }
+same "nsenter --relay: no inherited descriptor" "$(descriptors "${NS[@]}" -t "$INIT" -a -r --relay)" "0 1 2 3 "
+same "docker-enter: no inherited descriptor" "$(descriptors "${DE[@]}" "pid:$INIT")" "0 1 2 3 "
+same "docker-enter --preserve-fds 5: descriptors 3 to 7 go in" \
+    "$(exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null; descriptors "${DE[@]}" --preserve-fds 5 "pid:$INIT")" \
+    "0 1 2 3 4 5 6 7 8 "
+expect "docker-enter --preserve-fds: a descriptor that is not open is refused" --rc 1 \
+    --err "--preserve-fds 9: descriptor" -- "${DE[@]}" --preserve-fds 9 "pid:$INIT" true
+# setuid COMMAND...: the mode of the file COMMAND's stdout went to, after it
+# tried to make it setuid through /proc/self/fd/1.
+setuid() {
+    local file=$WORK/out
+    rm -f "$file"; : >"$file"; chmod 644 "$file"
+    "$@" /bin/chmod 4755 /proc/self/fd/1 >"$file" 2>/dev/null </dev/null
+    stat -c %a "$file"
+}
+same "nsenter --relay: a redirected stdout cannot be made setuid" "$(setuid "${NS[@]}" -t "$INIT" -a -r --relay)" 644
+same "docker-enter: a redirected stdout cannot be made setuid" "$(setuid "${DE[@]}" "pid:$INIT")" 644
+session_of() { "$@" sh -c 'set -- $(cat /proc/$$/stat); [ "$6" = $$ ] && echo own session || echo "session $6"' </dev/null; }
+same "nsenter --relay: the program leads a session of its own" "$(session_of "${NS[@]}" -t "$INIT" -a -r --relay)" "own session"
+same "docker-enter: the command leads a session of its own" "$(session_of "${DE[@]}" "pid:$INIT")" "own session"
+if need_cmd "TIOCSTI under a terminal" python3; then
+    injected() {
+        local out
+        out=$("$TOP/tests/tools/in-pty.py" --timeout 30 "$* ; read -t 1 line; echo \"AFTER:[\$line]\"" 2>&1 | tr -d '\r')
+        grep -qE '^(pushed [0-9]+ characters|TIOCSTI on descriptor)' <<<"$out" || echo "the attack did not run: $out"
+        sed -n 's/^AFTER:\[\(.*\)\]$/\1/p' <<<"$out"
+    }
+    same "nsenter --relay: TIOCSTI reaches no shell of the caller" \
+        "$(injected "$WORK/nsenter -t $INIT -a -r --relay /hostile tiocsti 0 \$'echo INJECTED\\n'")" ""
+    same "docker-enter pid:N: TIOCSTI reaches no shell of the caller" \
+        "$(injected "$WORK/docker-enter pid:$INIT /hostile tiocsti 0 \$'echo INJECTED\\n'")" ""
+fi
+
+echo "-- groups: the caller's never reach the command"
+ROOT2=$WORK/root2
+new_root "$ROOT2"
+if start_container "$ROOT2" --setgroups deny -- 'exec sleep 1000000'; then
+    CONTAINERS+=("$INIT")
+    groups=$(setpriv --groups 4444 "${DE[@]}" "pid:$INIT" grep '^Groups:' /proc/self/status 2>&1 </dev/null)
+    same "setgroups denied inside: the caller's group 4444 is dropped before entering" "$(tr -d '\t ' <<<"$groups")" "Groups:"
+else
+    fail "a container whose user namespace denies setgroups" "it did not start"
+fi
+
+echo "-- seccomp: a target's filters in their own order"
+ROOT3=$WORK/root3
+new_root "$ROOT3"
+if start_container "$ROOT3" -- 'exec /hostile two-filters sleep 1000000'; then
+    CONTAINERS+=("$INIT")
+    wait_for 100 grep -q '^Seccomp_filters:.*2' "/proc/$INIT/status"
+    expect "docker-enter pid:N: the newest filter answers, as in the target" --out "getppid: errno 22" \
+        -- "${DE[@]}" "pid:$INIT" /hostile getppid
+else
+    fail "a target with two filters" "it did not start"
+fi
