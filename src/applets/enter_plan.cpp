@@ -151,6 +151,10 @@ Result<void> take_from_target(const EnterRequest& request, EnterPlan& plan, std:
 
 Result<void> make_enter_plan(std::string_view name, const EnterRequest& request, EnterPlan& plan)
 {
+    // Which capabilities this kernel has, asked of the host's /proc now: the
+    // worker needs it (become) after it has entered the container's mount
+    // namespace, whose /proc a container with its own user namespace makes.
+    (void)sys::last_capability();
     TRY(find(name, request, plan));
     const ContainerInfo& info = plan.info;
     pid_t pid = info.pid;

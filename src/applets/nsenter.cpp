@@ -400,37 +400,52 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
         TRY(attach_relay(*relay));
     }
 
-    if (fork_into_pid_namespace) {
-        auto forked = fork_child();
-        if (!forked.ok() && forked.error().code == ENOMEM)  // what fork says in a pid namespace without init
-            return Error::because("its init (pid 1) has exited, so it takes no new process",
-                                  "cannot fork into the pid namespace");
-        pid_t child = TRY(std::move(forked));
-        if (child > 0 && relay)  // the program has its own session: its stops are its own, its signals come from us
-            return wait_and_mirror(child, {{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2}, {}, false});
-        if (child > 0)
-            return wait_and_mirror(child);
-    }
+    // The program's own last steps: credentials, then exec. Its exit status
+    // when the exec fails (having said why).
+    auto finish = [&]() -> int {
+        auto credentials = [&]() -> Result<void> {
+            if (gid) {
+                auto dropped = sys::setgroups({});
+                if (!dropped.ok() && !groups_dropped && !setgroups_denied)
+                    return dropped.take_error();
+                TRY(sys::setresgid(*gid).describe("cannot set gid ", *gid));
+            }
+            if (uid)
+                TRY(sys::setresuid(*uid).describe("cannot set uid ", *uid));
+            if (request.keep_caps && entering_userns)
+                TRY(raise_ambient_capabilities());
+            if (relay)
+                TRY(relay->session.command_begin());
+            return {};
+        }();
+        if (!credentials.ok()) {
+            report(name, credentials.error());
+            return 1;
+        }
+        char* const* envp = environ;
+        if (request.inherit_env) {
+            auto built = environment.envp();
+            if (!built.ok()) {
+                report(name, built.error());
+                return 1;
+            }
+            envp = built.value();
+        }
+        Error failed = request.program < argc ? exec_program(argv + request.program, envp) : exec_login_shell(envp);
+        report(name, failed);
+        return exit_status_for(failed);
+    };
+    if (!fork_into_pid_namespace)
+        return finish();
 
-    if (gid) {
-        auto dropped = sys::setgroups({});
-        if (!dropped.ok() && !groups_dropped && !setgroups_denied)
-            return dropped.take_error();
-        TRY(sys::setresgid(*gid).describe("cannot set gid ", *gid));
-    }
-    if (uid)
-        TRY(sys::setresuid(*uid).describe("cannot set uid ", *uid));
-    if (request.keep_caps && entering_userns)
-        TRY(raise_ambient_capabilities());
-    if (relay)
-        TRY(relay->session.command_begin());
-
-    char* const* envp = environ;
-    if (request.inherit_env)
-        envp = TRY(environment.envp());
-    Error failed = request.program < argc ? exec_program(argv + request.program, envp) : exec_login_shell(envp);
-    report(name, failed);
-    return exit_status_for(failed);
+    auto spawned = spawn_child([&] { ::_exit(finish()); });
+    if (!spawned.ok() && spawned.error().code == ENOMEM)  // what fork says in a pid namespace without init
+        return Error::because("its init (pid 1) has exited, so it takes no new process",
+                              "cannot fork into the pid namespace");
+    pid_t child = TRY(std::move(spawned));
+    if (relay)  // the program has its own session: its stops are its own, its signals come from us
+        return wait_and_mirror(child, {{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2}, {}, false});
+    return wait_and_mirror(child);
 }
 
 Result<int> run_here(std::string_view name, const Request& request, int argc, char** argv, RelayWorker* relay)

@@ -25,7 +25,9 @@ namespace nskit::sys {
 
 Result<Fd> open(const char* path, int flags, mode_t mode)
 {
-    int fd = ::open(path, flags | O_CLOEXEC, mode);
+    // openat, not open: musl's open() follows an O_CLOEXEC open with an
+    // fcntl(F_SETFD) for kernels older than 2.6.23, one more call each time.
+    int fd = ::openat(AT_FDCWD, path, flags | O_CLOEXEC, mode);
     if (fd < 0)
         return failed("cannot open ", path);
     return Fd(fd);
@@ -65,11 +67,14 @@ Result<void> write_all(int fd, std::string_view data)
 {
     while (!data.empty()) {
         ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
             return failed("write failed");
-        }
+        // No progress at all: only a seccomp filter that answers write with
+        // "0" does that, and trying again would spin for good.
+        if (n == 0)
+            return Error::from_errno(EIO, "write failed");
         data.remove_prefix(static_cast<std::size_t>(n));
     }
     return {};

@@ -58,12 +58,17 @@ Result<Fd> open_target_namespace(const Target& target, NsKind kind)
 
 Shared compare_with_ours(const Target& target, NsKind kind)
 {
+    // Our own ns directory, opened once for every kind (and for this process
+    // only: it is /proc/PID/ns of the opener, and closed on exec).
+    static int ours = -1;
+    if (ours < 0)
+        if (auto dir = sys::open("/proc/self/ns", O_PATH | O_DIRECTORY); dir.ok())
+            ours = dir.value().release();
     Text<32> relative("ns/", info(kind).proc_name);
-    Text<32> ours("/proc/self/", relative);
     auto theirs = sys::fstatat(target.proc_dir(), relative.c_str(), 0);
     if (!theirs.ok())
         return Shared::missing;
-    auto mine = sys::stat(ours.c_str());
+    auto mine = sys::fstatat(ours, relative.c_str() + 3, 0);
     bool same = mine.ok() && theirs.value().st_ino == mine.value().st_ino && theirs.value().st_dev == mine.value().st_dev;
     return same ? Shared::same : Shared::different;
 }

@@ -7,6 +7,7 @@
 
 #include <initializer_list>
 
+#include "base/function_ref.h"
 #include "base/result.h"
 
 namespace nskit {
@@ -16,6 +17,14 @@ Result<pid_t> fork_child();
 // The same, with the child started in the cgroup v2 directory `cgroup_dir`
 // (clone3, CLONE_INTO_CGROUP).
 Result<pid_t> fork_child_into_cgroup(int cgroup_dir);
+
+// Runs `child` in a new process that shares our memory until it execs or
+// exits, as posix_spawn does (clone with CLONE_VM | CLONE_VFORK, on a stack
+// of its own): none of our address space is copied, so the program starts
+// sooner (about 70 us here), and we are suspended until then. `child` must
+// end in execve or _exit, never return; anything it writes in memory (the
+// error slot, errno) is ours to see afterwards. Returns the child's pid.
+Result<pid_t> spawn_child(FunctionRef<void()> child);
 
 // In the parent: waits for `child`, stops when it stops (and continues it
 // when we are continued), forwards SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 to it,
