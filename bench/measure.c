@@ -16,7 +16,8 @@
  * lazily and report 0 KiB for a short-lived static program.) It is the peak
  * of the process started, not of programs it forks; give a command that ends
  * without exec'ing another program (e.g. one that is not found) to see the
- * tool's own peak. */
+ * tool's own peak. A tool that re-executes itself (docker-enter, from its
+ * private copy) is followed through that exec. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +89,9 @@ static long peak_rss_kib(struct command *c)
     int status;
     if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status)) /* the stop after execve */
         return -1;
-    ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACEEXIT);
+    /* TRACEEXEC: a later exec (a tool re-executing itself) stops with an
+     * event, not with a SIGTRAP that would be passed on and kill it. */
+    ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACEEXIT | PTRACE_O_TRACEEXEC);
     ptrace(PTRACE_CONT, pid, 0, 0);
     while (waitpid(pid, &status, 0) == pid) {
         if (WIFEXITED(status) || WIFSIGNALED(status))
@@ -103,6 +106,8 @@ static long peak_rss_kib(struct command *c)
                     peak = atol(line + 6);
             if (f)
                 fclose(f);
+        } else if (WIFSTOPPED(status) && status >> 8 == (SIGTRAP | PTRACE_EVENT_EXEC << 8)) {
+            signal = 0;
         } else if (WIFSTOPPED(status)) {
             signal = WSTOPSIG(status);
         }
