@@ -14,6 +14,7 @@
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/e2e/docker.sh"
+. "$TOP/tests/e2e/differential.sh"
 
 docker_start "docker-enter" || exit 0
 IMAGE=nskit-test/busybox
@@ -40,56 +41,6 @@ unique_prefix() {
     for n in $(seq 1 64); do
         echo "$others" | grep -q "^${id:0:n}" || { echo "${id:0:n}"; return; }
     done
-}
-
-# What the process sees of itself, in sections.
-PROBE='echo @ids; id; grep -E "^(Uid|Gid|Groups):" /proc/self/status
-echo @caps; grep -E "^Cap(Inh|Prm|Eff|Bnd|Amb):" /proc/self/status
-echo @nnp; grep "^NoNewPrivs:" /proc/self/status
-echo @seccomp; grep "^Seccomp" /proc/self/status
-echo @limits; cat /proc/self/limits /proc/self/oom_score_adj
-echo @cwd; pwd
-echo @env; env | sort
-echo @cgroup; cat /proc/self/cgroup
-echo @ns; for f in /proc/self/ns/*; do echo "$f $(readlink "$f")"; done'
-ASPECTS="ids caps nnp seccomp limits cwd env cgroup ns"
-section() { awk -v s="@$1" '$0 == s { on = 1; next } /^@/ { on = 0 } on' <<<"$2"; }
-
-# compare CASE ASPECTS EXPECTED GOT: one result per aspect.
-compare() {
-    local case=$1 aspects=$2 expected=$3 got=$4 aspect
-    if ! grep -q '^@ns$' <<<"$expected"; then
-        fail "$case" "the probe did not run under docker exec: $(head -c 300 <<<"$expected")"
-        return
-    fi
-    if ! grep -q '^@ns$' <<<"$got"; then
-        fail "$case" "the probe did not run under docker-enter: $(head -c 300 <<<"$got")"
-        return
-    fi
-    for aspect in $aspects; do
-        same "$case: $aspect" "$(section "$aspect" "$expected")" "$(section "$aspect" "$got")"
-    done
-}
-
-# differential CASE CONTAINER QUERY [options for both...]
-differential() {
-    local case=$1 container=$2 query=$3; shift 3
-    local expected got
-    expected=$(docker exec "$@" "$container" sh -c "$PROBE" 2>&1 </dev/null)
-    if [ "${1:-}" = --privileged ] && ! grep -q '^@ns$' <<<"$expected"; then
-        # runc asks for every capability the kernel knows: where the engine
-        # itself lacks one (a confined machine), docker exec --privileged fails.
-        skip "$case" "docker exec --privileged fails here: $(head -c 200 <<<"$expected" | tr '\n' ' ')"
-        return
-    fi
-    got=$(timeout 60 "$NSKIT" docker-enter "$@" "$query" sh -c "$PROBE" 2>&1 </dev/null)
-    if [ "$(section limits "$expected")" != "$(section limits "$got")" ]; then
-        # runc 1.1.5 (Go 1.19) now and then gives an exec'd process its soft
-        # nofile limit raised to the hard one, under load: ask it again.
-        echo "  (docker exec's limits differ from docker-enter's: asking docker exec again)"
-        expected=$(docker exec "$@" "$container" sh -c "$PROBE" 2>&1 </dev/null)
-    fi
-    compare "$case" "$ASPECTS" "$expected" "$got"
 }
 
 echo "-- differential: docker exec and docker-enter agree"

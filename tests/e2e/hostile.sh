@@ -16,20 +16,35 @@
 #   fds         an inherited descriptor, a redirected stdout made setuid
 #   accounts    /etc/passwd and /etc/group as symlinks to /proc/self/fd/N
 # Run against another build with NSKIT=/path/to/nskit tests/run e2e/hostile.
+# With NSKIT_LAB=1 (the host lab's guest, tests/host-lab/suite.sh) it uses
+# the engine that runs there and the attack program built on the host, and
+# tries fewer descriptor numbers for the working directory: each try costs a
+# `docker exec` (the reference), seconds under emulation.
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/e2e/docker.sh"
-
-need_cmd "hostile containers" gcc || exit 0
-docker_start "hostile containers" || exit 0
-make_busybox_image nskit-test/busybox || { fail "busybox image" "docker import failed"; exit 0; }
+. "$TOP/tests/tools/race.sh"
 
 WORK=$(mktemp -d /tmp/nskit-hostile.XXXXXX)
 at_exit "rm -rf $WORK"
-if ! gcc -static -O2 -o "$WORK/hostile" "$TOP/tests/tools/hostile.c" 2>"$WORK/cc.err"; then
-    fail "the attack program builds" "$(head -c 300 "$WORK/cc.err")"
-    exit 0
+if [ -n "${NSKIT_LAB:-}" ]; then
+    DOCKER_DIR=$WORK/engine  # scratch for make_busybox_image; the engine is the guest's
+    mkdir -p "$DOCKER_DIR"
+    cp "$TOP/build/host-lab/hostile" "$WORK/hostile"
+    STATE=(--timeout 1)
+    WORKDIR_FDS="3 8 16 24"
+else
+    need_cmd "hostile containers" gcc || exit 0
+    docker_start "hostile containers" || exit 0
+    if ! gcc -static -O2 -o "$WORK/hostile" "$TOP/tests/tools/hostile.c" 2>"$WORK/cc.err"; then
+        fail "the attack program builds" "$(head -c 300 "$WORK/cc.err")"
+        exit 0
+    fi
+    STATE=(--timeout 1 --state-dir "$DOCKER_DIR/x" --data-root "$DOCKER_DIR/d")
+    WORKDIR_FDS=$(seq 3 24)
 fi
+docker image inspect nskit-test/busybox >/dev/null 2>&1 || make_busybox_image nskit-test/busybox ||
+    { fail "busybox image" "docker import failed"; exit 0; }
 printf 'FROM nskit-test/busybox\nCOPY hostile /hostile\n' >"$WORK/Dockerfile"
 docker_build -q -t nskit-test/hostile "$WORK" >/dev/null 2>&1 || { fail "hostile image" "docker build failed"; exit 0; }
 IMAGE=nskit-test/hostile
@@ -49,7 +64,6 @@ MARKER=/nskit-hostile-marker.$$
 echo "the host's secret $$" >"$MARKER"
 at_exit "rm -f $MARKER"
 SECRET="the host's secret $$"
-STATE=(--timeout 1 --state-dir "$DOCKER_DIR/x" --data-root "$DOCKER_DIR/d")
 DAEMONLESS=(env DOCKER_HOST="unix://$DOCKER_DIR/no-daemon.sock")
 
 run_container() {  # NAME [docker run options...] -- [command...]
@@ -66,49 +80,25 @@ pid_of() { docker inspect -f '{{.State.Pid}}' "$1"; }
 escapes() { grep '^ESCAPE' <<<"$1" | sort -u | head -5 | tr '\n' ' '; }
 
 echo "-- racer: the entering process, held before its exec, gives nothing away"
-# race CONTAINER EXE REWRITE -- COMMAND...: the racer runs in CONTAINER,
-# looking for handles on EXE and for the marker (and, with REWRITE 1, rewriting
-# EXE afterwards), while COMMAND runs with its execve held back for 0.7 s;
-# prints what the racer said.
-race() {
-    local container=$1 exe=$2 rewrite=$3; shift 4
-    docker exec "$container" rm -f /tmp/race.out /tmp/race.done
-    docker exec -d -e HOSTILE_EXE="$(stat -L -c %d:%i "$exe")" -e HOSTILE_MARKER="$MARKER" \
-        -e HOSTILE_REWRITE="$rewrite" "$container" \
-        sh -c '/hostile race 4 >/tmp/race.out 2>&1; touch /tmp/race.done'
-    wait_for 100 docker exec "$container" grep -q racing /tmp/race.out
-    if command -v strace >/dev/null 2>&1; then
-        timeout 60 strace -f -o /dev/null -e trace=execve -e inject=execve:delay_enter=700000 "$@" >/dev/null 2>&1 </dev/null
-    else
-        timeout 60 "$@" >/dev/null 2>&1 </dev/null
-    fi
-    wait_for 300 docker exec "$container" test -e /tmp/race.done
-    docker exec "$container" cat /tmp/race.out
-}
 need_cmd "racer with the exec held back" strace
 RUNC=$(command -v runc || command -v docker-runc)
 for caps in default SYS_PTRACE; do
     options=(); [ "$caps" = SYS_PTRACE ] && options=(--cap-add SYS_PTRACE)
-    run_container "racer-$caps" "${options[@]}" --
+    run_container "racer-$caps" "${options[@]}" -- sh -c "$RACER_INIT"
+    root=/proc/$(pid_of "racer-$caps")/root
     for how in daemon daemonless; do
         prefix=(); extra=()
         [ "$how" = daemonless ] && prefix=("${DAEMONLESS[@]}") && extra=("${STATE[@]}")
         fresh_victim
-        out=$(race "racer-$caps" "$VICTIM" 1 -- "${prefix[@]}" "$WORK/docker-enter" "${extra[@]}" "racer-$caps" true)
-        if ! grep -q 'race over' <<<"$out"; then
-            fail "racer ($caps capabilities, $how): docker-enter" "the racer did not finish: $(head -c 200 <<<"$out")"
-        elif ! grep -q "^saw PID .*docker-enter.*racer-$caps true" <<<"$out"; then
-            fail "racer ($caps capabilities, $how): docker-enter" "the racer never saw the entering process: $(head -c 300 <<<"$out")"
-        else
-            same "racer ($caps capabilities, $how): docker-enter gives no host handle" "$(escapes "$out")" ""
-            same "racer ($caps capabilities, $how): the binary is as it was" "$(md5sum <"$VICTIM")" "$VICTIM_SUM"
-        fi
+        racer_case "racer ($caps capabilities, $how): docker-enter gives no host handle" "docker-enter.*racer-$caps true" \
+            "$root" "$VICTIM" -- "${prefix[@]}" "$WORK/docker-enter" "${extra[@]}" "racer-$caps" true
+        same "racer ($caps capabilities, $how): the binary is as it was" "$(md5sum <"$VICTIM")" "$VICTIM_SUM"
     done
     # The reference, for the record: Debian 12's runc 1.1.5 runs `runc init`
     # from its own file for a moment, so a SYS_PTRACE container can get a
     # handle on /usr/sbin/runc (never rewritten here).
-    if [ -n "$RUNC" ]; then
-        out=$(race "racer-$caps" "$RUNC" 0 -- docker exec "racer-$caps" true)
+    if [ -n "$RUNC" ] && [ -z "${NSKIT_LAB:-}" ]; then
+        out=$(race "$root" "$RUNC" 0 -- docker exec "racer-$caps" true)
         echo "  reference: docker exec ($caps capabilities): $(escapes "$out" | sed 's/HOSTILE_EXE/runc/g')"
     fi
 done
@@ -116,22 +106,23 @@ done
 # every capability, which a container without CAP_SYS_PTRACE cannot touch
 # (and one with it can take over: README says so).
 fresh_victim
-out=$(race racer-default "$VICTIM" 1 -- "$WORK/nsenter" -t "$(pid_of racer-default)" -a true)
-if grep -q "^saw PID .*nsenter -t" <<<"$out"; then
-    same "racer (default capabilities): nsenter -t PID -a gives no host handle" "$(escapes "$out")" ""
-else
-    fail "racer (default capabilities): nsenter -t PID -a" "the racer never saw the entering process: $(head -c 300 <<<"$out")"
-fi
+racer_case "racer (default capabilities): nsenter -t PID -a gives no host handle" "nsenter -t" \
+    "/proc/$(pid_of racer-default)/root" "$VICTIM" -- "$WORK/nsenter" -t "$(pid_of racer-default)" -a true
 same "racer (default capabilities): nsenter -t PID -a: the binary is as it was" "$(md5sum <"$VICTIM")" "$VICTIM_SUM"
 
 echo "-- working directory: a symlink to /proc/self/fd/N (CVE-2024-21626)"
 run_container workdir -w /wd --
+# The container's files are changed from here, through its init's root, as
+# it could change them itself (no docker exec for each: seconds each under
+# emulation).
+WORKDIR_ROOT=/proc/$(pid_of workdir)/root
 # leaks COMMAND...: for each N, point /wd at /proc/self/fd/N and try to read
 # the marker relative to the working directory; prints each N that leaked.
 leaks() {
     local n
-    for n in $(seq 3 24); do
-        docker exec -w / workdir sh -c "rm -rf /wd; ln -s /proc/self/fd/$n /wd"
+    for n in $WORKDIR_FDS; do
+        rm -rf "$WORKDIR_ROOT/wd"
+        ln -s "/proc/self/fd/$n" "$WORKDIR_ROOT/wd"
         "$@" cat ../../../../../../../../.."$MARKER" 2>/dev/null </dev/null | grep -qF "$SECRET" && echo -n "$n "
     done
 }
@@ -140,7 +131,7 @@ fresh_victim
 same "symlinked working directory: docker-enter reads no host file" "$(leaks "${DE[@]}" workdir)" ""
 same "symlinked working directory: docker-enter (daemonless) reads no host file" \
     "$(leaks "${DAEMONLESS[@]}" "${DE[@]}" "${STATE[@]}" workdir)" ""
-docker exec -w / workdir sh -c 'rm -rf /wd; mkdir /wd'
+rm -rf "$WORKDIR_ROOT/wd"; mkdir "$WORKDIR_ROOT/wd"
 
 echo "-- an init whose seccomp filter fakes capset, capget and prctl"
 CAPS_PROBE='grep -E "^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):" /proc/self/status'
@@ -172,8 +163,10 @@ got=$("${DE[@]}" "pid:$(pid_of fakecaps-default)" grep -E '^Cap(Prm|Eff|Bnd|Amb)
 same "faking filter, pid:N: nothing beyond the init's bounding set" \
     "$(tr -d '\t' <<<"$got" | tr '\n' ' ')" "CapPrm:0000000000000000 CapEff:0000000000000000 CapBnd:0000000000000000 CapAmb:0000000000000000 "
 
+# One container for what follows (its /etc/passwd is broken last).
+run_container misc --
+
 echo "-- TIOCSTI: keystrokes pushed into the caller's terminal"
-run_container tty --
 fresh_victim
 # injected COMMAND...: what the caller's shell reads from its terminal after
 # COMMAND (never run under `timeout`, which would put it in the background
@@ -187,27 +180,26 @@ injected() {
 INJECT="/hostile tiocsti FD \$'echo INJECTED\\n'"
 need_cmd "TIOCSTI under a terminal" python3 && {
     same "TIOCSTI through stdin: docker exec -it (reference) reaches no shell of the caller" \
-        "$(injected "docker exec -it tty ${INJECT/FD/0}")" ""
+        "$(injected "docker exec -it misc ${INJECT/FD/0}")" ""
     for fd in 0 1 2; do
         redirect=; [ "$fd" != 0 ] && redirect="</dev/null"
         same "TIOCSTI through descriptor $fd: docker-enter reaches no shell of the caller" \
-            "$(injected "$WORK/docker-enter tty ${INJECT/FD/$fd} $redirect")" ""
+            "$(injected "$WORK/docker-enter misc ${INJECT/FD/$fd} $redirect")" ""
         same "TIOCSTI through descriptor $fd: docker-enter (daemonless) reaches no shell of the caller" \
-            "$(injected "${DAEMONLESS[*]} $WORK/docker-enter ${STATE[*]} tty ${INJECT/FD/$fd} $redirect")" ""
+            "$(injected "${DAEMONLESS[*]} $WORK/docker-enter ${STATE[*]} misc ${INJECT/FD/$fd} $redirect")" ""
     done
 }
 
 echo "-- descriptors of the caller"
 echo "$SECRET" >"$WORK/host-file"
-run_container fds --
 fresh_victim
 read_fd7='cat <&7 2>&1 || true'
 same "an inherited descriptor: docker exec (reference) does not pass it" \
-    "$(docker exec fds sh -c "$read_fd7" 7<"$WORK/host-file" | grep -cF "$SECRET")" 0
+    "$(docker exec misc sh -c "$read_fd7" 7<"$WORK/host-file" | grep -cF "$SECRET")" 0
 same "an inherited descriptor: docker-enter does not pass it" \
-    "$("${DE[@]}" fds sh -c "$read_fd7" 7<"$WORK/host-file" </dev/null | grep -cF "$SECRET")" 0
+    "$("${DE[@]}" misc sh -c "$read_fd7" 7<"$WORK/host-file" </dev/null | grep -cF "$SECRET")" 0
 same "an inherited descriptor: docker-enter (daemonless) does not pass it" \
-    "$("${DAEMONLESS[@]}" "${DE[@]}" "${STATE[@]}" fds sh -c "$read_fd7" 7<"$WORK/host-file" </dev/null | grep -cF "$SECRET")" 0
+    "$("${DAEMONLESS[@]}" "${DE[@]}" "${STATE[@]}" misc sh -c "$read_fd7" 7<"$WORK/host-file" </dev/null | grep -cF "$SECRET")" 0
 # setuid STDOUT_FILE COMMAND...: the mode of the file COMMAND's stdout went to
 # after it tried to make it setuid through /proc/self/fd/1.
 setuid() {
@@ -216,23 +208,23 @@ setuid() {
     "$@" sh -c 'chmod 4755 /proc/self/fd/1' >"$file" 2>/dev/null </dev/null
     stat -c %a "$file"
 }
-same "a redirected stdout: docker exec (reference) cannot make it setuid" "$(setuid "$WORK/out" docker exec fds)" 644
-same "a redirected stdout: docker-enter cannot make it setuid" "$(setuid "$WORK/out" "${DE[@]}" fds)" 644
+same "a redirected stdout: docker exec (reference) cannot make it setuid" "$(setuid "$WORK/out" docker exec misc)" 644
+same "a redirected stdout: docker-enter cannot make it setuid" "$(setuid "$WORK/out" "${DE[@]}" misc)" 644
 same "a redirected stdout: docker-enter (daemonless) cannot make it setuid" \
-    "$(setuid "$WORK/out" "${DAEMONLESS[@]}" "${DE[@]}" "${STATE[@]}" fds)" 644
+    "$(setuid "$WORK/out" "${DAEMONLESS[@]}" "${DE[@]}" "${STATE[@]}" misc)" 644
 
 echo "-- /etc/passwd and /etc/group: symlinks to /proc/self/fd/7"
 printf 'hostonly:x:4242:4242::/:/bin/sh\n' >"$WORK/host-passwd"
 printf 'hostgroup:x:4343:\n' >"$WORK/host-group"
-run_container accounts --
-docker exec accounts sh -c 'ln -sf /proc/self/fd/7 /etc/passwd; ln -sf /proc/self/fd/8 /etc/group'
+ln -sf /proc/self/fd/7 "/proc/$(pid_of misc)/root/etc/passwd"
+ln -sf /proc/self/fd/8 "/proc/$(pid_of misc)/root/etc/group"
 fresh_victim
 # ids COMMAND...: whether -u hostonly and -u root:hostgroup took their ids
 # (4242, 4343) from the host's files, which the caller holds on 7 and 8.
 ids() {
     local user group
-    user=$("$@" -u hostonly accounts id -u 7<"$WORK/host-passwd" 8<"$WORK/host-group" 2>&1 </dev/null)
-    group=$("$@" -u root:hostgroup accounts id -g 7<"$WORK/host-passwd" 8<"$WORK/host-group" 2>&1 </dev/null)
+    user=$("$@" -u hostonly misc id -u 7<"$WORK/host-passwd" 8<"$WORK/host-group" 2>&1 </dev/null)
+    group=$("$@" -u root:hostgroup misc id -g 7<"$WORK/host-passwd" 8<"$WORK/host-group" 2>&1 </dev/null)
     echo "host uid: $(grep -c '^4242$' <<<"$user"), host gid: $(grep -c '^4343$' <<<"$group")"
 }
 same "symlinked accounts: docker exec (reference) reads no host file" "$(ids docker exec)" "host uid: 0, host gid: 0"

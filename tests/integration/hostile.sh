@@ -16,6 +16,7 @@
 #   seccomp    a target's filters are installed in their own order
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/tools/race.sh"
 
 need_root "hostile containers without an engine" || exit 0
 need_ns "hostile containers without an engine" user || exit 0
@@ -80,43 +81,21 @@ start_container() {
 ROOT=$WORK/root
 new_root "$ROOT"
 # The container's init mounts a devpts of its own (for ptys), then starts a
-# racer whenever /tmp/go appears.
-if ! start_container "$ROOT" -- 'mkdir -p /dev/pts; mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts;
-    while :; do if [ -e /tmp/go ]; then . /tmp/go; rm /tmp/go;
-    /hostile race 4 >/tmp/race.out 2>&1; touch /tmp/race.done; fi; sleep 0.05; done'; then
+# racer whenever the host asks (tests/tools/race.sh).
+if ! start_container "$ROOT" -- "mkdir -p /dev/pts; mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts;
+    $RACER_INIT"; then
     fail "a container with its own user namespace" "it did not start"
     exit 0
 fi
 CONTAINERS+=("$INIT")
 
-# race COMMAND...: the racer runs inside while COMMAND, holding the host's
-# directory on descriptor 7, runs with its execve held back for 0.7 s.
-race() {
-    rm -f "$ROOT/tmp/race.out" "$ROOT/tmp/race.done"
-    printf 'export HOSTILE_EXE=%s HOSTILE_MARKER=%s HOSTILE_REWRITE=1\n' "$(stat -c %d:%i "$WORK/nskit")" "$MARKER" \
-        >"$ROOT/tmp/go"
-    wait_for 100 grep -q racing "$ROOT/tmp/race.out"
-    timeout 60 strace -f -o /dev/null -e trace=execve -e inject=execve:delay_enter=700000 "$@" \
-        >/dev/null 2>&1 </dev/null 7<"$WORK/host-directory"
-    wait_for 300 test -e "$ROOT/tmp/race.done"
-    cat "$ROOT/tmp/race.out"
-}
-# racer_case NAME PATTERN COMMAND...: PATTERN is how the racer saw the entering process.
-racer_case() {
-    local name=$1 pattern=$2 out; shift 2
-    out=$(race "$@")
-    if ! grep -q "^saw PID .*$pattern" <<<"$out"; then
-        fail "$name" "the racer never saw the entering process: $(head -c 300 <<<"$out")"
-    else
-        same "$name" "$(grep '^ESCAPE' <<<"$out" | sort -u | head -3 | tr '\n' ' ')" ""
-    fi
-}
-
 echo "-- racer: a root with every capability of its own user namespace"
 if need_cmd "racer with the exec held back" strace; then
-    racer_case "racer: nsenter -t PID -a gives no host descriptor or handle" "nsenter -t" "$WORK/nsenter" -t "$INIT" -a -r true
-    racer_case "racer: docker-enter pid:N gives no host descriptor or handle" "docker-enter pid:" \
-        "$WORK/docker-enter" "pid:$INIT" true
+    # The entering command holds the host's directory on descriptor 7.
+    racer_case "racer: nsenter -t PID -a gives no host descriptor or handle" "nsenter -t" "$ROOT" "$WORK/nskit" \
+        -- bash -c 'exec "$@" 7<"$0"' "$WORK/host-directory" "$WORK/nsenter" -t "$INIT" -a -r true
+    racer_case "racer: docker-enter pid:N gives no host descriptor or handle" "docker-enter pid:" "$ROOT" "$WORK/nskit" \
+        -- bash -c 'exec "$@" 7<"$0"' "$WORK/host-directory" "$WORK/docker-enter" "pid:$INIT" true
     same "racer: the binary is as it was" "$(md5sum <"$WORK/nskit")" "$VICTIM_SUM"
 fi
 
