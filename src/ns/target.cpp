@@ -12,6 +12,7 @@ namespace nskit {
 namespace {
 constexpr std::uint64_t pid_max_limit = 4194304;  // PID_MAX_LIMIT on 64-bit kernels
 constexpr std::uint64_t pf_kthread = 0x00200000;  // PF_KTHREAD in /proc/PID/stat's flags
+constexpr long pidfs_magic = 0x50494446;             // PIDFS_MAGIC: pidfds of Linux 6.9+
 }  // namespace
 
 Result<TargetSpec> parse_target(std::string_view text)
@@ -97,6 +98,11 @@ Result<Target> pin_target(const TargetSpec& spec)
         if (!target.pidfd_)
             return Error::because("this kernel has no pidfd (Linux 5.3 or later needed)", "cannot check target ",
                                   spec.pid, ':', *spec.inode);
+        // Before Linux 6.9 every pidfd is the same anonymous inode: no
+        // process has one of its own to be named by.
+        if (TRY(sys::fstatfs_type(target.pidfd())) != pidfs_magic)
+            return Error::because("this kernel gives pidfds no inode of their own (Linux 6.9 or later needed)",
+                                  "cannot check target ", spec.pid, ':', *spec.inode);
         auto st = TRY(sys::fstat(target.pidfd()));
         if (st.st_ino != *spec.inode)
             return Error::because("a different process now has that PID", "target ", spec.pid, ':',

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# The host lab's suite, inside its guest (tests/host-lab.sh boots it): Debian
+# 12's 6.1 kernel, only cgroup v2 (Docker's cgroupns=private), AppArmor
+# enforcing, Docker 20.10 with its own containerd and runc. docker-enter
+# beside `docker exec` on the same containers:
+#   differential    ids, capabilities, no_new_privs, seccomp, limits, cwd,
+#                   environment, the v2 cgroup (and membership of the
+#                   container's cgroup.procs), the AppArmor label, namespaces
+#   AppArmor        docker-default, a profile of our own, unconfined; what a
+#                   profile denies is denied to both; a label that cannot be
+#                   applied is a refusal, never an unconfined command
+#   nsenter         -t PID -a, -Z, PID:INODE and thread targets on 6.1; unshare
+#   installer       the image, loaded into this engine, installs
+#   shapes          a container whose cgroup is not a leaf (subtree_control set)
+#   attacks         tests/e2e/hostile.sh, in its lab mode
+#   userns-remap    the engine restarted with --userns-remap: a container in a
+#                   user namespace of its own
+#   daemonless      the engine stopped: state files and the runtime's record
+TOP=${TOP:-/lab}
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/e2e/docker.sh"
+. "$TOP/tests/e2e/differential.sh"
+DOCKER_DIR=$(mktemp -d)  # scratch for make_busybox_image
+IMAGE=nskit-test/busybox
+DE=(timeout 60 "$NSKIT" docker-enter)
+clock() { echo "  ($1 at $SECONDS s)"; }
+
+make_busybox_image "$IMAGE" || { fail "busybox image" "docker import failed"; exit 0; }
+run_container() {  # NAME [docker run options...]
+    local name=$1; shift
+    docker run -d --network none --name "$name" "$@" "$IMAGE" sleep 1000000 >/dev/null
+}
+pid_of() { docker inspect -f '{{.State.Pid}}' "$1"; }
+clock "image ready"
+
+echo "-- differential: docker exec and docker-enter agree"
+run_container lab-plain
+docker exec lab-plain sh -c "$PROBE" >"$DOCKER_DIR/plain.probe" 2>&1  # for the daemonless case at the end
+differential "by name" lab-plain lab-plain
+differential "exec -u 1000:1000 -w /tmp -e X=1" lab-plain lab-plain -u 1000:1000 -w /tmp -e X=1
+expect "the command is in the container's v2 cgroup (cgroup.procs of its directory)" --out "listed" \
+    -- "${DE[@]}" lab-plain sh -c 'sleep 5 & p=$!; grep -qx "$p" /sys/fs/cgroup/cgroup.procs && echo listed; kill $p'
+clock "differential"
+
+echo "-- AppArmor"
+same "docker-default: the label docker exec gives" "$(docker exec lab-plain cat /proc/self/attr/current)" \
+    "$("${DE[@]}" lab-plain cat /proc/self/attr/current)"
+expect "docker-default is enforced" --out "docker-default (enforce)" -- "${DE[@]}" lab-plain cat /proc/self/attr/current
+# With CAP_SYS_ADMIN the capability is there: what stops a mount is the profile's "deny mount".
+mounted() { "$@" sh -c 'mkdir -p /mnt/x; mount -t tmpfs none /mnt/x 2>&1; echo rc=$?'; }
+run_container lab-sysadmin --cap-add SYS_ADMIN
+same "docker-default denies a mount to docker-enter's command as to docker exec's" \
+    "$(mounted docker exec lab-sysadmin)" "$(mounted "${DE[@]}" lab-sysadmin)"
+expect "...and it is denied" --out-has "Permission denied" -- "${DE[@]}" lab-sysadmin sh -c 'mount -t tmpfs none /mnt 2>&1; true'
+run_container lab-unconfined --cap-add SYS_ADMIN --security-opt apparmor=unconfined
+same "unconfined: the label docker exec gives" "$(docker exec lab-unconfined cat /proc/self/attr/current)" \
+    "$("${DE[@]}" lab-unconfined cat /proc/self/attr/current)"
+same "unconfined: the mount is allowed to both" "$(mounted docker exec lab-unconfined)" "$(mounted "${DE[@]}" lab-unconfined)"
+# A profile of our own, followed by name: everything but reading /etc/hostname.
+profile=$(mktemp)
+cat >"$profile" <<'EOF'
+#include <tunables/global>
+profile nskit-lab flags=(attach_disconnected,mediate_deleted) {
+  #include <abstractions/base>
+  file,
+  capability,
+  network,
+  signal,
+  ptrace,
+  unix,
+  deny /etc/hostname r,
+}
+EOF
+if apparmor_parser -r -W "$profile" 2>/dev/null; then
+    run_container lab-profile --security-opt apparmor=nskit-lab
+    same "a profile of our own: the label docker exec gives" "$(docker exec lab-profile cat /proc/self/attr/current)" \
+        "$("${DE[@]}" lab-profile cat /proc/self/attr/current)"
+    hostname_read() { "$@" sh -c 'cat /etc/hostname >/dev/null 2>&1; echo rc=$?'; }
+    same "...and what it denies is denied to both" "$(hostname_read docker exec lab-profile)" \
+        "$(hostname_read "${DE[@]}" lab-profile)"
+    expect "...denied indeed" --out "rc=1" -- "${DE[@]}" lab-profile sh -c 'cat /etc/hostname >/dev/null 2>&1; echo rc=$?'
+    # The profile gone from the kernel: the label cannot be applied, and the
+    # command must not run unconfined instead.
+    apparmor_parser -R "$profile" 2>/dev/null
+    expect "a label that cannot be applied: refused, not run unconfined" --rc 1 --out "" \
+        --err "cannot set the security context 'exec nskit-lab'" -- "${DE[@]}" lab-profile echo ran
+else
+    fail "a profile of our own" "apparmor_parser cannot load one"
+fi
+clock "AppArmor"
+
+echo "-- nsenter and unshare on 6.1"
+P=$(pid_of lab-plain)
+same "nsenter -t PID -a: the container's namespaces" \
+    "$(for f in /proc/"$P"/ns/*; do readlink "$f"; done)" \
+    "$(timeout 30 "$NSKIT" nsenter -t "$P" -a sh -c 'for f in /proc/self/ns/*; do readlink $f; done')"
+expect "nsenter -Z follows the container's AppArmor label" --out "docker-default (enforce)" \
+    -- "$NSKIT" nsenter -t "$P" -a -Z cat /proc/self/attr/current
+expect "nsenter -t PID:INODE: a clear message before Linux 6.9" --rc 1 \
+    --err "this kernel gives pidfds no inode of their own (Linux 6.9 or later needed)" \
+    -- "$NSKIT" nsenter -t "$P:1" -a true
+# A thread that is not its process's leader: no pidfd names it before 6.9
+# (PIDFD_THREAD), so /proc alone pins it.
+spawn python3 -c 'import threading, time; threading.Thread(target=time.sleep, args=(1000000,)).start()'
+for i in $(seq 1 100); do
+    thread=$(ls /proc/"$SPAWNED"/task 2>/dev/null | grep -vx "$SPAWNED" | head -1)
+    [ -n "$thread" ] && break
+    sleep 0.05
+done
+expect "nsenter -t TID: a thread that is not its process's leader, pinned through /proc" --out ok \
+    -- "$NSKIT" nsenter -t "$thread" -a -m sh -c 'echo ok'
+expect "unshare -U -r: root in a new user namespace" --out 0 -- "$NSKIT" unshare -U -r id -u
+expect "unshare -fp --mount-proc: pid 1 of a new pid namespace" --out 1 -- "$NSKIT" unshare -fp --mount-proc sh -c 'echo $$'
+clock "nsenter and unshare"
+
+echo "-- the installer image on this engine"
+if docker load -q <"$TOP/build/host-lab/nskit-image.tar" >/dev/null; then
+    target=$(mktemp -d)
+    expect "docker run -v DIR:/target nskit installs" --out-has "installed" \
+        -- docker run --rm --network none -v "$target:/target" nskit
+    same "...the binary it installed is ours" "$(cmp -s "$target/nskit" "$NSKIT" && echo same)" same
+    expect "...and its links run" --out-has "nsenter from nskit" -- "$target/nsenter" --version
+else
+    fail "the installer image" "docker load failed"
+fi
+clock "installer"
+
+echo "-- a container whose cgroup is not a leaf"
+# The init moved into a child cgroup and a controller enabled below: the
+# container's own directory now takes no process (EBUSY), as systemd inside
+# a container, or a runtime that nests, leaves it.
+run_container lab-subtree
+S=$(pid_of lab-subtree)
+dir=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/"$S"/cgroup)
+if mkdir "$dir/init" && echo "$S" >"$dir/init/cgroup.procs" && echo +pids >"$dir/cgroup.subtree_control"; then
+    expected=$(docker exec lab-subtree sh -c 'cat /proc/self/cgroup; echo rc=$?' 2>&1)
+    got=$("${DE[@]}" lab-subtree sh -c 'cat /proc/self/cgroup; echo rc=$?' 2>&1)
+    same "docker-enter puts its command where docker exec puts its own" "$got" "$expected"
+else
+    fail "a container whose cgroup is not a leaf" "cannot make one in $dir"
+fi
+clock "non-leaf cgroup"
+
+echo "-- attacks (tests/e2e/hostile.sh)"
+NSKIT_LAB=1 SUITE=host-lab bash "$TOP/tests/e2e/hostile.sh"
+clock "attacks"
+
+echo "-- daemonless: the engine stopped"
+kill -9 "$(pidof dockerd)"
+for i in $(seq 1 100); do pidof dockerd >/dev/null || break; sleep 0.1; done
+compare "daemonless, through the state files and the record" "ids caps nnp seccomp limits cwd env cgroup member label ns" \
+    "$(cat "$DOCKER_DIR/plain.probe")" "$(timeout 60 "$NSKIT" docker-enter --timeout 1 lab-plain sh -c "$PROBE" 2>&1 </dev/null)"
+clock "daemonless"
+
+echo "-- userns-remap: the engine again, each container in a user namespace of its own"
+dockerd --userns-remap=default --iptables=false --ip-masq=false --bridge=none --userland-proxy=false \
+    --log-level warn >/run/dockerd-remap.log 2>&1 &
+wait_for 1200 docker version >/dev/null 2>&1
+if docker info 2>/dev/null | grep -q userns && make_busybox_image "$IMAGE"; then
+    run_container lab-remap
+    R=$(pid_of lab-remap)
+    if [ "$(readlink /proc/"$R"/ns/user)" != "$(readlink /proc/self/ns/user)" ]; then
+        pass "userns-remap: the container has a user namespace of its own"
+    else
+        fail "userns-remap: the container has a user namespace of its own" "it shares ours"
+    fi
+    differential "userns-remap" lab-remap lab-remap
+    differential "userns-remap, exec -u 1000" lab-remap lab-remap -u 1000
+else
+    fail "userns-remap" "the engine did not start with --userns-remap: $(tail -3 /run/dockerd-remap.log | tr '\n' ' ')"
+fi
+clock "userns-remap"
