@@ -196,4 +196,16 @@ Result<Fd> read_only_clone(const char* path);
 // Replaces this process with the program open on `fd` (execveat AT_EMPTY_PATH).
 Error execveat(int fd, char* const argv[], char* const envp[]);
 
+// --- the mount API (sys_mounts.cpp; Linux 5.2+) ---
+
+inline constexpr unsigned open_tree_clone = 0x1, at_recursive = 0x8000;
+// open_tree(2), close-on-exec: with open_tree_clone, a detached copy of the mount at `path`.
+Result<Fd> open_tree(int dir, const char* path, unsigned flags);
+inline constexpr unsigned move_mount_f_empty_path = 0x4, move_mount_t_empty_path = 0x40;
+Result<void> move_mount(int from_dir, const char* from, int to_dir, const char* to, unsigned flags);
+inline constexpr unsigned mount_attr_rdonly = 0x1, mount_attr_nosuid = 0x2, mount_attr_nodev = 0x4;
+// A new, detached tmpfs (fsopen, fsconfig, fsmount) with these mount_attr_* attributes.
+Result<Fd> new_tmpfs(const char* mode, unsigned attributes);
+Result<void> mkdirat(int dir, const char* path, mode_t mode);
+
 }  // namespace nskit::sys

@@ -219,14 +219,10 @@ Result<void> copy_file(int from, int to, std::uint64_t size)
 
 Result<Fd> read_only_clone(const char* path)
 {
-    constexpr unsigned open_tree_clone = 1, at_recursive = 0x8000;
-    long tree = ::syscall(SYS_open_tree, AT_FDCWD, path, open_tree_clone | at_recursive | O_CLOEXEC);
-    if (tree < 0)
-        return failed("cannot clone the mount of ", path);
-    Fd clone(static_cast<int>(tree));
+    Fd clone = TRY(open_tree(AT_FDCWD, path, open_tree_clone | at_recursive));
     struct {
         std::uint64_t set, clear, propagation, userns;
-    } attributes{0x1 | 0x2 | 0x4 /* MOUNT_ATTR_RDONLY | NOSUID | NODEV */, 0, 0, 0};
+    } attributes{mount_attr_rdonly | mount_attr_nosuid | mount_attr_nodev, 0, 0, 0};
     if (::syscall(SYS_mount_setattr, clone.get(), "", AT_EMPTY_PATH | at_recursive, &attributes, sizeof attributes) < 0)
         return failed("cannot make the clone of ", path, " read-only");
     return clone;
