@@ -27,7 +27,7 @@ namespace {
 
 enum OptionId : int {
     USER = 1, WORKDIR, ENV, ENV_FILE, PRIVILEGED, RUNTIME, ENV_FROM, NO_CGROUP, VERBOSE, TIMEOUT, STATE_DIR,
-    DATA_ROOT, INTERACTIVE, TTY, NO_TTY, PRESERVE_FDS, HELP, VERSION,
+    DATA_ROOT, INTERACTIVE, TTY, NO_TTY, PRESERVE_FDS, TOOLS, HELP, VERSION,
 };
 
 constexpr Option options[] = {
@@ -48,6 +48,8 @@ constexpr Option options[] = {
     {NO_TTY, 'T', "no-tty", Arg::none, "", "no pty: the command's stdin, stdout and stderr are pipes"},
     {PRESERVE_FDS, '\0', "preserve-fds", Arg::required, "n",
      "also pass descriptors 3 to 2+n: the container can keep and use them"},
+    {TOOLS, '\0', "tools", Arg::optional, "dir",
+     "show a toolbox of static programs at /.nskit/tools (default /usr/local/lib/nskit/tools)"},
     {HELP, 'h', "help", Arg::none, "", "display this help"},
     {VERSION, 'V', "version", Arg::none, "", "display version"},
 };
@@ -131,6 +133,7 @@ Result<bool> parse_command_line(std::string_view name, int argc, char** argv, Re
             request.preserve_fds = static_cast<int>(*n);
             break;
         }
+        case TOOLS: request.tools = hit.value ? hit.value : default_toolbox; break;
         case HELP: {
             Writer out(1);
             print_help(out, name, usage);
@@ -186,6 +189,7 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
         run_worker(name, request, plan, session, in_cgroup, argc, argv);
     plan.target.reset();
     plan.root.reset();
+    plan.toolbox.reset();
     plan.cgroups = CgroupJoin();
     return session.relay(name, worker, [&](pid_t ready) { return check_worker(plan, ready); });
 }

@@ -37,6 +37,7 @@
 #include "ns/enter.h"
 #include "ns/session.h"
 #include "ns/target.h"
+#include "ns/toolbox.h"
 #include "runtime/find.h"
 #include "runtime/record.h"
 
@@ -57,6 +58,7 @@ struct EnterRequest {
     EnvFrom env_from = EnvFrom::unset;
     Terminal terminal = Terminal::automatic;
     int preserve_fds = 0;  // descriptors 3 ... 2 + N go to the command
+    const char* tools = nullptr;  // --tools: the toolbox directory
     FindOptions find;
     std::array<const char*, 8> state_dirs{};
     std::size_t state_dir_count = 0;
@@ -77,6 +79,7 @@ struct EnterPlan {
     NsSelection namespaces;
     Fd root;  // pid:N: the target's root (a chroot of its own), taken after its mount namespace
     CgroupJoin cgroups;  // none unless request.join_cgroup
+    std::optional<Toolbox> toolbox;  // --tools: shown over the root the command gets
     std::optional<ExecLabel> label;
     SeccompFilters seccomp;
     // No record (pid:N): the filters are the target's own, all of them, and

@@ -6,6 +6,7 @@
 // container's own. What the container's processes show is used only where
 // no record exists (pid:N), and then never beyond the target's own bounding
 // set, with its filters installed last.
+#include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -155,6 +156,9 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
     // worker needs it (become) after it has entered the container's mount
     // namespace, whose /proc a container with its own user namespace makes.
     (void)sys::last_capability();
+    // --tools: the toolbox is checked and cloned on the host, first of all.
+    if (request.tools)
+        plan.toolbox = TRY(Toolbox::open(request.tools));
     TRY(find(name, request, plan));
     const ContainerInfo& info = plan.info;
     pid_t pid = info.pid;
@@ -190,6 +194,8 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
                                                       : EnvFrom::config;
     bool terminal = request.terminal == Terminal::pty || (request.terminal == Terminal::automatic && stdin_is_our_terminal());
     TRY(build_environment(request, plan, terminal));
+    if (plan.toolbox)
+        TRY(add_toolbox_to_path(plan.env));
 
     // Every namespace of the init that is not already ours.
     for (const NsInfo& ns : namespace_kinds)
@@ -235,6 +241,8 @@ void print_enter_plan(std::string_view name, const EnterRequest& request, const 
     err.put(" no_new_privs ", caps.no_new_privs ? "1\n" : "0\n");
     if (plan.label)
         err.put(name, ": security label: ", plan.label->label, '\n');
+    if (plan.toolbox)
+        err.put(name, ": toolbox: ", request.tools, " at ", toolbox_path, " in a private copy of the mount namespace\n");
     err.put(name, ": seccomp: ", plan.seccomp.count, " filters, ", plan.seccomp.instructions, " instructions",
             plan.filters_last ? " (the target's own, installed last)\n" : "\n");
 }

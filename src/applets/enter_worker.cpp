@@ -89,8 +89,9 @@ Result<bool> enter_workdir(const ContainerRoot& where, const char* workdir)
 }
 
 // The command's own process: the container sees it from here on.
-[[noreturn]] void run_command(std::string_view name, const EnterPlan& plan, Session& session, const char* workdir_later,
-                              char** command, char* const* envp)
+[[noreturn]] void run_command(std::string_view name, const EnterRequest& request, const EnterPlan& plan,
+                              Session& session, const char* workdir_later, char** command, char* const* envp,
+                              bool shell_by_default)
 {
     if (auto begun = session.command_begin(); !begun.ok())
         give_up(name, begun.error());
@@ -106,7 +107,11 @@ Result<bool> enter_workdir(const ContainerRoot& where, const char* workdir)
         if (auto installed = install_seccomp_filters(plan.seccomp); !installed.ok())
             give_up(name, installed.error());
     Error failed = exec_program(command, envp);
-    report(name, failed);
+    if (shell_by_default && failed.code == ENOENT && !request.tools)
+        warn(name, "no ", command[0], " in container ", plan.shown, " (distroless?): try ", name, " --tools ",
+             plan.shown);
+    else
+        report(name, failed);
     ::_exit(exit_status_for(failed));
 }
 
@@ -144,7 +149,12 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
         (void)sys::setresgid(0);
         (void)sys::setresuid(0);
     }
-    if (plan.root) {
+    if (plan.toolbox) {
+        // Over the root the command would have had: the namespace's, or the target's chroot.
+        Fd old_root = plan.root ? std::move(plan.root) : TRY(sys::open("/", O_PATH | O_DIRECTORY));
+        TRY(plan.toolbox->show_over(old_root.get()));
+        plan.toolbox.reset();
+    } else if (plan.root) {
         TRY(sys::fchdir(plan.root.get()).describe("cannot change directory to the root of PID ", plan.info.pid));
         TRY(sys::chroot("."));
         plan.root.reset();
@@ -211,14 +221,16 @@ void run_worker(std::string_view name, const EnterRequest& request, EnterPlan& p
     char* shell_argv[2] = {nullptr, nullptr};
     char** command = argv + request.command;
     if (request.command >= argc) {
-        shell_argv[0] = const_cast<char*>(ready.creds.shell.empty() ? "/bin/sh" : ready.creds.shell.c_str());
+        // The user's shell, as the container's passwd names it; with --tools, the toolbox's.
+        const char* shell = ready.creds.shell.empty() ? "/bin/sh" : ready.creds.shell.c_str();
+        shell_argv[0] = const_cast<char*>(request.tools ? toolbox_shell : shell);
         command = shell_argv;
     }
     auto child = fork_child();
     if (!child.ok())
         give_up(name, child.error());
     if (child.value() == 0)
-        run_command(name, plan, session, ready.workdir_later, command, ready.envp);
+        run_command(name, request, plan, session, ready.workdir_later, command, ready.envp, command == shell_argv);
     // Nothing left here for the command's stdio to stay open for.
     (void)sys::close_from(0);
     ::_exit(wait_and_mirror(child.value(), {{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2}, {}, false}));

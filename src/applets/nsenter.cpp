@@ -28,6 +28,7 @@
 #include "ns/process.h"
 #include "ns/session.h"
 #include "ns/target.h"
+#include "ns/toolbox.h"
 #include "ns/userns.h"
 #include "version.h"
 
@@ -39,12 +40,12 @@ namespace {
 
 enum OptionId : int {
     ALL = 1, TARGET, SETUID, SETGID, PRESERVE_CREDENTIALS, KEEP_CAPS, ROOT, WD, WDNS, ENV,
-    JOIN_CGROUP, NO_FORK, NET_SOCKET, USER_PARENT, FOLLOW_CONTEXT, RELAY, HELP, VERSION,
+    JOIN_CGROUP, NO_FORK, NET_SOCKET, USER_PARENT, FOLLOW_CONTEXT, RELAY, TOOLS, HELP, VERSION,
     NAMESPACE = 100,  // NAMESPACE + NsKind: -U, -C, -i, -u, -n, -p, -m, -T
 };
 
 constexpr auto options = [] {
-    std::array<Option, 18 + namespace_kinds.size()> table{};
+    std::array<Option, 19 + namespace_kinds.size()> table{};
     std::size_t i = 0;
     table[i++] = {ALL, 'a', "all", Arg::none, "", "enter all namespaces of the target"};
     table[i++] = {TARGET, 't', "target", Arg::required, "pid[:inode]", "target process to get namespaces from"};
@@ -66,6 +67,8 @@ constexpr auto options = [] {
     table[i++] = {FOLLOW_CONTEXT, 'Z', "follow-context", Arg::none, "", "set security context of the target"};
     table[i++] = {RELAY, '\0', "relay", Arg::optional, "pty|pipes",
                   "the program gets pipes or a pty of its own, in its own session, and no other descriptor"};
+    table[i++] = {TOOLS, '\0', "tools", Arg::optional, "dir",
+                  "show a toolbox of static programs at /.nskit/tools (default /usr/local/lib/nskit/tools)"};
     table[i++] = {HELP, 'h', "help", Arg::none, "", "display this help"};
     table[i++] = {VERSION, 'V', "version", Arg::none, "", "display version"};
     return table;
@@ -99,6 +102,7 @@ struct Request {
     const char* root_dir = nullptr;
     const char* wd_dir = nullptr;
     const char* wdns = nullptr;
+    const char* tools = nullptr;  // --tools: the toolbox directory
     bool help = false, version = false;
     int program = 0;  // argv index of the program, argc when none
 
@@ -158,6 +162,7 @@ Result<Request> parse_command_line(int argc, char** argv)
             request.relay = mode < 0 ? Terminal::automatic : mode == 0 ? Terminal::pty : Terminal::pipes;
             break;
         }
+        case TOOLS: request.tools = hit.value ? hit.value : default_toolbox; break;
         case HELP: request.help = true; return request;
         case VERSION: request.version = true; return request;
         default: {
@@ -174,6 +179,12 @@ Result<Request> parse_command_line(int argc, char** argv)
         return Error::because("mutually exclusive options", "--wd and --wdns");
     if (request.net_socket && request.wish(NsKind::net).wanted)
         return Error::because("mutually exclusive options", "--net and --net-socket");
+    // The toolbox is shown in a copy of the entered mount namespace; a
+    // directory opened before entering would lie outside that view.
+    if (request.tools && !request.all && !request.wish(NsKind::mnt).wanted)
+        return Error::because("it is shown in the entered mount namespace: add -m or --all", "cannot use --tools");
+    if (request.tools && request.wd)
+        return Error::because("the directory is opened before the view is made: use --wdns", "cannot use --tools with --wd");
     if (!request.target) {
         for (const NsInfo& ns : namespace_kinds)
             if (request.wish(ns.kind).wanted && !request.wish(ns.kind).file)
@@ -352,6 +363,14 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
     std::optional<CgroupJoin> cgroups;
     if (request.join_cgroup)
         cgroups = TRY(plan_cgroup_join(target->pid()));
+    std::optional<Toolbox> toolbox;
+    if (request.tools) {
+        toolbox = TRY(Toolbox::open(request.tools));
+        if (!request.inherit_env)
+            for (char** entry = environ; *entry; ++entry)
+                TRY(environment.set(*entry));
+        TRY(add_toolbox_to_path(environment));
+    }
     if (target)
         TRY(target->still_alive());
 
@@ -382,6 +401,14 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
     // its root; --all here leaves out namespaces we share, so do that part.
     if (request.all && !selection_had_mnt && !root && !wd && !request.wdns)
         TRY(sys::chdir("/"));
+    if (toolbox) {
+        // Over the root the program would have had: --root's, or the namespace's.
+        if (!root)
+            root = TRY(sys::open("/", O_PATH | O_DIRECTORY));
+        TRY(toolbox->show_over(root.get()));
+        toolbox.reset();
+        root.reset();
+    }
     if (root && !wd && !request.wdns)
         wd = TRY(sys::open(".", O_RDONLY | O_DIRECTORY));  // keep the cwd across the chroot
     if (root) {
@@ -423,7 +450,7 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
             return 1;
         }
         char* const* envp = environ;
-        if (request.inherit_env) {
+        if (request.inherit_env || request.tools) {
             auto built = environment.envp();
             if (!built.ok()) {
                 report(name, built.error());
@@ -431,7 +458,10 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
             }
             envp = built.value();
         }
-        Error failed = request.program < argc ? exec_program(argv + request.program, envp) : exec_login_shell(envp);
+        char* toolbox_argv[] = {const_cast<char*>(toolbox_shell), nullptr};
+        Error failed = request.program < argc ? exec_program(argv + request.program, envp)
+                       : request.tools        ? exec_program(toolbox_argv, envp)
+                                              : exec_login_shell(envp);
         report(name, failed);
         return exit_status_for(failed);
     };

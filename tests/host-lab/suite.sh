@@ -9,6 +9,10 @@
 #   AppArmor        docker-default, a profile of our own, unconfined; what a
 #                   profile denies is denied to both; a label that cannot be
 #                   applied is a refusal, never an unconfined command
+#   --tools         a toolbox on 6.1 (fsopen, open_tree, move_mount; no
+#                   mount_setattr needed), the command still under
+#                   docker-default, the container's mount table untouched;
+#                   and in a user namespace (userns-remap, below)
 #   nsenter         -t PID -a, -Z, PID:INODE and thread targets on 6.1; unshare
 #   installer       the image, loaded into this engine, installs
 #   shapes          a container whose cgroup is not a leaf (subtree_control set)
@@ -89,6 +93,21 @@ else
 fi
 clock "AppArmor"
 
+echo "-- docker-enter --tools"
+TOOLBOX=$(mktemp -d)
+chmod 755 "$TOOLBOX"
+cp /bin/busybox "$TOOLBOX/busybox"
+for applet in $(busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$TOOLBOX/$applet"; done
+before=$(cat /proc/"$(pid_of lab-plain)"/mountinfo)
+expect "--tools: the toolbox, with the command under docker-default" \
+    --out "docker-default (enforce) $(busybox --list | wc -l)" \
+    -- "${DE[@]}" --tools="$TOOLBOX" lab-plain sh -c 'echo "$(cat /proc/self/attr/current) $(ls /.nskit/tools | wc -l)"'
+"${DE[@]}" --tools="$TOOLBOX" lab-plain sh -c 'echo ready; sleep 30' >"$TOOLBOX.out" 2>&1 &
+for i in $(seq 1 200); do grep -q ready "$TOOLBOX.out" && break; sleep 0.1; done
+same "--tools: the container's mount table, during the session" "$(cat /proc/"$(pid_of lab-plain)"/mountinfo)" "$before"
+kill %%
+clock "--tools"
+
 echo "-- nsenter and unshare on 6.1"
 P=$(pid_of lab-plain)
 same "nsenter -t PID -a: the container's namespaces" \
@@ -166,6 +185,9 @@ if docker info 2>/dev/null | grep -q userns && make_busybox_image "$IMAGE"; then
     fi
     differential "userns-remap" lab-remap lab-remap
     differential "userns-remap, exec -u 1000" lab-remap lab-remap -u 1000
+    expect "userns-remap: --tools in the container's user namespace" --out "0 $(busybox --list | wc -l) ro" \
+        -- "${DE[@]}" --tools="$TOOLBOX" lab-remap sh -c \
+        'echo "$(id -u) $(ls /.nskit/tools | wc -l) $(touch /x 2>/dev/null && echo rw || echo ro)"'
 else
     fail "userns-remap" "the engine did not start with --userns-remap: $(tail -3 /run/dockerd-remap.log | tr '\n' ' ')"
 fi

@@ -18,6 +18,9 @@
  *   pretend-kernel no-memfd-no-mount-api PROGRAM [ARGS...]
  *       The same, and open_tree fails with ENOSYS, as before Linux 5.2:
  *       docker-enter must run from an unlinked copy.
+ *   pretend-kernel no-mount-api PROGRAM [ARGS...]
+ *       open_tree, move_mount, fsopen and fsmount fail with ENOSYS, as before
+ *       Linux 5.2: --tools must say that it needs 5.2.
  *   pretend-kernel no-private-copy PROGRAM [ARGS...]
  *       The same, and no O_TMPFILE file can be made (EOPNOTSUPP): docker-enter
  *       must refuse, since it would run from the host's own file. */
@@ -69,6 +72,15 @@ static struct sock_filter no_memfd_no_mount_api[] = {
     ALLOW,
 };
 
+static struct sock_filter no_mount_api[] = {
+    LOAD_NR,
+    IF_EQ(__NR_open_tree, 1), FAIL(ENOSYS),
+    IF_EQ(__NR_move_mount, 1), FAIL(ENOSYS),
+    IF_EQ(__NR_fsopen, 1), FAIL(ENOSYS),
+    IF_EQ(__NR_fsmount, 1), FAIL(ENOSYS),
+    ALLOW,
+};
+
 static struct sock_filter no_private_copy[] = {
     /* 0 */ LOAD_NR,
     /* 1 */ IF_EQ(__NR_memfd_create, 1), FAIL(EACCES),
@@ -112,6 +124,7 @@ static const struct {
     MODE("no-clone3", no_clone3),
     MODE("no-memfd", no_memfd),
     MODE("no-memfd-no-mount-api", no_memfd_no_mount_api),
+    MODE("no-mount-api", no_mount_api),
     MODE("no-private-copy", no_private_copy),
 };
 
