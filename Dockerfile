@@ -7,11 +7,16 @@
 #
 # Without a registry, make the builder base first: scripts/make-base-image.
 # --build-arg RUN_UNIT_TESTS=1 also runs the unit tests (stage "test").
+#
+# The toolbox image for docker-enter --tools (stage "tools"): Debian's static
+# busybox with its applet links, installed by
+#   docker build --target tools -t nskit:tools .
+#   docker run --rm -v /usr/local/lib/nskit:/target nskit:tools
 ARG BUILDER_IMAGE=debian:bookworm-slim
 
 FROM ${BUILDER_IMAGE} AS build
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends g++ make musl-tools \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends g++ make musl-tools busybox-static \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile VERSION ./
@@ -29,6 +34,35 @@ RUN if [ "$RUN_UNIT_TESTS" = 1 ]; then \
      && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends catch2 \
      && make NSKIT_COMMIT="$NSKIT_COMMIT" unit; \
     fi
+
+# The toolbox: busybox and a link per applet, its license, and the Debian
+# source package that corresponds to the binary (GPL-2.0: the source is
+# there, at that version).
+FROM build AS toolbox
+RUN mkdir -p /toolbox/LICENSES/busybox \
+ && cp /bin/busybox /toolbox/busybox \
+ && for applet in $(/bin/busybox --list); do \
+        [ "$applet" = busybox ] || ln -s busybox "/toolbox/$applet"; \
+    done \
+ && cp /usr/share/common-licenses/GPL-2 /toolbox/LICENSES/busybox/COPYING \
+ && cp /usr/share/doc/busybox-static/copyright /toolbox/LICENSES/busybox/copyright \
+ && dpkg-query -W -f='busybox ${Version} (Debian package ${Package}), built from the Debian source package ${source:Package} ${source:Version}:\nhttps://snapshot.debian.org/package/${source:Package}/${source:Version}/\n' \
+        busybox-static >/toolbox/LICENSES/busybox/SOURCE \
+ && dpkg-query -W -f='busybox-static ${Version}\n' busybox-static >/toolbox/.nskit-toolbox
+
+FROM scratch AS tools
+ARG NSKIT_VERSION=unknown
+ARG NSKIT_COMMIT=unknown
+ARG NSKIT_SOURCE=unknown
+LABEL org.opencontainers.image.title="nskit toolbox" \
+      org.opencontainers.image.description="Installs the toolbox of docker-enter --tools (a static busybox) into the directory mounted at /target" \
+      org.opencontainers.image.version="${NSKIT_VERSION}" \
+      org.opencontainers.image.revision="${NSKIT_COMMIT}" \
+      org.opencontainers.image.source="${NSKIT_SOURCE}" \
+      org.opencontainers.image.licenses="GPL-2.0-only"
+COPY --from=toolbox /toolbox /toolbox
+COPY toolbox/install /install
+ENTRYPOINT ["/toolbox/sh", "/install"]
 
 FROM scratch
 ARG NSKIT_VERSION=unknown

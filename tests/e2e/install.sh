@@ -206,3 +206,39 @@ else
     expect "the installed nsenter enters a running container" --rc 0 --out "$want" \
         -- "$t/nsenter" -t "$pid" -a sh -c "for k in $kinds; do readlink /proc/self/ns/\$k; done"
 fi
+
+# -- the toolbox image: docker-enter --tools's busybox ---------------------------------------------
+start=$SECONDS
+if ! docker_build --target tools --build-arg NSKIT_COMMIT="$commit" --build-arg NSKIT_VERSION="$(cat "$TOP/VERSION")" \
+    -t nskit:tools "$TOP" >"$work/tools.log" 2>&1; then
+    fail "the toolbox image builds" "$(tail -5 "$work/tools.log" | tr '\n' ' ')"
+    exit 0
+fi
+pass "the toolbox image builds ($((SECONDS - start)) s)"
+docker save nskit:tools -o "$work/tools.tar"
+mkdir "$work/tools-image" && tar -C "$work/tools-image" -xf "$work/tools.tar"
+tools_files=$(for layer in "$work"/tools-image/*/layer.tar; do tar -tf "$layer"; done | sort)
+same "the toolbox image holds the toolbox and its installer, nothing else" \
+    "$(echo "$tools_files" | grep -v -e '^toolbox/' -e '^install$')" ""
+t=$(fresh)
+expect "nskit:tools installs into DIR/tools" --out-has "tools -> .toolbox-" -- "${installer[@]}" -v "$t:/target" nskit:tools
+applets=$("$t/tools/busybox" --list | grep -cvx busybox)
+same "a link to busybox for each of its $applets applets" \
+    "$(find "$t/tools/" -maxdepth 1 -type l -lname busybox | wc -l)" "$applets"
+expect "the toolbox's busybox is static" --out-has "statically linked" -- file -L "$t/tools/busybox"
+expect "its license ships with it" --out-has "GNU GENERAL PUBLIC LICENSE" -- head -3 "$t/tools/LICENSES/busybox/COPYING"
+expect "its Debian source package and version are named" --out-has "built from the Debian source package busybox 1:" \
+    -- cat "$t/tools/LICENSES/busybox/SOURCE"
+expect "installed again: unchanged" --out-has "tools: unchanged" -- "${installer[@]}" -v "$t:/target" nskit:tools
+id=$(docker run -d --network none nskit-test/busybox sleep 1000)
+expect "docker-enter --tools uses it" --out "$(cat "$t/tools/.nskit-toolbox")" \
+    -- "$NSKIT" docker-enter --tools="$t/tools" "$id" cat /.nskit/tools/.nskit-toolbox
+docker rm -f "$id" >/dev/null
+foreign=$(fresh)
+mkdir "$foreign/tools" && echo mine >"$foreign/tools/mine"
+before=$(listing "$foreign")
+expect "a tools directory it did not make is left alone" --rc 1 --err "was not installed by nskit:tools" \
+    -- "${installer[@]}" -v "$foreign:/target" nskit:tools
+same "... unchanged" "$(listing "$foreign")" "$before"
+expect "nskit:tools uninstall" --out-has "tools: removed" -- "${installer[@]}" -v "$t:/target" nskit:tools uninstall
+same "uninstall leaves nothing" "$(ls -A "$t")" ""
