@@ -9,7 +9,7 @@
 #               can see, while the entering process is held before its exec
 #               (strace delays the execve): no handle on the binary, no host
 #               directory, no rewritten binary (the CVE-2019-5736 pattern);
-#               with default capabilities and with SYS_PTRACE
+#               with default capabilities and with SYS_PTRACE; and with --tools
 #   workdir     WorkingDir replaced by a symlink to /proc/self/fd/N (CVE-2024-21626)
 #   fake caps   an init whose seccomp filter makes capset and prctl lie
 #   TIOCSTI     keystrokes pushed into the caller's terminal (stdin, stdout, stderr)
@@ -102,6 +102,14 @@ for caps in default SYS_PTRACE; do
         echo "  reference: docker exec ($caps capabilities): $(escapes "$out" | sed 's/HOSTILE_EXE/runc/g')"
     fi
 done
+# With --tools the worker also makes the view (a mount namespace of its own,
+# the toolbox cloned from the host): still nothing of the host's reaches the command.
+mkdir "$WORK/toolbox" && cp /bin/busybox "$WORK/toolbox/busybox" && ln -s busybox "$WORK/toolbox/sh"
+fresh_victim
+racer_case "racer (SYS_PTRACE capabilities): docker-enter --tools gives no host handle" \
+    "docker-enter.*racer-SYS_PTRACE true" "/proc/$(pid_of racer-SYS_PTRACE)/root" "$VICTIM" \
+    -- "$WORK/docker-enter" --tools="$WORK/toolbox" racer-SYS_PTRACE true
+same "racer (SYS_PTRACE capabilities): docker-enter --tools: the binary is as it was" "$(md5sum <"$VICTIM")" "$VICTIM_SUM"
 # Plain nsenter keeps util-linux's semantics: its command is host root with
 # every capability, which a container without CAP_SYS_PTRACE cannot touch
 # (and one with it can take over: README says so).
