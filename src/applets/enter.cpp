@@ -198,7 +198,19 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
 
 int enter_main(std::string_view name, int argc, char** argv)
 {
+    if (answer_plugin_metadata(argc, argv))
+        return 0;
     Request request;
+    auto plugin = docker_plugin_start(argc, argv, request);
+    if (!plugin.ok()) {
+        report("docker enter", plugin.error());
+        return 1;
+    }
+    if (int enter = plugin.value()) {  // docker enter ...: our arguments start after "enter"
+        name = "docker enter";
+        argc -= enter;
+        argv += enter;
+    }
     auto parsed = parse_command_line(name, argc, argv, request);
     if (!parsed.ok()) {
         report(name, parsed.error());

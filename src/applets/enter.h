@@ -64,6 +64,7 @@ struct EnterRequest {
     std::size_t state_dir_count = 0;
     const char* container = nullptr;
     int command = 0;  // argv index of the command, argc when none
+    Text<200> docker_socket;  // docker enter: the docker CLI's endpoint (request.find.engine_socket)
 };
 
 // Everything read before anything changes.
@@ -96,6 +97,14 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
 void print_enter_plan(std::string_view name, const EnterRequest& request, const EnterPlan& plan);
 // From outside: the worker holds what the plan says, or the command never starts.
 Result<void> check_worker(const EnterPlan& plan, pid_t worker);
+
+// enter_plugin.cpp: `docker enter`. True when docker asked for the plugin's
+// metadata (and got it).
+bool answer_plugin_metadata(int argc, char** argv);
+// When docker runs us as its plugin: the index of "enter" in argv, with
+// docker's global flags before it read and the docker CLI's endpoint in
+// `request`; else 0.
+Result<int> docker_plugin_start(int argc, char** argv, EnterRequest& request);
 
 // enter_worker.cpp: runs in the worker and never returns. `in_cgroup`: it
 // was born in the cgroup v2 directory (else it moves itself there).

@@ -25,13 +25,15 @@ namespace {
 
 using namespace install;
 
-enum { HELP = 1, COPIES, APPLETS, FORCE, DRY_RUN };
+enum { HELP = 1, COPIES, APPLETS, FORCE, DRY_RUN, PLUGIN_DIR };
 
 constexpr Option install_options[] = {
     {COPIES, 'c', "copies", Arg::none, "", "install copies of the binary instead of symbolic links"},
     {APPLETS, 'a', "applets", Arg::required, "list", "install only these applets (comma-separated; \"\" for none)"},
     {FORCE, 'f', "force", Arg::none, "", "replace files nskit did not install, keeping NAME.nskit-backup"},
     {DRY_RUN, 'n', "dry-run", Arg::none, "", "print what would be done and change nothing"},
+    {PLUGIN_DIR, 'p', "plugin-dir", Arg::required, "dir",
+     "also put a copy named docker-enter there: a Docker CLI plugin (docker enter)"},
     {HELP, 'h', "help", Arg::none, "", "display this help"},
 };
 constexpr Usage install_usage = {
@@ -43,6 +45,7 @@ constexpr Usage install_usage = {
 
 constexpr Option uninstall_options[] = {
     {DRY_RUN, 'n', "dry-run", Arg::none, "", "print what would be done and change nothing"},
+    {PLUGIN_DIR, 'p', "plugin-dir", Arg::required, "dir", "also remove the docker-enter plugin from there"},
     {HELP, 'h', "help", Arg::none, "", "display this help"},
 };
 constexpr Usage uninstall_usage = {
@@ -67,6 +70,7 @@ struct Settings {
     bool force = false;
     bool dry_run = false;
     const char* applets = nullptr;  // null: every installable applet
+    const char* plugin_dir = nullptr;  // --plugin-dir: a Docker CLI plugin directory
 };
 
 // Parses argv; returns the exit code when the applet is done already (--help, bad usage).
@@ -93,6 +97,7 @@ std::optional<int> parse(std::string_view program, int argc, char** argv, const 
         case APPLETS: settings.applets = hit.value; break;
         case FORCE: settings.force = true; break;
         case DRY_RUN: settings.dry_run = true; break;
+        case PLUGIN_DIR: settings.plugin_dir = hit.value; break;
         }
     }
     int rest = argc - parser.index();
@@ -144,6 +149,10 @@ int run_install(std::string_view program, const Settings& settings)
     Target target(program, settings.directory, settings.dry_run);
     if (!target.open())
         return 1;
+    // Both directories are opened before anything changes in either.
+    Target plugins(program, settings.plugin_dir ? settings.plugin_dir : "", settings.dry_run);
+    if (settings.plugin_dir && !plugins.open())
+        return 1;
     auto self = read_own_binary();
     if (!self.ok()) {
         report(program, self.error());
@@ -156,7 +165,14 @@ int run_install(std::string_view program, const Settings& settings)
     for (std::string_view name : selected.value().names())
         if (!plan.entry(name, Role::applet))
             break;
-    return target.finish();
+    int status = target.finish();
+    if (status != 0 || !settings.plugin_dir)
+        return status;
+    // A copy, not a link: a link would name the binary as this installer
+    // sees it (/target/nskit), not as the host does.
+    Plan plugin(plugins, self.value().view(), Mode::copies, settings.force);
+    (void)plugin.entry("docker-enter", Role::applet);
+    return plugins.finish();
 }
 
 int run_uninstall(std::string_view program, const Settings& settings)
@@ -164,13 +180,21 @@ int run_uninstall(std::string_view program, const Settings& settings)
     Target target(program, settings.directory, settings.dry_run);
     if (!target.open())
         return 1;
+    Target plugins(program, settings.plugin_dir ? settings.plugin_dir : "", settings.dry_run);
+    if (settings.plugin_dir && !plugins.open())
+        return 1;
     Plan plan(target, {}, Mode::links, false);
     // Links and copies first, the binary they point to last.
     for (const Applet& applet : applets())
         if (applet.installed && !plan.remove(applet.name))
             return target.finish();
     (void)plan.remove("nskit");
-    return target.finish();
+    int status = target.finish();
+    if (!settings.plugin_dir)
+        return status;
+    Plan plugin(plugins, {}, Mode::copies, false);
+    (void)plugin.remove("docker-enter");
+    return plugins.finish() ? 1 : status;
 }
 
 }  // namespace

@@ -17,7 +17,11 @@ Result<void> ask_engine(std::string_view query, Source kind, const FindOptions& 
                         ContainerInfo& info)
 {
     report.engine_tried = true;
-    auto endpoint = TRY(kind == Source::engine && !options.only ? engine::default_endpoint() : engine::endpoint_for(kind));
+    engine::Endpoint endpoint;
+    if (kind == Source::engine && options.engine_socket)
+        endpoint.socket.append(options.engine_socket);
+    else
+        endpoint = TRY(kind == Source::engine && !options.only ? engine::default_endpoint() : engine::endpoint_for(kind));
     return engine::inspect(endpoint, query, options.timeout_ms, info);
 }
 

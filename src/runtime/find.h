@@ -17,6 +17,7 @@ struct FindOptions {
     std::optional<Source> only;  // --runtime
     int timeout_ms = 2000;
     state::Places places;
+    const char* engine_socket = nullptr;  // Docker's socket as the docker CLI chose it (docker enter)
 };
 
 struct FindReport {

@@ -207,6 +207,15 @@ else
         -- "$t/nsenter" -t "$pid" -a sh -c "for k in $kinds; do readlink /proc/self/ns/\$k; done"
 fi
 
+# -- the Docker CLI plugin, through the image ------------------------------------------------------
+t=$(fresh); plugins=$(fresh)
+expect "the image installs the docker enter plugin with --plugin-dir" --out-has "installed     /plugins/docker-enter (copy of nskit" \
+    -- "${installer[@]}" -v "$t:/target" -v "$plugins:/plugins" nskit --plugin-dir /plugins
+same "... a copy of the installed binary" "$(cmp -s "$t/nskit" "$plugins/docker-enter" && echo same)" same
+expect "... and the image removes it" --out-has "removed       /plugins/docker-enter" \
+    -- "${installer[@]}" -v "$t:/target" -v "$plugins:/plugins" --entrypoint /nskit nskit uninstall --plugin-dir /plugins /target
+same "... leaving both directories empty" "$(ls -A "$t" "$plugins" | grep -v ':$' | grep -v '^$')" ""
+
 # -- the toolbox image: docker-enter --tools's busybox ---------------------------------------------
 start=$SECONDS
 if ! docker_build --target tools --build-arg NSKIT_COMMIT="$commit" --build-arg NSKIT_VERSION="$(cat "$TOP/VERSION")" \
