@@ -14,7 +14,7 @@
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/e2e/docker.sh"
-. "$TOP/tests/e2e/differential.sh"
+. "$TOP/tests/tools/differential.sh"
 
 docker_start "docker-enter" || exit 0
 IMAGE=nskit-test/busybox

@@ -23,7 +23,7 @@
 TOP=${TOP:-/lab}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/e2e/docker.sh"
-. "$TOP/tests/e2e/differential.sh"
+. "$TOP/tests/tools/differential.sh"
 DOCKER_DIR=$(mktemp -d)  # scratch for make_busybox_image
 IMAGE=nskit-test/busybox
 DE=(timeout 60 "$NSKIT" docker-enter)

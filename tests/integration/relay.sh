@@ -71,9 +71,10 @@ same "the window size" "$(in_pty --size 30 100 -- "${DE[*]} pid:$T stty size")" 
 same "SIGWINCH passes the new size on" \
     "$(in_pty --size 30 100 --resize 40 120 0.8 -- "${DE[*]} pid:$T sh -c 'sleep 1.5; stty size'")" "40 120"
 same "typed input reaches the command" \
-    "$(in_pty --input $'hello\n' -- "${DE[*]} pid:$T sh -c 'read x; echo got:\$x'" | tail -1)" "got:hello"
+    "$(in_pty --input $'hello\n' --after ready -- "${DE[*]} pid:$T sh -c 'echo ready; read x; echo got:\$x'" | tail -1)" "got:hello"
 same "^C interrupts the command, not docker-enter" \
-    "$(in_pty --input $'\x03' -- "${DE[*]} pid:$T sleep 100; echo rc=\$?" | tail -1 | grep -o 'rc=[0-9]*')" "rc=130"
+    "$(in_pty --input $'\x03' --after started -- "${DE[*]} pid:$T sh -c 'echo started; exec sleep 100'; echo rc=\$?" |
+       tail -1 | grep -o 'rc=[0-9]*')" "rc=130"
 restored() {  # COMMAND_LINE run at the terminal; then whether its settings are as before
     in_pty -- "before=\$(stty -g); $*; [ \"\$(stty -g)\" = \"\$before\" ] && echo restored || echo changed" | tail -1
 }

@@ -2,13 +2,13 @@
 """tests/tools/in-pty.py: run a shell command line on a new terminal, as an
 administrator's interactive shell would run it.
 
-    in-pty.py [--input TEXT] [--size ROWS COLS] [--resize ROWS COLS AFTER]
-              [--timeout SECONDS] COMMAND_LINE
+    in-pty.py [--input TEXT [--after MARK]] [--size ROWS COLS]
+              [--resize ROWS COLS AFTER] [--timeout SECONDS] COMMAND_LINE
 
 COMMAND_LINE runs under `bash -c` as the session leader of a new pty (the pty
 is its controlling terminal and its stdin, stdout and stderr), of ROWS x COLS
 (24 x 80 unless --size says). TEXT, if given, is typed into the terminal once
-the command has started. --resize changes the size AFTER seconds (the
+the command has started (0.3 s), or with --after once MARK has shown on it. --resize changes the size AFTER seconds (the
 kernel then sends SIGWINCH to the terminal's foreground process group). Everything
 the terminal shows is copied to our stdout; the exit status is the
 command's. A TIOCSTI injection into "the caller's terminal" lands in this
@@ -31,12 +31,15 @@ def set_size(fd, rows, cols):
 def main():
     args = sys.argv[1:]
     typed = b""
+    mark = None
     timeout = 60.0
     size = (24, 80)
     resize = None
     while args and args[0].startswith("--"):
         if args[0] == "--input":
             typed = args[1].encode()
+        elif args[0] == "--after":
+            mark = args[1].encode()
         elif args[0] == "--timeout":
             timeout = float(args[1])
         elif args[0] == "--size":
@@ -58,9 +61,11 @@ def main():
     started = time.monotonic()
     deadline = started + timeout
     out = sys.stdout.buffer
-    if typed:
+    if typed and mark is None:
         time.sleep(0.3)
         os.write(master, typed)
+        typed = b""
+    shown = b""
     status = None
     while True:
         if resize and time.monotonic() - started >= resize[2]:
@@ -81,6 +86,11 @@ def main():
                 break
             out.write(data)
             out.flush()
+            if typed:
+                shown += data
+                if mark in shown:
+                    os.write(master, typed)
+                    typed = b""
         elif status is None:
             got, status_now = os.waitpid(pid, os.WNOHANG)
             if got:
