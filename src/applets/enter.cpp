@@ -57,7 +57,7 @@ constexpr Option options[] = {
 constexpr Usage usage{"[options] <container> [<command> [<argument>...]]",
                       "Run a command in a running container with its own user, capabilities, cgroups,\n"
                       "environment and namespaces. <container> is a name, an ID, a unique ID prefix, or pid:N.",
-                      options};
+                      options, "docker-enter"};
 
 using Request = EnterRequest;
 constexpr int max_preserved_fds = 64;

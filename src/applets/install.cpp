@@ -41,6 +41,7 @@ constexpr Usage install_usage = {
     "Install nskit and a link per applet into <directory> (default /target, the\n"
     "host directory mounted into the container: docker run --rm -v /usr/local/bin:/target nskit).",
     install_options,
+    "nskit-install",
 };
 
 constexpr Option uninstall_options[] = {
@@ -53,6 +54,7 @@ constexpr Usage uninstall_usage = {
     "Remove what nskit install put into <directory> (default /target); files it did\n"
     "not install stay, and a backup kept by --force is put back.",
     uninstall_options,
+    "nskit-install",
 };
 
 constexpr Option export_options[] = {

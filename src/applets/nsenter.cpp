@@ -51,7 +51,7 @@ constexpr auto options = [] {
     table[i++] = {TARGET, 't', "target", Arg::required, "pid[:inode]", "target process to get namespaces from"};
     for (const NsInfo& ns : namespace_kinds)
         table[i++] = {static_cast<short>(NAMESPACE + static_cast<int>(ns.kind)), ns.short_option, ns.long_option.data(), Arg::optional, "file",
-                      ns.description.data(), "enter"};
+                      ns.description.data(), HelpVerb::enter};
     table[i++] = {NET_SOCKET, 'N', "net-socket", Arg::required, "fd", "network namespace of the target's socket fd"};
     table[i++] = {USER_PARENT, '\0', "user-parent", Arg::none, "", "enter the parent user namespace"};
     table[i++] = {SETUID, 'S', "setuid", Arg::required, "uid|follow", "set uid in entered namespace"};
@@ -76,7 +76,7 @@ constexpr auto options = [] {
 static_assert(options.back().id == VERSION, "every slot of the option table is filled");
 
 constexpr Usage usage{"[options] [<program> [<argument>...]]", "Run a program with namespaces of other processes.",
-                      options};
+                      options, "nskit-nsenter"};
 
 // -S/-G: a number, or "follow" (the target's own id).
 struct IdChoice {

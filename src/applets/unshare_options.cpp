@@ -82,7 +82,7 @@ constexpr auto make_options()
     std::size_t i = 0;
     for (const NsInfo& ns : namespace_kinds)
         table[i++] = {static_cast<short>(namespace_base + static_cast<int>(ns.kind)), ns.short_option, ns.long_option.data(), Arg::optional_long,
-                      "file", ns.description.data(), "unshare"};
+                      "file", ns.description.data(), HelpVerb::unshare};
     for (const Option& option : other_options)
         table[i++] = option;
     return table;
@@ -92,7 +92,7 @@ constexpr auto options = make_options();
 }  // namespace
 
 constexpr Usage unshare_usage = {"[options] [<program> [<argument>...]]", "Run a program with some namespaces unshared from the parent.",
-                         options};
+                         options, "nskit-unshare"};
 
 
 namespace {

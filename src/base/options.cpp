@@ -128,11 +128,11 @@ void print_help(Writer& out, std::string_view program, const Usage& usage)
             out.put(' ');
         if (left.size() >= 30)
             out.put(' ');
-        if (*option.help_verb)
-            out.put(option.help_verb, ' ');
+        if (option.help_verb != HelpVerb::none)
+            out.put(option.help_verb == HelpVerb::enter ? "enter " : "unshare ");
         out.put(option.help, '\n');
     }
-    out.put("\nFor more details see ", program, "(1).\n");
+    out.put("\nFor more details see ", usage.manual, "(1).\n");
 }
 
 }  // namespace nskit

@@ -19,6 +19,11 @@ namespace nskit {
 // long one (unshare's -U / --user[=FILE], as util-linux declares them).
 enum class Arg : std::uint8_t { none, required, optional, optional_long };
 
+// A word put before an option's help, so that one table of namespace kinds
+// serves two applets: "enter" + "user namespace". A small number, not a
+// pointer: every pointer in these tables is a relocation in a PIE.
+enum class HelpVerb : std::uint8_t { none, enter, unshare };
+
 struct Option {
     // Plain pointers and small integers: tables of these are most of an
     // applet's read-only data.
@@ -28,13 +33,14 @@ struct Option {
     Arg arg;
     const char* arg_name;   // shown in --help: "pid", "file"
     const char* help;
-    const char* help_verb = "";  // put before help: "enter" + "user namespace"
+    HelpVerb help_verb = HelpVerb::none;
 };
 
 struct Usage {
     std::string_view synopsis;  // after the program name: "[options] [<program> [<argument>...]]"
     std::string_view summary;   // one sentence
     std::span<const Option> options;
+    std::string_view manual = "nskit";  // its man page (section 1), named in --help's last line
 };
 
 struct OptionHit {
