@@ -128,6 +128,15 @@ Result<void> Session::command_begin()
     TRY(sys::setsid());
     if (pty_)
         TRY(sys::ioctl(0, TIOCSCTTY, nullptr).describe("cannot make the pty the command's terminal"));
+    // Every signal at its default action and none blocked, as docker exec's
+    // command has them: a caller started in the background of a script
+    // ignores SIGINT and SIGQUIT, and exec would pass that on (^C on the
+    // command's own pty would then do nothing).
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    for (int signal = 1; signal < NSIG; ++signal)
+        if (signal != SIGKILL && signal != SIGSTOP)
+            (void)::sigaction(signal, &default_action, nullptr);
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -72,6 +72,12 @@ same "SIGWINCH passes the new size on" \
     "$(in_pty --size 30 100 --resize 40 120 0.8 -- "${DE[*]} pid:$T sh -c 'sleep 1.5; stty size'")" "40 120"
 same "typed input reaches the command" \
     "$(in_pty --input $'hello\n' --after ready -- "${DE[*]} pid:$T sh -c 'echo ready; read x; echo got:\$x'" | tail -1)" "got:hello"
+# A caller in the background of a script ignores SIGINT and SIGQUIT: docker
+# exec's command never inherits that, and docker-enter's does not either.
+same "the command starts with no signal ignored, whatever the caller ignores" \
+    "$(bash -c "trap '' INT QUIT; ${DE[*]} -T pid:$T grep SigIgn /proc/self/status")" "SigIgn:	0000000000000000"
+same "... nor with nsenter --relay" \
+    "$(bash -c "trap '' INT QUIT; ${NS[*]} --relay=pipes grep SigIgn /proc/self/status")" "SigIgn:	0000000000000000"
 same "^C interrupts the command, not docker-enter" \
     "$(in_pty --input $'\x03' --after started -- "${DE[*]} pid:$T sh -c 'echo started; exec sleep 100'; echo rc=\$?" |
        tail -1 | grep -o 'rc=[0-9]*')" "rc=130"

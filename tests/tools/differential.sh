@@ -2,7 +2,7 @@
 # both, whose sections are compared one by one. Sourced by tests/e2e/enter.sh
 # and by the host lab's suite (tests/host-lab/suite.sh), after tests/lib.sh.
 #   PROBE / ASPECTS    what the process sees of itself (ids, capabilities,
-#                      no_new_privs, seccomp, limits, cwd, environment,
+#                      no_new_privs, seccomp, blocked and ignored signals, limits, cwd, environment,
 #                      cgroups and membership of the container's own
 #                      cgroup.procs where it can see that, security label,
 #                      namespaces), section by section
@@ -15,6 +15,7 @@ PROBE='echo @ids; id; grep -E "^(Uid|Gid|Groups):" /proc/self/status
 echo @caps; grep -E "^Cap(Inh|Prm|Eff|Bnd|Amb):" /proc/self/status
 echo @nnp; grep "^NoNewPrivs:" /proc/self/status
 echo @seccomp; grep "^Seccomp" /proc/self/status
+echo @signals; grep -E "^Sig(Blk|Ign):" /proc/self/status
 echo @limits; cat /proc/self/limits /proc/self/oom_score_adj
 echo @cwd; pwd
 echo @env; env | sort
@@ -22,7 +23,7 @@ echo @cgroup; cat /proc/self/cgroup
 echo @member; grep -qx $$ /sys/fs/cgroup/cgroup.procs 2>/dev/null && echo in its cgroup.procs || echo not listed
 echo @label; cat /proc/self/attr/current 2>&1 | tr -d "\0"; echo
 echo @ns; for f in /proc/self/ns/*; do echo "$f $(readlink "$f")"; done'
-ASPECTS="ids caps nnp seccomp limits cwd env cgroup member label ns"
+ASPECTS="ids caps nnp seccomp signals limits cwd env cgroup member label ns"
 section() { awk -v s="@$1" '$0 == s { on = 1; next } /^@/ { on = 0 } on' <<<"$2"; }
 
 # compare CASE ASPECTS EXPECTED GOT: one result per aspect.
@@ -52,7 +53,10 @@ differential() {
         skip "$case" "docker exec --privileged fails here: $(head -c 200 <<<"$expected" | tr '\n' ' ')"
         return
     fi
-    got=$(timeout 60 "$NSKIT" docker-enter "$@" "$query" sh -c "$PROBE" 2>&1 </dev/null)
+    # docker-enter as a script's background job runs it: SIGINT and SIGQUIT
+    # ignored, which docker exec's command never inherits.
+    got=$(timeout 60 sh -c 'trap "" INT QUIT; exec "$@"' sh "$NSKIT" docker-enter "$@" "$query" sh -c "$PROBE" \
+          2>&1 </dev/null)
     if [ "$(section limits "$expected")" != "$(section limits "$got")" ]; then
         # runc 1.1.5 (Go 1.19) now and then gives an exec'd process its soft
         # nofile limit raised to the hard one, under load: ask it again.
