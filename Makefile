@@ -64,7 +64,7 @@ LINK_FLAGS   := $(SIZE_OPT) -flto -flto-partition=one $(if $(filter debian-musl,
                 -s -Wl,--gc-sections -Wl,--hash-style=gnu -Wl,--build-id=none \
                 -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack -Wl,-z,separate-code
 
-.PHONY: all toolchain test unit bench man clean
+.PHONY: all toolchain test unit bench man completions clean
 all: $(BUILD)/nskit
 
 toolchain:
@@ -132,9 +132,13 @@ test:
 bench: $(BUILD)/nskit
 	bench/run
 
-# The man pages, from the binary's own --help (scripts/gen-man; needs python3).
+# The man pages and shell completions, from the binary's own --help
+# (scripts/gen-man, scripts/gen-completions; they need python3).
 man: $(BUILD)/nskit
 	scripts/gen-man $(BUILD)/nskit $(BUILD)/man
+
+completions: $(BUILD)/nskit
+	scripts/gen-completions $(BUILD)/nskit $(BUILD)/completions
 
 clean:
 	rm -rf $(BUILD)
