@@ -179,10 +179,19 @@ expect "an image saved with docker save and loaded again installs" --rc 0 --out-
 
 # -- install.sh, the command a person runs ----------------------------------------------------------
 t=$(fresh)
+share=$(fresh)
 expect "install.sh --prefix DIR builds the image and installs" --rc 0 --out-has "$entries installed in /target" \
-    -- "$TOP/install.sh" --prefix "$t"
-expect "install.sh --uninstall" --rc 0 --out-has "$entries removed in " -- "$TOP/install.sh" --prefix "$t" --uninstall
+    --err "install.sh: man pages and completions: 14 files under $share" -- "$TOP/install.sh" --prefix "$t" --share "$share"
+same "install.sh: the man pages and completions, where man, bash-completion, zsh and fish look" \
+    "$(cd "$share" && find . -type f | sort | tr '\n' ' ')" \
+    "./bash-completion/completions/docker-enter ./bash-completion/completions/nsenter ./bash-completion/completions/nskit \
+./bash-completion/completions/unshare ./fish/vendor_completions.d/docker-enter.fish ./fish/vendor_completions.d/nsenter.fish \
+./fish/vendor_completions.d/nskit.fish ./fish/vendor_completions.d/unshare.fish ./man/man1/docker-enter.1 \
+./man/man1/nskit-install.1 ./man/man1/nskit-nsenter.1 ./man/man1/nskit-unshare.1 ./man/man1/nskit.1 ./zsh/site-functions/_nskit "
+expect "... man reads them" --out-has "docker-enter - run a command in a running container" -- env MANWIDTH=120 man -l "$share/man/man1/docker-enter.1"
+expect "install.sh --uninstall" --rc 0 --out-has "$entries removed in " -- "$TOP/install.sh" --prefix "$t" --share "$share" --uninstall
 same "install.sh --uninstall leaves nothing" "$(ls -A "$t")" ""
+same "... nor under --share" "$(find "$share" -type f)" ""
 
 # -- the unit tests in the image's test stage ----------------------------------------------------
 start=$SECONDS

@@ -365,15 +365,15 @@ if need_root "install.sh from another user's checkout" && need_cmd "install.sh f
     t=$(fresh)
     "$NSKIT" install "$t" >/dev/null
     expect "install.sh --uninstall needs no build: the installed nskit removes itself" --rc 0 --out-has "$entries removed in $t" \
-        -- "$checkout/install.sh" --no-docker --uninstall --prefix "$t"
+        -- "$checkout/install.sh" --no-docker --uninstall --prefix "$t" --share "$work/share"
     same "...nothing was built, nothing is left" "$(ls -A "$t"):$([ -e "$checkout/build" ] && echo built)" ":"
     expect "a failed build creates no --prefix" --rc 1 --err "install.sh: make failed" \
-        -- env CXX=false "$checkout/install.sh" --no-docker --prefix "$t/new"
+        -- env CXX=false "$checkout/install.sh" --no-docker --prefix "$t/new" --share "$work/share"
     same "...so $t/new does not exist" "$(ls -A "$t")" ""
     expect "install.sh keeps --applets whole and finds the real commit" --rc 0 \
         --out "$(printf 'would install %s/nskit (nskit %s)\nwould install %s/nsenter -> nskit\nwould install %s/unshare -> nskit\ninstall: dry run, nothing changed: 3 to install in %s' \
             "$t" "$(cat "$TOP/VERSION")+$head" "$t" "$t" "$t")" \
-        -- "$checkout/install.sh" --no-docker --dry-run --applets "nsenter, unshare" --prefix "$t"
+        -- "$checkout/install.sh" --no-docker --dry-run --applets "nsenter, unshare" --prefix "$t" --share "$work/share"
     # A docker command whose socket we may not use (a user outside the docker group).
     mkdir "$work/fake-docker"
     printf '#!/bin/sh\necho "permission denied while trying to connect to the Docker daemon socket" >&2\nexit 1\n' \
@@ -381,7 +381,7 @@ if need_root "install.sh from another user's checkout" && need_cmd "install.sh f
     chmod 755 "$work/fake-docker/docker"
     expect "install.sh says permission denied on the Docker socket, then builds with make" --rc 0 \
         --err "install.sh: permission denied on the Docker socket (run as root, or join the docker group): building with make instead" \
-        -- env PATH="$work/fake-docker:$PATH" "$checkout/install.sh" --dry-run --prefix "$t"
+        -- env PATH="$work/fake-docker:$PATH" "$checkout/install.sh" --dry-run --prefix "$t" --share "$work/share"
 fi
 
 # -- export -------------------------------------------------------------------------------------
