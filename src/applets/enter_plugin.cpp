@@ -8,6 +8,7 @@
 
 #include "applets/enter.h"
 #include "base/output.h"
+#include "base/text.h"
 #include "runtime/docker_context.h"
 #include "version.h"
 
@@ -17,19 +18,11 @@ using namespace std::literals;
 
 namespace {
 
-// docker's global flags: those that take a value, and those that do not.
-constexpr std::string_view valued_flags[] = {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level",
-                                             "--tlscacert", "--tlscert", "--tlskey"};
-constexpr std::string_view plain_flags[] = {"-D", "--debug", "--tls", "--tlsverify"};
-
-template <std::size_t N>
-bool one_of(std::string_view word, const std::string_view (&list)[N])
-{
-    for (std::string_view item : list)
-        if (word == item)
-            return true;
-    return false;
-}
+// docker's global flags that take a value (word_index's list: the position
+// says which one it is) and those that do not.
+constexpr std::string_view valued_flags = "-H --host -c --context --config -l --log-level --tlscacert --tlscert --tlskey ";
+constexpr std::string_view plain_flags = "-D --debug --tls --tlsverify ";
+enum : int { host = 0, host_long, context, context_long, config };
 
 }  // namespace
 
@@ -53,22 +46,22 @@ Result<int> docker_plugin_start(int argc, char** argv, EnterRequest& request)
         std::string_view word = argv[i];
         std::string_view flag = word.substr(0, word.find('='));
         const char* value = nullptr;
-        if (word.size() > 2 && word[1] != '-' && one_of(word.substr(0, 2), valued_flags)) {
-            flag = word.substr(0, 2);  // -Hunix:///x
-            value = argv[i] + 2;
-        } else if (one_of(flag, valued_flags)) {
+        int valued = word.size() > 2 && word[1] != '-' ? word_index(word.substr(0, 2), valued_flags) : -1;
+        if (valued >= 0) {
+            value = argv[i] + 2;  // -Hunix:///x
+        } else if ((valued = word_index(flag, valued_flags)) >= 0) {
             if (flag.size() < word.size())
                 value = argv[i] + flag.size() + 1;
             else if (i + 1 < argc)
                 value = argv[++i];
-        } else if (!one_of(flag, plain_flags)) {
+        } else if (word_index(flag, plain_flags) < 0) {
             return 0;  // not docker's: we were not started by it
         }
-        if (flag == "-H"sv || flag == "--host"sv)
+        if (valued == host || valued == host_long)
             flags.host = value;
-        else if (flag == "-c"sv || flag == "--context"sv)
+        else if (valued == context || valued == context_long)
             flags.context = value;
-        else if (flag == "--config"sv)
+        else if (valued == config)
             flags.config = value;
     }
     // docker enter ... runs "docker-enter [flags] enter ...", docker help enter "... help enter".

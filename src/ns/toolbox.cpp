@@ -73,8 +73,8 @@ Result<void> check_program(const char* dir, std::string_view name, int fd)
             interpreter.remove_prefix(1);
         std::size_t end = interpreter.find_first_of(" \t\n"sv);
         interpreter = interpreter.substr(0, end == std::string_view::npos ? interpreter.size() : end);
-        if (interpreter.starts_with(toolbox_path) && interpreter.size() > std::string_view(toolbox_path).size() &&
-            interpreter[std::string_view(toolbox_path).size()] == '/')
+        std::string_view inside = toolbox_path;
+        if (interpreter.size() > inside.size() && interpreter.starts_with(inside) && interpreter[inside.size()] == '/')
             return {};
         return Error::because("its interpreter must be in the toolbox too (as #!/.nskit/tools/sh): the "
                               "container may have none",
