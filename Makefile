@@ -1,6 +1,7 @@
 # nskit: one static, freestanding C++20 binary (musl, no libstdc++).
 #
 #   make            build/nskit, stripped and statically linked against musl
+#   make ARCH=arm64 build/arm64/nskit, cross-built (arm64 armhf ppc64le s390x x86_64)
 #   make test       every test (unit, integration, e2e): see tests/run
 #   make unit       the Catch2 unit tests only (a hosted glibc build)
 #   make bench      side-by-side figures, see bench/run
@@ -20,25 +21,50 @@
 # so the link uses a copy of it with rcrt1.o, musl's self-relocating start,
 # and the static-pie linker flags in their place: $(BUILD)/musl-static-pie.specs.
 
+# ARCH names the target in Debian's words. A cross build uses Debian's cross
+# compiler for it (g++-aarch64-linux-gnu ...) and musl-dev:ARCH, and goes to
+# build/ARCH/; everything architecture-specific then comes from that target's
+# own headers and compiler (syscall numbers, ioctl encodings, struct layouts).
+HOST_ARCH  := $(patsubst aarch64,arm64,$(patsubst armv7l,armhf,$(shell uname -m)))
+ARCH       ?= $(HOST_ARCH)
+GNU_TRIPLE_x86_64  := x86_64-linux-gnu
+GNU_TRIPLE_arm64   := aarch64-linux-gnu
+GNU_TRIPLE_armhf   := arm-linux-gnueabihf
+GNU_TRIPLE_ppc64le := powerpc64le-linux-gnu
+GNU_TRIPLE_s390x   := s390x-linux-gnu
+MUSL_TRIPLE := $(patsubst %-linux-gnueabihf,%-linux-musleabihf,$(GNU_TRIPLE_$(ARCH):%-linux-gnu=%-linux-musl))
+ifeq ($(GNU_TRIPLE_$(ARCH)),)
+  $(error ARCH=$(ARCH) is not one nskit builds for: x86_64 arm64 armhf ppc64le s390x)
+endif
+ifeq ($(ARCH),$(HOST_ARCH))
+  BUILD    := build
+else
+  BUILD    := build/$(ARCH)
+  ifeq ($(origin CXX),default)
+    CXX    := $(GNU_TRIPLE_$(ARCH))-g++
+  endif
+  ifeq ($(origin CC),default)
+    CC     := $(GNU_TRIPLE_$(ARCH))-gcc
+  endif
+endif
 CXX        ?= g++
 CC         ?= gcc
-BUILD      := build
 VERSION    := $(shell cat VERSION)
 # The commit is part of the build identity; a Docker build has no .git and passes it in.
 NSKIT_COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
-MUSL_SPECS ?= /usr/lib/x86_64-linux-musl/musl-gcc.specs
-GCC_MAJOR  := $(shell $(CXX) -dumpversion 2>/dev/null | cut -d. -f1)
+MUSL_SPECS ?= /usr/lib/$(MUSL_TRIPLE)/musl-gcc.specs
 MACHINE    := $(shell $(CXX) -dumpmachine 2>/dev/null)
+# libstdc++'s header directories as this compiler searches them (native and
+# cross compilers keep them in different places); the specs' -nostdinc drops them.
+CXX_INCLUDES := $(shell $(CXX) -x c++ -E -v /dev/null 2>&1 >/dev/null | sed -n 's/^ \(.*\/c++\/[^ ]*\)$$/\1/p')
 
 ifneq ($(findstring musl,$(MACHINE)),)
   TOOLCHAIN   := native-musl
   MUSL_FLAGS  :=
 else ifneq ($(wildcard $(MUSL_SPECS)),)
   TOOLCHAIN   := debian-musl
-  MUSL_FLAGS  := -specs $(MUSL_SPECS) \
-                 -isystem /usr/include/c++/$(GCC_MAJOR) \
-                 -isystem /usr/include/$(MACHINE)/c++/$(GCC_MAJOR) \
+  MUSL_FLAGS  := -specs $(MUSL_SPECS) $(CXX_INCLUDES:%=-isystem %) \
                  '-D__GLIBC_PREREQ(major,minor)=0'
 else
   TOOLCHAIN   :=
@@ -67,10 +93,22 @@ LINK_FLAGS   := $(SIZE_OPT) -flto -flto-partition=one $(if $(filter debian-musl,
 .PHONY: all toolchain test unit bench man completions clean
 all: $(BUILD)/nskit
 
+# Debian's name of each architecture, for the packages a cross build needs.
+DEB_ARCH_x86_64 := amd64
+DEB_ARCH_arm64 := arm64
+DEB_ARCH_armhf := armhf
+DEB_ARCH_ppc64le := ppc64el
+DEB_ARCH_s390x := s390x
+ifeq ($(ARCH),$(HOST_ARCH))
+  TOOLCHAIN_PACKAGES := g++ musl-tools
+else
+  TOOLCHAIN_PACKAGES := g++-$(GNU_TRIPLE_$(ARCH)) musl-dev:$(DEB_ARCH_$(ARCH))
+endif
+
 toolchain:
-	@command -v $(CXX) >/dev/null || { echo "make: $(CXX) not found: install g++ (Debian: apt-get install g++ musl-tools)" >&2; exit 1; }
-	@command -v $(CC) >/dev/null || { echo "make: $(CC) not found: install gcc" >&2; exit 1; }
-	@test -n "$(TOOLCHAIN)" || { echo "make: no musl toolchain: install musl-tools (Debian: apt-get install musl-tools; looked for $(MUSL_SPECS)) or build on a musl system such as Alpine" >&2; exit 1; }
+	@command -v $(CXX) >/dev/null || { echo "make: $(CXX) not found (Debian: apt-get install $(TOOLCHAIN_PACKAGES))" >&2; exit 1; }
+	@command -v $(CC) >/dev/null || { echo "make: $(CC) not found (Debian: apt-get install $(TOOLCHAIN_PACKAGES))" >&2; exit 1; }
+	@test -n "$(TOOLCHAIN)" || { echo "make: no musl toolchain for $(ARCH): looked for $(MUSL_SPECS) (Debian: apt-get install $(TOOLCHAIN_PACKAGES)), or build on a musl system such as Alpine" >&2; exit 1; }
 
 $(BUILD)/obj/%.o: src/%.cpp | toolchain
 	@mkdir -p $(dir $@)
@@ -106,7 +144,30 @@ $(BUILD)/tests/stack-smash: tests/tools/stack-smash.cpp Makefile $(if $(filter d
 # one: GCC's UBSan does not check the arguments of builtins such as memcpy.
 HOSTED_CXX   ?= $(if $(shell command -v clang++ 2>/dev/null),clang++,$(CXX))
 SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-HOSTED_FLAGS := $(COMMON_FLAGS) -O1 -g $(SANITIZE)
+UNIT_RUN     :=
+UNIT_LINK    :=
+UNIT_INCLUDE :=
+UNIT_WARN    :=
+# Cross-built, they are linked statically against the target's glibc and run
+# under qemu-user (qemu-user-static), without the sanitizers, which need more
+# of the address space than qemu-user gives. Catch2 is one header, the same for
+# every target; the cross compiler does not search /usr/include, so it gets a
+# directory of its own. (-Wno-psabi: armhf's notes on how GCC 7 changed the
+# passing of some arguments, which concern mixing objects of old compilers.)
+ifneq ($(ARCH),$(HOST_ARCH))
+  HOSTED_CXX   := $(CXX)
+  SANITIZE     :=
+  UNIT_WARN    := -Wno-psabi
+  UNIT_LINK    := -static
+  UNIT_INCLUDE := -isystem $(BUILD)/catch2-include
+  QEMU_ARCH_x86_64 := x86_64
+  QEMU_ARCH_arm64 := aarch64
+  QEMU_ARCH_armhf := arm
+  QEMU_ARCH_ppc64le := ppc64le
+  QEMU_ARCH_s390x := s390x
+  UNIT_RUN     := qemu-$(QEMU_ARCH_$(ARCH))-static
+endif
+HOSTED_FLAGS := $(COMMON_FLAGS) -O1 -g $(SANITIZE) $(UNIT_WARN)
 TEST_SOURCES := $(sort $(wildcard tests/unit/*.cpp))
 HOSTED_OBJS  := $(filter-out $(BUILD)/hosted/main.o,$(SOURCES:src/%.cpp=$(BUILD)/hosted/%.o))
 TEST_OBJS    := $(TEST_SOURCES:tests/unit/%.cpp=$(BUILD)/unit/%.o)
@@ -118,13 +179,14 @@ $(BUILD)/hosted/%.o: src/%.cpp
 $(BUILD)/unit/%.o: tests/unit/%.cpp
 	@test -f /usr/include/catch2/catch.hpp || { echo "make: Catch2 not found: apt-get install catch2" >&2; exit 1; }
 	@mkdir -p $(dir $@)
-	$(HOSTED_CXX) -std=c++20 -Isrc -Itests/unit -O1 -g $(SANITIZE) -MMD -MP -c $< -o $@
+	@mkdir -p $(BUILD)/catch2-include && ln -sfn /usr/include/catch2 $(BUILD)/catch2-include/catch2
+	$(HOSTED_CXX) -std=c++20 -Isrc -Itests/unit $(UNIT_INCLUDE) -O1 -g $(SANITIZE) $(UNIT_WARN) -MMD -MP -c $< -o $@
 
 $(BUILD)/unit-tests: $(HOSTED_OBJS) $(TEST_OBJS)
-	$(HOSTED_CXX) $(SANITIZE) $^ -o $@
+	$(HOSTED_CXX) $(SANITIZE) $(UNIT_LINK) $^ -o $@
 
 unit: $(BUILD)/unit-tests
-	$(BUILD)/unit-tests
+	$(UNIT_RUN) $(BUILD)/unit-tests
 
 test:
 	tests/run

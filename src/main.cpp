@@ -56,7 +56,7 @@ int nskit_main(std::string_view called_as, int argc, char** argv)
 {
     std::string_view first = argc > 1 ? argv[1] : "";
     if (first == "--version" || first == "-V") {
-        Writer(1).put("nskit ", version, " (commit ", commit, ", static x86_64 musl)\n");
+        Writer(1).put("nskit ", version, " (commit ", commit, ", static ", architecture, " musl)\n");
         return 0;
     }
     if (argc > 1 && first != "--help" && first != "-h") {

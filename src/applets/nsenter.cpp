@@ -231,7 +231,7 @@ Result<void> select_namespaces(const Request& request, const Target* target, NsS
         if (target->pidfd() < 0)
             return Error::because("it needs pidfd_getfd (Linux 5.6 or later)", "cannot use --net-socket");
         Fd socket = TRY(sys::pidfd_getfd(target->pidfd(), *request.net_socket));
-        int netns = TRY(sys::ioctl(socket.get(), sys::SIOCGSKNETNS)
+        int netns = TRY(sys::ioctl(socket.get(), sys::siocgskns)
                             .describe("cannot get the network namespace of socket ", *request.net_socket, " of PID ",
                                       target->pid()));
         selection.from_file(NsKind::net, Fd(netns));
@@ -240,14 +240,14 @@ Result<void> select_namespaces(const Request& request, const Target* target, NsS
         if (target)
             TRY(open_target_namespaces(*target, selection));
         if (selection.wants(NsKind::user)) {
-            int parent = TRY(sys::ioctl(selection.file(NsKind::user).get(), sys::NS_GET_PARENT)
+            int parent = TRY(sys::ioctl(selection.file(NsKind::user).get(), sys::ns_get_parent)
                                  .describe("cannot get the parent user namespace"));
             selection.from_file(NsKind::user, Fd(parent));
         } else {
             for (const NsInfo& ns : namespace_kinds) {
                 if (!selection.wants(ns.kind))
                     continue;
-                int owner = TRY(sys::ioctl(selection.file(ns.kind).get(), sys::NS_GET_USERNS)
+                int owner = TRY(sys::ioctl(selection.file(ns.kind).get(), sys::ns_get_userns)
                                     .describe("cannot get the user namespace that owns the ", ns.description));
                 selection.from_file(NsKind::user, Fd(owner));
                 break;

@@ -8,12 +8,13 @@ namespace nskit {
 
 namespace {
 
-// Signals 1 to 31 in number order (x86-64 numbering), then the aliases.
+// Signals 1 to 31 in number order, then the aliases. The numbering is the one
+// x86, arm, powerpc and s390 share (alpha, mips, parisc and sparc differ).
 constexpr std::string_view signal_names =
     "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU "
     "URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS IOT CLD POLL ";
 constexpr signed char alias_numbers[] = {SIGABRT, SIGCHLD, SIGIO};
-static_assert(SIGSYS == 31 && SIGBUS == 7 && SIGIO == 29, "signal_names follows the x86-64 numbering");
+static_assert(SIGSYS == 31 && SIGBUS == 7 && SIGIO == 29, "signal_names follows the common Linux numbering");
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -107,7 +108,7 @@ Result<struct stat> fstatat(int dir, const char* path, int flags)
 Result<long> fstatfs_type(int fd)
 {
     struct statfs sfs;
-    if (::syscall(SYS_fstatfs, fd, &sfs) < 0)
+    if (::fstatfs(fd, &sfs) < 0)
         return failed("cannot statfs file descriptor ", fd);
     return static_cast<long>(sfs.f_type);
 }
@@ -115,7 +116,7 @@ Result<long> fstatfs_type(int fd)
 bool on_read_only_mount(int fd)
 {
     struct statfs sfs;
-    return ::syscall(SYS_fstatfs, fd, &sfs) == 0 && (sfs.f_flags & 1 /* ST_RDONLY */);
+    return ::fstatfs(fd, &sfs) == 0 && (sfs.f_flags & 1 /* ST_RDONLY */);
 }
 
 Result<void> fsync(int fd) { return check(::fsync(fd), "fsync failed"); }
@@ -272,14 +273,21 @@ Result<void> umount2(const char* target, int flags)
 }
 
 // Credentials go through raw system calls: nskit is single-threaded, so the
-// libc wrappers' broadcast to every thread is not needed.
+// libc wrappers' broadcast to every thread is not needed. 32-bit arm keeps
+// the old 16-bit-ID calls under the plain names; the 32-bit-ID ones end in 32.
+#ifdef SYS_setresuid32
+constexpr long nr_setgroups = SYS_setgroups32, nr_setresuid = SYS_setresuid32, nr_setresgid = SYS_setresgid32;
+#else
+constexpr long nr_setgroups = SYS_setgroups, nr_setresuid = SYS_setresuid, nr_setresgid = SYS_setresgid;
+#endif
+
 Result<void> setgroups(std::span<const gid_t> groups)
 {
-    return check(::syscall(SYS_setgroups, groups.size(), groups.data()), "setgroups failed");
+    return check(::syscall(nr_setgroups, groups.size(), groups.data()), "setgroups failed");
 }
 
-Result<void> setresuid(uid_t uid) { return check(::syscall(SYS_setresuid, uid, uid, uid), "setuid failed"); }
-Result<void> setresgid(gid_t gid) { return check(::syscall(SYS_setresgid, gid, gid, gid), "setgid failed"); }
+Result<void> setresuid(uid_t uid) { return check(::syscall(nr_setresuid, uid, uid, uid), "setuid failed"); }
+Result<void> setresgid(gid_t gid) { return check(::syscall(nr_setresgid, gid, gid, gid), "setgid failed"); }
 
 namespace {
 struct CapHeader {
@@ -337,7 +345,7 @@ Result<void> disable_core_dumps()
     struct {
         std::uint64_t current, maximum;
     } no_core{0, 0};
-    return check(::syscall(SYS_prlimit64, 0, 4 /* RLIMIT_CORE */, &no_core, nullptr), "cannot disable core dumps");
+    return check(::syscall(SYS_prlimit64, 0, RLIMIT_CORE, &no_core, nullptr), "cannot disable core dumps");
 }
 
 Result<WaitStatus> waitpid(pid_t pid, int options)
@@ -479,7 +487,7 @@ Result<Pipe> pipe()
 Result<Pipe> socket_pair()
 {
     int fds[2];
-    if (::syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
         return failed("cannot create a socket pair");
     return Pipe{Fd(fds[0]), Fd(fds[1])};
 }

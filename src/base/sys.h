@@ -4,8 +4,10 @@
 // through syscall(2) with their own argument structs here.
 #pragma once
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -20,13 +22,15 @@
 namespace nskit::sys {
 
 // Kernel constants that musl's headers do not carry (linux/nsfs.h, sockios.h,
-// linux/magic.h); values are ABI and never change.
-inline constexpr unsigned long NS_GET_USERNS = 0xb701;
-inline constexpr unsigned long NS_GET_PARENT = 0xb702;
-inline constexpr unsigned long NS_GET_NSTYPE = 0xb703;
-inline constexpr unsigned long SIOCGSKNETNS = 0x894c;
-inline constexpr long NSFS_MAGIC = 0x6e736673;
-inline constexpr long PROC_SUPER_MAGIC = 0x9fa0;
+// linux/magic.h); values are ABI and never change. The nsfs requests are
+// encoded with the target's own _IO (powerpc puts the direction bits
+// elsewhere: 0x2000b701 there, 0xb701 on the others).
+inline constexpr unsigned long ns_get_userns = _IO(0xb7, 0x1);
+inline constexpr unsigned long ns_get_parent = _IO(0xb7, 0x2);
+inline constexpr unsigned long ns_get_nstype = _IO(0xb7, 0x3);
+inline constexpr unsigned long siocgskns = 0x894c;
+inline constexpr long nsfs_magic = 0x6e736673;
+inline constexpr long proc_super_magic = 0x9fa0;
 
 Result<Fd> open(const char* path, int flags, mode_t mode = 0);
 Result<Fd> openat(int dir, const char* path, int flags, mode_t mode = 0);
@@ -58,7 +62,7 @@ struct StatxAttributes {
 Result<StatxAttributes> statx_attributes(int dir, const char* path, int flags);
 
 // flags: 0, or pidfd_thread for a thread that is not its process's leader (Linux 6.9+).
-inline constexpr unsigned pidfd_thread = 0x80;  // PIDFD_THREAD (O_EXCL)
+inline constexpr unsigned pidfd_thread = O_EXCL;  // PIDFD_THREAD
 Result<Fd> pidfd_open(pid_t pid, unsigned flags = 0);
 Result<void> pidfd_send_signal(int pidfd, int signal);
 // True once the process has exited (a pidfd polls readable then, zombie or

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -45,7 +47,7 @@ Result<void> close_from(int first, int proc_self_fd)
         if (!more)
             return {};
     }
-    Limit limit = TRY(getrlimit(7 /* RLIMIT_NOFILE */));
+    Limit limit = TRY(getrlimit(RLIMIT_NOFILE));
     for (std::uint64_t fd = static_cast<std::uint64_t>(first); fd < limit.soft && fd < (1u << 20); ++fd)
         ::close(static_cast<int>(fd));
     return {};
@@ -206,9 +208,9 @@ Result<int> seals(int fd)
 
 Result<void> copy_file(int from, int to, std::uint64_t size)
 {
-    long long offset = 0;
+    off_t offset = 0;  // 64 bits everywhere with musl; its sendfile picks sendfile64 where that is separate
     while (static_cast<std::uint64_t>(offset) < size) {
-        long n = ::syscall(SYS_sendfile, to, from, &offset, size - static_cast<std::uint64_t>(offset));
+        ssize_t n = ::sendfile(to, from, &offset, size - static_cast<std::uint64_t>(offset));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)

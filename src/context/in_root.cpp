@@ -60,7 +60,7 @@ Result<Fd> find_in_root_by_walking(int root, const char* path)
         if (S_ISLNK(st.st_mode)) {
             // Inside a procfs, a link may be a magic one (fd/N, root, cwd,
             // exe) that leads anywhere: none is followed.
-            if (++symlinks > max_symlinks || TRY(sys::fstatfs_type(here)) == sys::PROC_SUPER_MAGIC)
+            if (++symlinks > max_symlinks || TRY(sys::fstatfs_type(here)) == sys::proc_super_magic)
                 return fail(ELOOP);
             char target[4096];
             std::size_t n = TRY(sys::readlinkat(found.get(), "", target, sizeof target));

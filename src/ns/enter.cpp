@@ -29,11 +29,11 @@ Result<Fd> open_namespace_file(const char* path, NsKind expected)
 {
     Fd fd = TRY(sys::open(path, O_RDONLY));
     long fs_type = TRY(sys::fstatfs_type(fd.get()).describe("cannot check ", path));
-    if (fs_type != sys::NSFS_MAGIC)
+    if (fs_type != sys::nsfs_magic)
         return Error::because("not a namespace file (expected a /proc/PID/ns/* file or a bind mount of one)",
                               "cannot use ", path);
-    // NS_GET_NSTYPE exists since Linux 4.11; older kernels get the check from setns.
-    auto type = sys::ioctl(fd.get(), sys::NS_GET_NSTYPE);
+    // ns_get_nstype exists since Linux 4.11; older kernels get the check from setns.
+    auto type = sys::ioctl(fd.get(), sys::ns_get_nstype);
     if (type.ok() && type.value() != info(expected).clone_flag) {
         auto actual = kind_of_clone_flag(type.value());
         return Error::because("wrong kind of namespace", "cannot use ", path, " (a ",
