@@ -3,7 +3,10 @@
 #
 #   docker build --build-arg NSKIT_COMMIT=$(git rev-parse --short=12 HEAD) \
 #                --build-arg NSKIT_VERSION=$(cat VERSION) \
-#                --build-arg NSKIT_SOURCE=$(git remote get-url origin) -t nskit .
+#                --build-arg NSKIT_SOURCE=$(git remote get-url origin) \
+#                --build-arg NSKIT_CREATED=$(TZ=UTC git show -s --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd) -t nskit .
+#
+# (org.opencontainers.image.created is the commit's date, never the clock's.)
 #
 # Without a registry, make the builder base first: scripts/make-base-image.
 # --build-arg RUN_UNIT_TESTS=1 also runs the unit tests (stage "test").
@@ -16,7 +19,7 @@ ARG BUILDER_IMAGE=debian:bookworm-slim
 
 FROM ${BUILDER_IMAGE} AS build
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends g++ make musl-tools busybox-static \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends g++ make musl-tools \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile VERSION ./
@@ -35,26 +38,27 @@ RUN if [ "$RUN_UNIT_TESTS" = 1 ]; then \
      && make NSKIT_COMMIT="$NSKIT_COMMIT" unit; \
     fi
 
-# The toolbox: busybox and a link per applet, its license, and the Debian
-# source package that corresponds to the binary (GPL-2.0: the source is
-# there, at that version).
+# The toolbox: Debian's busybox-static and a link per applet, its license,
+# and the Debian source package that corresponds to the binary (GPL-2.0: the
+# source is there, at that version). toolbox/assemble does the same for every
+# architecture of a release.
 FROM build AS toolbox
-RUN mkdir -p /toolbox/LICENSES/busybox \
- && cp /bin/busybox /toolbox/busybox \
- && for applet in $(/bin/busybox --list); do \
-        [ "$applet" = busybox ] || ln -s busybox "/toolbox/$applet"; \
-    done \
- && cp /usr/share/common-licenses/GPL-2 /toolbox/LICENSES/busybox/COPYING \
- && cp /usr/share/doc/busybox-static/copyright /toolbox/LICENSES/busybox/copyright \
- && dpkg-query -W -f='busybox ${Version} (Debian package ${Package}), built from the Debian source package ${source:Package} ${source:Version}:\nhttps://snapshot.debian.org/package/${source:Package}/${source:Version}/\n' \
-        busybox-static >/toolbox/LICENSES/busybox/SOURCE \
- && dpkg-query -W -f='busybox-static ${Version}\n' busybox-static >/toolbox/.nskit-toolbox
+COPY toolbox/assemble toolbox/assemble
+RUN apt-get update \
+ && apt-get download busybox-static \
+ && rm -rf /var/lib/apt/lists/* \
+ && toolbox/assemble busybox-static_*.deb /toolbox
 
 FROM scratch AS tools
 ARG NSKIT_VERSION=unknown
 ARG NSKIT_COMMIT=unknown
 ARG NSKIT_SOURCE=unknown
+ARG NSKIT_CREATED=unknown
 LABEL org.opencontainers.image.title="nskit toolbox" \
+      org.opencontainers.image.created="${NSKIT_CREATED}" \
+      org.opencontainers.image.vendor="nskit" \
+      org.opencontainers.image.url="${NSKIT_SOURCE}" \
+      org.opencontainers.image.documentation="${NSKIT_SOURCE}#readme" \
       org.opencontainers.image.description="Installs the toolbox of docker-enter --tools (a static busybox) into the directory mounted at /target" \
       org.opencontainers.image.version="${NSKIT_VERSION}" \
       org.opencontainers.image.revision="${NSKIT_COMMIT}" \
@@ -68,8 +72,13 @@ FROM scratch
 ARG NSKIT_VERSION=unknown
 ARG NSKIT_COMMIT=unknown
 ARG NSKIT_SOURCE=unknown
+ARG NSKIT_CREATED=unknown
 ARG NSKIT_LICENSE=Apache-2.0
 LABEL org.opencontainers.image.title="nskit" \
+      org.opencontainers.image.created="${NSKIT_CREATED}" \
+      org.opencontainers.image.vendor="nskit" \
+      org.opencontainers.image.url="${NSKIT_SOURCE}" \
+      org.opencontainers.image.documentation="${NSKIT_SOURCE}#readme" \
       org.opencontainers.image.description="Installs nskit (static nsenter, unshare, docker-enter) into the directory mounted at /target" \
       org.opencontainers.image.version="${NSKIT_VERSION}" \
       org.opencontainers.image.revision="${NSKIT_COMMIT}" \

@@ -5,6 +5,7 @@
 #   make test       every test (unit, integration, e2e): see tests/run
 #   make unit       the Catch2 unit tests only (a hosted glibc build)
 #   make bench      side-by-side figures, see bench/run
+#   make release    binaries, images, SBOM and signed checksums in dist/ (scripts/release)
 #   make clean
 #
 # Two toolchains are supported. On Debian, g++ with musl-tools' specs file
@@ -90,7 +91,7 @@ LINK_FLAGS   := $(SIZE_OPT) -flto -flto-partition=one $(if $(filter debian-musl,
                 -s -Wl,--gc-sections -Wl,--hash-style=gnu -Wl,--build-id=none \
                 -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack -Wl,-z,separate-code
 
-.PHONY: all toolchain test unit bench man completions clean
+.PHONY: all toolchain test unit bench man completions release clean
 all: $(BUILD)/nskit
 
 # Debian's name of each architecture, for the packages a cross build needs.
@@ -201,6 +202,10 @@ man: $(BUILD)/nskit
 
 completions: $(BUILD)/nskit
 	scripts/gen-completions $(BUILD)/nskit $(BUILD)/completions
+
+# A release of the commit checked out, every architecture, in dist/: see scripts/release.
+release:
+	scripts/release
 
 clean:
 	rm -rf $(BUILD)

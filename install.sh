@@ -200,9 +200,10 @@ fi
 
 say "building the image $image (nskit $version+$commit)"
 source=$(git remote get-url origin 2>/dev/null || echo unknown)
+created=$(TZ=UTC git show -s --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd HEAD 2>/dev/null || echo unknown)
 DOCKER_BUILDKIT=0 docker build --network host \
     --build-arg BUILDER_IMAGE="$builder" --build-arg NSKIT_COMMIT="$commit" \
-    --build-arg NSKIT_VERSION="$version" --build-arg NSKIT_SOURCE="$source" \
+    --build-arg NSKIT_VERSION="$version" --build-arg NSKIT_SOURCE="$source" --build-arg NSKIT_CREATED="$created" \
     -t "$image" -t "$image:$version" . >&2 || die "docker build failed (see above); --no-docker builds with make on this host instead"
 
 make_prefix

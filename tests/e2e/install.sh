@@ -32,9 +32,10 @@ pass "the builder base image, made locally with debootstrap"
 
 # -- the image ----------------------------------------------------------------------------------
 commit=$(git -C "$TOP" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+created=$(TZ=UTC git -C "$TOP" show -s --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd HEAD)
 start=$SECONDS
 if ! docker_build --build-arg NSKIT_COMMIT="$commit" --build-arg NSKIT_VERSION="$(cat "$TOP/VERSION")" \
-    -t nskit "$TOP" >"$work/build.log" 2>&1; then
+    --build-arg NSKIT_CREATED="$created" -t nskit "$TOP" >"$work/build.log" 2>&1; then
     fail "the image builds" "$(tail -5 "$work/build.log" | tr '\n' ' ')"
     exit 0
 fi
@@ -46,8 +47,8 @@ mkdir "$work/image" && tar -C "$work/image" -xf "$work/image.tar"
 files=$(for layer in "$work"/image/*/layer.tar; do tar -tvf "$layer"; done)
 same "the image holds exactly one file, /nskit, mode 0755" "$(echo "$files" | awk '{print $1, $6}')" "-rwxr-xr-x nskit"
 same "the image runs /nskit install" "$(docker image inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' nskit)" '["/nskit","install"] null'
-expect "the image carries the OCI labels" --rc 0 --out "nskit $commit" \
-    -- docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.title"}} {{index .Config.Labels "org.opencontainers.image.revision"}}' nskit
+expect "the image carries the OCI labels, created from the commit's date" --rc 0 --out "nskit $commit $created nskit" \
+    -- docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.title"}} {{index .Config.Labels "org.opencontainers.image.revision"}} {{index .Config.Labels "org.opencontainers.image.created"}} {{index .Config.Labels "org.opencontainers.image.vendor"}}' nskit
 
 # The same commit built by make in a clean copy of the sources: byte for byte the same binary.
 mkdir "$work/make" && cp -r "$TOP/Makefile" "$TOP/VERSION" "$TOP/src" "$work/make/"
