@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The architecture lab: what qemu-user cannot run (tests/arch.sh skips it),
-# on the kernel of the architecture itself. Debian's own arm64 and armhf
-# (armmp-lpae) kernels boot under qemu-system (TCG) with an initramfs holding
+# on the kernel of the architecture itself. Debian's own arm64, armhf
+# (armmp-lpae), ppc64le and s390x kernels boot under qemu-system (TCG) with an
+# initramfs holding
 # that architecture's static busybox, nskit built for it (make ARCH=...), and
 # tests/arch-lab/{init,suite.sh}: new user, mount and PID namespaces, nsenter
 # into all of them, the nsfs ioctls, IDs past 16 bits, the relay, and
 # `nskit enter pid:N` (private copy, clone3 into the cgroup, ptrace). Each
 # case's result line comes back on the console.
-#   NSKIT_LAB_ARCHES="arm64"   narrow the list (default: arm64 armhf)
+#   NSKIT_LAB_ARCHES="arm64"   narrow the list (default: arm64 armhf ppc64le s390x)
 #   NSKIT_LAB_TIMEOUT=SECONDS  a hung guest is stopped after this (default 600)
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 . "$TOP/tests/lib.sh"
@@ -19,9 +20,13 @@ at_exit "rm -rf $work"
 mkdir -p "$cache"
 
 # Per architecture: Debian's name, its kernel flavour, qemu's machine and console.
-declare -A deb=([arm64]=arm64 [armhf]=armhf)
-declare -A flavour=([arm64]=arm64 [armhf]=armmp-lpae)
-declare -A qemu=([arm64]="qemu-system-aarch64 -machine virt -cpu cortex-a72" [armhf]="qemu-system-arm -machine virt -cpu cortex-a15")
+declare -A deb=([arm64]=arm64 [armhf]=armhf [ppc64le]=ppc64el [s390x]=s390x)
+declare -A flavour=([arm64]=arm64 [armhf]=armmp-lpae [ppc64le]=powerpc64le [s390x]=s390x)
+declare -A qemu=([arm64]="qemu-system-aarch64 -machine virt -cpu cortex-a72"
+                 [armhf]="qemu-system-arm -machine virt -cpu cortex-a15"
+                 [ppc64le]="qemu-system-ppc64 -machine pseries -cpu power9"
+                 [s390x]="qemu-system-s390x -machine s390-ccw-virtio -cpu max")
+declare -A console=([arm64]=ttyAMA0 [armhf]=ttyAMA0 [ppc64le]=hvc0 [s390x]=ttysclp0)
 
 # download NAME:ARCH: the package file, fetched once into the cache.
 download() {
@@ -34,7 +39,7 @@ download() {
     [ -n "$found" ] && echo "$found"
 }
 
-for arch in ${NSKIT_LAB_ARCHES:-arm64 armhf}; do
+for arch in ${NSKIT_LAB_ARCHES:-arm64 armhf ppc64le s390x}; do
     read -r -a machine <<<"${qemu[$arch]}"
     need_cmd "$arch: the architecture lab" "${machine[0]}" || continue
     # linux-image-arm64 depends on the kernel package of the day: ask apt which.
@@ -52,7 +57,7 @@ for arch in ${NSKIT_LAB_ARCHES:-arm64 armhf}; do
 
     root=$work/$arch-root
     mkdir -p "$root/bin" "$work/$arch-kernel" "$work/$arch-busybox"
-    dpkg-deb --fsys-tarfile "$kernel_deb" | tar -x -C "$work/$arch-kernel" --wildcards './boot/vmlinuz-*'
+    dpkg-deb --fsys-tarfile "$kernel_deb" | tar -x -C "$work/$arch-kernel" --wildcards './boot/vmlinu[xz]-*'
     dpkg-deb -x "$busybox_deb" "$work/$arch-busybox"
     cp "$work/$arch-busybox/bin/busybox" "$root/bin/busybox"
     cp "$TOP/build/$arch/nskit" "$root/nskit"
@@ -62,12 +67,12 @@ for arch in ${NSKIT_LAB_ARCHES:-arm64 armhf}; do
 
     started=$SECONDS
     timeout "${NSKIT_LAB_TIMEOUT:-600}" "${machine[@]}" -smp 2 -m 1024 -nographic -no-reboot \
-        -kernel "$(echo "$work/$arch-kernel"/boot/vmlinuz-*)" -initrd "$work/$arch-initrd" \
-        -append "console=ttyAMA0 rdinit=/init panic=-1 quiet nskit.arch=$arch" \
+        -kernel "$(echo "$work/$arch-kernel"/boot/vmlinu[xz]-*)" -initrd "$work/$arch-initrd" \
+        -append "console=${console[$arch]} rdinit=/init panic=-1 quiet nskit.arch=$arch" \
         </dev/null >"$work/$arch-console.log" 2>&1
     status=$?
     tr -d '\r' <"$work/$arch-console.log" >"$work/$arch-console"
-    echo "  ($arch: $(sed -n 's/^ARCH-LAB-START //p' "$work/$arch-console") booted and ran in $((SECONDS - started)) s; qemu's exit status $status)"
+    echo "  ($arch: $(sed -n 's/.*ARCH-LAB-START //p' "$work/$arch-console") booted and ran in $((SECONDS - started)) s; qemu's exit status $status)"
     while read -r verdict rest; do
         case $verdict in
             pass) pass "$rest" ;;

@@ -12,7 +12,8 @@
 # cannot is skipped with the reason: qemu-user is multi-threaded, so the kernel
 # refuses it a new user or mount namespace (EINVAL), it refuses clone with
 # namespace flags, and it has no execveat, which docker-enter's private copy
-# of itself needs.
+# of itself needs. Those run on each architecture's own kernel in
+# tests/arch-lab.sh.
 #
 # NSKIT_ARCHES="arm64 s390x" narrows the list.
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}

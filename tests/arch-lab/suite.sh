@@ -31,16 +31,20 @@ rc=0" $N nsenter -t 1 -u -S 100000 -G 100001 sh -c 'echo $(id -u) $(id -g)'
 check "$arch: unshare --map-user/--map-group with IDs past 16 bits" "70000 70001
 rc=0" $N unshare --map-user=70000 --map-group=70001 sh -c 'echo $(id -u) $(id -g)'
 
-# A target with every namespace of its own, user namespace included.
-$N unshare -U -r -m -u -i -n -p -f --mount-proc sh -c 'hostname lab-target; exec sleep 600' </dev/null >/dev/null 2>&1 &
+# A target with every namespace of its own, in a user namespace nested in another.
+$N unshare -U -r sh -c "readlink /proc/self/ns/user >/tmp/outer-user
+    exec $N unshare -U -r -m -u -i -n -p -f --mount-proc sh -c 'hostname lab-target; exec sleep 600'" </dev/null >/tmp/target.log 2>&1 &
 target=
 for _ in $(seq 1 100); do
-    target=$(pgrep -f '^sleep 600$' | head -1)
-    [ -n "$target" ] && [ "$(cat /proc/$target/comm 2>/dev/null)" = sleep ] && break
+    # (busybox's pgrep does not see into the target's user namespace)
+    for process in /proc/[0-9]*; do
+        [ "$(tr '\0' ' ' <"$process/cmdline" 2>/dev/null)" = "sleep 600 " ] && target=${process#/proc/}
+    done
+    [ -n "$target" ] && break
     sleep 0.1
 done
 if [ -z "$target" ]; then
-    result fail "$arch: a target in namespaces of its own: unshare did not start it"
+    result fail "$arch: a target in namespaces of its own: unshare did not start it: $(tr '\n' ' ' </tmp/target.log)"
 else
     check "$arch: nsenter -a: the target's hostname" "lab-target
 rc=0" $N nsenter -t "$target" -a hostname
@@ -52,7 +56,7 @@ rc=0" $N nsenter -t "$target" -a readlink /proc/self/ns/$ns
     check "$arch: nsenter -a: the command's exit status" "rc=9" $N nsenter -t "$target" -a sh -c 'exit 9'
     check "$arch: nsenter --user-parent -n: the user namespace owning the target's network (NS_GET_USERNS)" "$(readlink /proc/$target/ns/user)
 rc=0" $N nsenter --user-parent -t "$target" -n readlink /proc/self/ns/user
-    check "$arch: nsenter --user-parent -U: the parent of the target's user namespace (NS_GET_PARENT)" "$(readlink /proc/1/ns/user)
+    check "$arch: nsenter --user-parent -U: the parent of the target's user namespace (NS_GET_PARENT)" "$(cat /tmp/outer-user)
 rc=0" $N nsenter --user-parent -t "$target" -U readlink /proc/self/ns/user
     check "$arch: nsenter --relay=pipes: the command's output through the relay" "relayed
 rc=0" $N nsenter --relay=pipes -t "$target" -a echo relayed
