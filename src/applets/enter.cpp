@@ -31,27 +31,27 @@ enum OptionId : int {
 };
 
 constexpr Option options[] = {
-    {USER, 'u', "user", Arg::required, "user[:group]", "user and group, names from the container's /etc/passwd"},
-    {WORKDIR, 'w', "workdir", Arg::required, "dir", "working directory inside the container"},
-    {ENV, 'e', "env", Arg::required, "name[=value]", "set an environment variable (repeatable)"},
-    {ENV_FILE, '\0', "env-file", Arg::required, "file", "read environment variables from a file (repeatable)"},
-    {PRIVILEGED, '\0', "privileged", Arg::none, "", "keep every capability (as docker exec --privileged)"},
-    {RUNTIME, '\0', "runtime", Arg::required, "docker|podman|state|pid", "ask only this source (state: the runtime's files)"},
-    {ENV_FROM, '\0', "env-from", Arg::required, "config|process|none", "where the environment comes from"},
-    {NO_CGROUP, '\0', "no-cgroup", Arg::none, "", "do not join the container's cgroups"},
-    {VERBOSE, 'v', "verbose", Arg::none, "", "print what was resolved and applied"},
-    {TIMEOUT, '\0', "timeout", Arg::required, "seconds", "how long the engine may take (default 2)"},
-    {STATE_DIR, '\0', "state-dir", Arg::required, "dir", "also look for runtime state here (repeatable)"},
-    {DATA_ROOT, '\0', "data-root", Arg::required, "dir", "Docker's data root (default /var/lib/docker)"},
-    {INTERACTIVE, 'i', "interactive", Arg::none, "", "accepted for docker exec habits: stdin is always relayed"},
-    {TTY, 't', "tty", Arg::none, "", "a new pty for the command (the default when stdin is a terminal)"},
-    {NO_TTY, 'T', "no-tty", Arg::none, "", "no pty: the command's stdin, stdout and stderr are pipes"},
-    {PRESERVE_FDS, '\0', "preserve-fds", Arg::required, "n",
-     "also pass descriptors 3 to 2+n: the container can keep and use them"},
-    {TOOLS, '\0', "tools", Arg::optional, "dir",
-     "show a toolbox of static programs at /.nskit/tools (default /usr/local/lib/nskit/tools)"},
-    {HELP, 'h', "help", Arg::none, "", "display this help"},
-    {VERSION, 'V', "version", Arg::none, "", "display version"},
+    {USER, 'u', Arg::required, OPTION_TEXT("user", "user[:group]", "user and group, names from the container's /etc/passwd")},
+    {WORKDIR, 'w', Arg::required, OPTION_TEXT("workdir", "dir", "working directory inside the container")},
+    {ENV, 'e', Arg::required, OPTION_TEXT("env", "name[=value]", "set an environment variable (repeatable)")},
+    {ENV_FILE, '\0', Arg::required, OPTION_TEXT("env-file", "file", "read environment variables from a file (repeatable)")},
+    {PRIVILEGED, '\0', Arg::none, OPTION_TEXT("privileged", "", "keep every capability (as docker exec --privileged)")},
+    {RUNTIME, '\0', Arg::required, OPTION_TEXT("runtime", "docker|podman|state|pid", "ask only this source (state: the runtime's files)")},
+    {ENV_FROM, '\0', Arg::required, OPTION_TEXT("env-from", "config|process|none", "where the environment comes from")},
+    {NO_CGROUP, '\0', Arg::none, OPTION_TEXT("no-cgroup", "", "do not join the container's cgroups")},
+    {VERBOSE, 'v', Arg::none, OPTION_TEXT("verbose", "", "print what was resolved and applied")},
+    {TIMEOUT, '\0', Arg::required, OPTION_TEXT("timeout", "seconds", "how long the engine may take (default 2)")},
+    {STATE_DIR, '\0', Arg::required, OPTION_TEXT("state-dir", "dir", "also look for runtime state here (repeatable)")},
+    {DATA_ROOT, '\0', Arg::required, OPTION_TEXT("data-root", "dir", "Docker's data root (default /var/lib/docker)")},
+    {INTERACTIVE, 'i', Arg::none, OPTION_TEXT("interactive", "", "accepted for docker exec habits: stdin is always relayed")},
+    {TTY, 't', Arg::none, OPTION_TEXT("tty", "", "a new pty for the command (the default when stdin is a terminal)")},
+    {NO_TTY, 'T', Arg::none, OPTION_TEXT("no-tty", "", "no pty: the command's stdin, stdout and stderr are pipes")},
+    {PRESERVE_FDS, '\0', Arg::required, OPTION_TEXT("preserve-fds", "n",
+     "also pass descriptors 3 to 2+n: the container can keep and use them")},
+    {TOOLS, '\0', Arg::optional, OPTION_TEXT("tools", "dir",
+     "show a toolbox of static programs at /.nskit/tools (default /usr/local/lib/nskit/tools)")},
+    {HELP, 'h', Arg::none, OPTION_TEXT("help", "", "display this help")},
+    {VERSION, 'V', Arg::none, OPTION_TEXT("version", "", "display version")},
 };
 
 constexpr Usage usage{"[options] <container> [<command> [<argument>...]]",
@@ -87,7 +87,7 @@ Result<int> choose(const OptionHit& hit, const char* words, const char* expected
     for (int index = 0; *words; ++index, words += std::string_view(words).size() + 1)
         if (value == words)
             return index;
-    return Error::because(expected, "bad --", hit.option->long_name, " '", value, "'");
+    return Error::because(expected, "bad --", hit.option->long_name(), " '", value, "'");
 }
 
 // False when --help or --version was answered.

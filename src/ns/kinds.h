@@ -15,6 +15,8 @@
 #include <optional>
 #include <string_view>
 
+#include "base/options.h"
+
 namespace nskit {
 
 enum class NsKind : std::uint8_t { user, cgroup, ipc, uts, net, pid, mnt, time };
@@ -26,6 +28,7 @@ struct NsInfo {
     char short_option;             // nsenter's and unshare's -U, -C, ...
     std::string_view long_option;  // --user, --cgroup, ... (NUL-terminated: option tables use .data())
     std::string_view description;  // "user namespace"
+    const char* option_text;       // nsenter's and unshare's option: OPTION_TEXT(long_option, "file", description)
 };
 
 #ifndef CLONE_NEWTIME
@@ -35,16 +38,20 @@ struct NsInfo {
 #define CLONE_NEWCGROUP 0x02000000
 #endif
 
+// Each row's option text (long name, "file", description) is made from the row itself.
+#define NSKIT_KIND(kind, flag, proc, short_option, long_option, description) \
+    {NsKind::kind, flag, proc, short_option, long_option, description, OPTION_TEXT(long_option, "file", description)}
 inline constexpr std::array<NsInfo, 8> namespace_kinds = {{
-    {NsKind::user, CLONE_NEWUSER, "user", 'U', "user", "user namespace"},
-    {NsKind::cgroup, CLONE_NEWCGROUP, "cgroup", 'C', "cgroup", "cgroup namespace"},
-    {NsKind::ipc, CLONE_NEWIPC, "ipc", 'i', "ipc", "System V IPC namespace"},
-    {NsKind::uts, CLONE_NEWUTS, "uts", 'u', "uts", "UTS namespace (hostname etc)"},
-    {NsKind::net, CLONE_NEWNET, "net", 'n', "net", "network namespace"},
-    {NsKind::pid, CLONE_NEWPID, "pid", 'p', "pid", "pid namespace"},
-    {NsKind::mnt, CLONE_NEWNS, "mnt", 'm', "mount", "mount namespace"},
-    {NsKind::time, CLONE_NEWTIME, "time", 'T', "time", "time namespace"},
+    NSKIT_KIND(user, CLONE_NEWUSER, "user", 'U', "user", "user namespace"),
+    NSKIT_KIND(cgroup, CLONE_NEWCGROUP, "cgroup", 'C', "cgroup", "cgroup namespace"),
+    NSKIT_KIND(ipc, CLONE_NEWIPC, "ipc", 'i', "ipc", "System V IPC namespace"),
+    NSKIT_KIND(uts, CLONE_NEWUTS, "uts", 'u', "uts", "UTS namespace (hostname etc)"),
+    NSKIT_KIND(net, CLONE_NEWNET, "net", 'n', "net", "network namespace"),
+    NSKIT_KIND(pid, CLONE_NEWPID, "pid", 'p', "pid", "pid namespace"),
+    NSKIT_KIND(mnt, CLONE_NEWNS, "mnt", 'm', "mount", "mount namespace"),
+    NSKIT_KIND(time, CLONE_NEWTIME, "time", 'T', "time", "time namespace"),
 }};
+#undef NSKIT_KIND
 
 constexpr bool table_is_indexed_by_kind()
 {

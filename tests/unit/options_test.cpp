@@ -11,13 +11,13 @@ namespace {
 
 enum { TARGET = 1, MOUNT, NET, ALL, PRESERVE, WD, WDNS };
 constexpr Option table[] = {
-    {TARGET, 't', "target", Arg::required, "pid", "target process"},
-    {MOUNT, 'm', "mount", Arg::optional, "file", "enter mount namespace"},
-    {NET, 'n', "net", Arg::optional, "file", "enter network namespace"},
-    {ALL, 'a', "all", Arg::none, "", "enter all namespaces"},
-    {PRESERVE, '\0', "preserve-credentials", Arg::none, "", "keep ids"},
-    {WD, 'w', "wd", Arg::optional, "dir", "working directory"},
-    {WDNS, 'W', "wdns", Arg::required, "dir", "working directory in namespace"},
+    {TARGET, 't', Arg::required, OPTION_TEXT("target", "pid", "target process")},
+    {MOUNT, 'm', Arg::optional, OPTION_TEXT("mount", "file", "enter mount namespace")},
+    {NET, 'n', Arg::optional, OPTION_TEXT("net", "file", "enter network namespace")},
+    {ALL, 'a', Arg::none, OPTION_TEXT("all", "", "enter all namespaces")},
+    {PRESERVE, '\0', Arg::none, OPTION_TEXT("preserve-credentials", "", "keep ids")},
+    {WD, 'w', Arg::optional, OPTION_TEXT("wd", "dir", "working directory")},
+    {WDNS, 'W', Arg::required, OPTION_TEXT("wdns", "dir", "working directory in namespace")},
 };
 
 // Parses argv and renders what was found as "id=value" words, then "| rest".
