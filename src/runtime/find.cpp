@@ -1,6 +1,7 @@
 #include "runtime/find.h"
 
 #include "runtime/engine.h"
+#include "runtime/kubernetes.h"
 
 namespace nskit {
 
@@ -50,6 +51,13 @@ Result<void> find_container(std::string_view query, const FindOptions& options, 
         info.running = true;
         info.id.append("pid:", pid);
         info.found_at.append("PID ", pid);
+        return {};
+    }
+    if (starts_with(query, kubernetes::prefix)) {  // the engine knows no pods
+        kubernetes::PodRef pod = TRY(kubernetes::parse(query));
+        Text<72> id = TRY(kubernetes::find(pod, options.places));
+        TRY(state::find(id.view(), options.places, info));
+        info.name = Text<256>(query);
         return {};
     }
     if (options.only == Source::state)

@@ -62,6 +62,11 @@ Result<void> read_capabilities(json::Value capabilities, OciProcess& process)
     caps.permitted = TRY(capability_set(capabilities.get("permitted"sv), "capabilities.permitted"));
     caps.inheritable = TRY(capability_set(capabilities.get("inheritable"sv), "capabilities.inheritable"));
     caps.ambient = TRY(capability_set(capabilities.get("ambient"sv), "capabilities.ambient"));
+    // The kernel keeps no capability ambient unless it is permitted and
+    // inheritable. runc raises what is asked and goes on when the kernel says
+    // no (`runc spec` lists ambient capabilities and no inheritable ones), so
+    // the container's processes carry what is left, and so does ours.
+    caps.ambient &= caps.permitted & caps.inheritable;
     return {};
 }
 

@@ -136,6 +136,27 @@ bool docker_name_is(const Places& places, std::string_view id, std::string_view 
 // The nerdctl/name annotation of a containerd task's config.json.
 json::Value nerdctl_name(json::Value oci_config) { return oci_config.get("annotations"sv).get("nerdctl/name"sv); }
 
+}  // namespace
+
+void for_each_state(const Places& places, FunctionRef<bool(const StateEntry&)> visit)
+{
+    for_each_container(places, [&](const Found& f) {
+        Path bundle = *f.dir;
+        if (f.kind != Kind::task) {
+            bundle.clear();
+            Path state_file(*f.dir, f.kind == Kind::runc ? "/state.json" : "/status");
+            if (auto text = read_file(AT_FDCWD, state_file.c_str(), state_limit); text.ok())
+                if (auto state = parse_runc_state(text.value().view()); state.ok())
+                    bundle = Path(state.value().bundle);
+        }
+        Buffer text;
+        json::Value config = bundle.empty() ? json::Value() : read_json(Path(bundle, "/config.json"), text);
+        return visit(StateEntry{f.id, f.dir->view(), config, f.kind == Kind::task});
+    });
+}
+
+namespace {
+
 struct Candidates {
     static constexpr std::size_t shown = 6;
     Text<72> ids[shown];
@@ -196,11 +217,10 @@ Result<Text<72>> resolve(std::string_view query, const Places& places)
         return false;
     });
     if (named.empty())
-        for_each_container(places, [&](const Found& f) {
-            Buffer text;
-            if (f.kind != Kind::task || !nerdctl_name(read_json(Path(*f.dir, "/config.json"), text)).equals(name))
+        for_each_state(places, [&](const StateEntry& entry) {
+            if (!entry.task || !nerdctl_name(entry.config).equals(name))
                 return true;
-            named.append(f.id);
+            named.append(entry.id);
             return false;
         });
     if (!named.empty())
@@ -292,6 +312,7 @@ Text<600> bundle_of(std::string_view id, const Places& places)
     auto state = parse_runc_state(text.value().view());
     return Text<600>(state.ok() ? state.value().bundle.view() : std::string_view());
 }
+
 
 Text<400> describe_places(const Places& places)
 {

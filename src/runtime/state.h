@@ -18,8 +18,10 @@
 #include <span>
 #include <string_view>
 
+#include "base/function_ref.h"
 #include "base/result.h"
 #include "runtime/container.h"
+#include "runtime/json.h"
 
 namespace nskit::state {
 
@@ -30,6 +32,20 @@ struct Places {
 
 // Fills `info` (a fresh one).
 Result<void> find(std::string_view query, const Places& places, ContainerInfo& info);
+
+// Every running container the state files know (runc's and crun's state, and
+// containerd's task directories): its ID, the directory of its state, and
+// the OCI config.json of its bundle, for sources that recognise their
+// containers by it (nerdctl's names, runtime/kubernetes.h). A container that
+// has both a task directory and a runc state comes once per record. False
+// from visit stops.
+struct StateEntry {
+    std::string_view id;
+    std::string_view state_dir;
+    json::Value config;  // absent when the state names no bundle or it cannot be read
+    bool task = false;   // a containerd task directory (shim-binary-path is there)
+};
+void for_each_state(const Places& places, FunctionRef<bool(const StateEntry&)> visit);
 
 // What find() looks in, for messages: "/run/docker/runtime-runc, ... and /var/lib/docker".
 Text<400> describe_places(const Places& places);

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Kubernetes pods on a node, found daemonless as k8s:NAMESPACE/POD[/CONTAINER]
+# (src/runtime/kubernetes.cpp). No kubelet or containerd here: the pods are
+# laid out as containerd's CRI lays them out, with real runc containers. Each
+# pod has a pause-like sandbox that owns the network, IPC and UTS namespaces,
+# and containers that join them, with the CRI's annotations in their OCI
+# config.json (io.kubernetes.cri.sandbox-namespace, -name, container-name,
+# container-type). docker-enter is compared with `runc exec` of the same
+# container, and a task in a sandboxed runtime (Kata's shim) is refused.
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$TOP/tests/lib.sh"
+
+need_root "pods run by runc" || exit 0
+need_cmd "pods run by runc" runc || exit 0
+need_cmd "pods run by runc" busybox || exit 0
+work=$(mktemp -d /tmp/nskit-k8s.XXXXXX)
+state=$work/state
+at_exit "rm -rf $work"
+at_exit 'for id in $(runc --root '"$state"' list -q 2>/dev/null); do runc --root '"$state"' delete -f "$id"; done'
+
+# One root for every container: a static busybox, read-only.
+rootfs=$work/rootfs
+mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/srv" "$rootfs/proc" "$rootfs/dev" "$rootfs/sys" "$rootfs/tmp"
+cp "$(command -v busybox)" "$rootfs/bin/busybox"
+for applet in sh sleep id hostname cat readlink pwd echo env; do ln -s busybox "$rootfs/bin/$applet"; done
+printf 'root:x:0:0::/:/bin/sh\napp:x:1234:1234::/srv:/bin/sh\n' >"$rootfs/etc/passwd"
+printf 'root:x:0:\napp:x:1234:\n' >"$rootfs/etc/group"
+
+# run_container ID POD NAMESPACE TYPE NAME SANDBOX_PID UID CWD ROLE: a runc container
+# laid out as containerd's CRI would start it. TYPE sandbox owns the pod's
+# network, IPC and UTS namespaces; a container joins those of SANDBOX_PID.
+run_container() {
+    local id=$1 pod=$2 ns=$3 type=$4 name=$5 sandbox_pid=$6 uid=$7 cwd=$8 role=$9
+    local bundle=$work/bundles/$id
+    mkdir -p "$bundle"
+    (cd "$bundle" && runc spec)
+    python3 - "$bundle/config.json" "$rootfs" "$pod" "$ns" "$type" "$name" "$sandbox_pid" "$uid" "$cwd" "$role" <<'EOF'
+import json, sys
+path, rootfs, pod, ns, kind, name, sandbox_pid, uid, cwd, role = sys.argv[1:]
+c = json.load(open(path))
+c["root"] = {"path": rootfs, "readonly": True}
+c["hostname"] = pod
+p = c["process"]
+p["terminal"] = False
+p["args"] = ["sleep", "1000"]
+p["env"] = ["PATH=/bin", "ROLE=" + role, "POD=" + ns + "/" + pod]
+p["user"] = {"uid": int(uid), "gid": int(uid)}
+p["cwd"] = cwd
+annotations = {"io.kubernetes.cri.container-type": kind,
+               "io.kubernetes.cri.sandbox-namespace": ns,
+               "io.kubernetes.cri.sandbox-name": pod,
+               "io.kubernetes.cri.sandbox-id": "sandbox-" + pod}
+if kind == "container":
+    annotations["io.kubernetes.cri.container-name"] = name
+c["annotations"] = annotations
+if kind == "container":
+    shared = {"network", "ipc", "uts"}
+    c["linux"]["namespaces"] = [{"type": t, "path": f"/proc/{sandbox_pid}/ns/{ {'network': 'net'}.get(t, t)}"} if t in shared
+                                else {"type": t} for t in ("pid", "network", "ipc", "uts", "mount")]
+    del c["hostname"]
+json.dump(c, open(path, "w"))
+EOF
+    runc --root "$state" run -d --bundle "$bundle" "$id" </dev/null >/dev/null 2>"$work/$id.err" ||
+        { echo "runc run $id: $(cat "$work/$id.err")" >&2; return 1; }
+    runc --root "$state" state "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'
+}
+
+if ! web=$(run_container pod-web web default sandbox "" 0 0 / pause) ||
+   ! run_container app-0123 web default container app "$web" 0 /srv app >/dev/null ||
+   ! run_container sidecar-4567 web default container sidecar "$web" 1234 / sidecar >/dev/null ||
+   ! solo=$(run_container pod-solo solo default sandbox "" 0 0 / pause) ||
+   ! run_container only-89ab solo default container only "$solo" 0 / only >/dev/null ||
+   ! run_container pod-other web other sandbox "" 0 0 / pause >/dev/null ||
+   ! run_container pod-empty empty default sandbox "" 0 0 / pause >/dev/null; then
+    fail "pods run by runc" "a container did not start (see above)"
+    exit 0
+fi
+pass "two pods in namespace default (web: app and sidecar; solo: one), a web in namespace other, an empty pod"
+
+enter=("$NSKIT" docker-enter -T --state-dir "$state")
+probe='echo $ROLE $POD $(id -u) $(pwd) $(hostname) $(readlink /proc/self/ns/mnt) $(readlink /proc/self/ns/net)'
+app_pid=$(runc --root "$state" state app-0123 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+expect "k8s:default/web/app: its environment, user, cwd, the pod's hostname and network, its own mount namespace" \
+    --out "app default/web 0 /srv web $(readlink /proc/$app_pid/ns/mnt) $(readlink /proc/$web/ns/net)" -- \
+    "${enter[@]}" k8s:default/web/app sh -c "$probe"
+same "k8s:default/web/app is what runc exec gives the container" \
+    "$("${enter[@]}" k8s:default/web/app sh -c "$probe" 2>&1)" "$(runc --root "$state" exec app-0123 sh -c "$probe" 2>&1)"
+same "k8s:default/web/sidecar (user 1234) is what runc exec gives it" \
+    "$("${enter[@]}" k8s:default/web/sidecar sh -c "$probe" 2>&1)" "$(runc --root "$state" exec sidecar-4567 sh -c "$probe" 2>&1)"
+expect "k8s:default/solo: a pod's only container needs no name" --out "only" -- \
+    "${enter[@]}" k8s:default/solo sh -c 'echo $ROLE'
+expect "k8s:default/web/app: the command's exit status" --rc 5 -- "${enter[@]}" k8s:default/web/app sh -c 'exit 5'
+expect "k8s:default/web: two containers, so the error names both" --rc 1 \
+    --err "k8s:default/web (its containers: " -- "${enter[@]}" k8s:default/web true
+out=$("${enter[@]}" k8s:default/web true 2>&1)
+same "...app and sidecar, and says to name one" \
+    "$(grep -o 'app\|sidecar\|name one' <<<"$out" | sort | tr '\n' ' ')" "app name one sidecar "
+expect "k8s:default/web/db: no running container of that name" --rc 1 \
+    --err "k8s:default/web/db (its containers: " -- "${enter[@]}" k8s:default/web/db true
+expect "k8s:kube-system/web: the namespace is part of the name" --rc 1 --err "no such pod on this node" -- \
+    "${enter[@]}" k8s:kube-system/web/app true
+expect "k8s:default/empty: the sandbox (pause) is never entered" --rc 1 --err "the pod has no running container" -- \
+    "${enter[@]}" k8s:default/empty true
+for bad in k8s: k8s:default k8s:default/ k8s:/web k8s:default/web/app/x; do
+    expect "'$bad' is refused as a reference" --rc 1 --err "not k8s:NAMESPACE/POD[/CONTAINER]" -- "${enter[@]}" "$bad" true
+done
+expect "k8s: names need no engine: found with DOCKER_HOST dead" --out app -- \
+    env DOCKER_HOST=unix://"$work"/no.sock "${enter[@]}" k8s:default/web/app sh -c 'echo $ROLE'
+
+# A task of containerd's, as its shim records it: run by Kata's shim, its
+# namespaces are a VM's. Refused by the record, whatever the process.
+task=$work/tasks/k8s.io/kata-cdef
+mkdir -p "$task"
+echo "$app_pid" >"$task/init.pid"
+python3 - "$work/bundles/app-0123/config.json" "$task/config.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["annotations"]["io.kubernetes.cri.sandbox-name"] = "vm"
+c["annotations"]["io.kubernetes.cri.container-name"] = "guest"
+json.dump(c, open(sys.argv[2], "w"))
+EOF
+echo /usr/bin/containerd-shim-kata-v2 >"$task/shim-binary-path"
+expect "a pod in Kata Containers (shim-binary-path) is refused" --rc 1 \
+    --err "a sandboxed runtime (Kata, gVisor) runs it" -- "${enter[@]}" --state-dir "$work/tasks" k8s:default/vm/guest true
+echo /usr/bin/containerd-shim-runc-v2 >"$task/shim-binary-path"
+expect "...the same task under runc's shim is entered" --out guest-ok -- \
+    "${enter[@]}" --state-dir "$work/tasks" k8s:default/vm/guest sh -c 'echo guest-ok'
