@@ -56,7 +56,7 @@ constexpr Option options[] = {
 
 constexpr Usage usage{"[options] <container> [<command> [<argument>...]]",
                       "Run a command in a running container with its own user, capabilities, cgroups,\n"
-                      "environment and namespaces. <container> is a name, an ID, a unique ID prefix, or pid:N.",
+                      "environment and namespaces. <container> is a name, an ID, a unique ID prefix, pid:N, or k8s:NAMESPACE/POD[/CONTAINER].",
                       options, "docker-enter"};
 
 using Request = EnterRequest;
