@@ -188,7 +188,7 @@ Result<Request> parse_command_line(int argc, char** argv)
     if (!request.target) {
         for (const NsInfo& ns : namespace_kinds)
             if (request.wish(ns.kind).wanted && !request.wish(ns.kind).file)
-                return Error::because("neither a file nor --target given", "cannot enter the ", ns.description);
+                return Error::because("neither a file nor --target given", "cannot enter the ", ns.description());
         const char* needs_target = request.all                              ? "--all"
                                    : request.net_socket                     ? "--net-socket"
                                    : request.root && !request.root_dir      ? "--root without a directory"
@@ -248,7 +248,7 @@ Result<void> select_namespaces(const Request& request, const Target* target, NsS
                 if (!selection.wants(ns.kind))
                     continue;
                 int owner = TRY(sys::ioctl(selection.file(ns.kind).get(), sys::ns_get_userns)
-                                    .describe("cannot get the user namespace that owns the ", ns.description));
+                                    .describe("cannot get the user namespace that owns the ", ns.description()));
                 selection.from_file(NsKind::user, Fd(owner));
                 break;
             }

@@ -26,9 +26,12 @@ struct NsInfo {
     int clone_flag;                // CLONE_NEW*
     std::string_view proc_name;    // under /proc/PID/ns/
     char short_option;             // nsenter's and unshare's -U, -C, ...
-    std::string_view long_option;  // --user, --cgroup, ... (NUL-terminated: option tables use .data())
-    std::string_view description;  // "user namespace"
-    const char* option_text;       // nsenter's and unshare's option: OPTION_TEXT(long_option, "file", description)
+    // nsenter's and unshare's option, OPTION_TEXT("user", "file", "user namespace"),
+    // whose words are also the kind's long option and its description.
+    const char* option_text;
+
+    std::string_view long_option() const { return option_text; }  // "user", "mount", ...
+    std::string_view description() const { return Option{0, 0, Arg::none, option_text}.help(); }  // "user namespace"
 };
 
 #ifndef CLONE_NEWTIME
@@ -38,9 +41,8 @@ struct NsInfo {
 #define CLONE_NEWCGROUP 0x02000000
 #endif
 
-// Each row's option text (long name, "file", description) is made from the row itself.
 #define NSKIT_KIND(kind, flag, proc, short_option, long_option, description) \
-    {NsKind::kind, flag, proc, short_option, long_option, description, OPTION_TEXT(long_option, "file", description)}
+    {NsKind::kind, flag, proc, short_option, OPTION_TEXT(long_option, "file", description)}
 inline constexpr std::array<NsInfo, 8> namespace_kinds = {{
     NSKIT_KIND(user, CLONE_NEWUSER, "user", 'U', "user", "user namespace"),
     NSKIT_KIND(cgroup, CLONE_NEWCGROUP, "cgroup", 'C', "cgroup", "cgroup namespace"),
