@@ -40,7 +40,7 @@ TEST_CASE("An OCI config.json's process context is read as runc applies it")
     CHECK(p.caps.effective == bit(0));
     CHECK(p.caps.permitted == (bit(0) | bit(12)));
     CHECK(p.caps.inheritable == 0);
-    CHECK(p.caps.ambient == bit(12));
+    CHECK(p.caps.ambient == 0);  // NET_ADMIN is not inheritable: the kernel would keep it out, so do we
     CHECK(p.caps.no_new_privs);
     CHECK(p.uid == 1000);
     CHECK(p.gid == 1001);
@@ -57,6 +57,16 @@ TEST_CASE("An OCI config.json's process context is read as runc applies it")
     CHECK(p.apparmor_profile.view() == "docker-default");
     CHECK(p.selinux_label.view() == "system_u:system_r:container_t:s0:c1,c2");
     CHECK(p.seccomp);
+}
+
+TEST_CASE("Ambient capabilities are those the kernel keeps: permitted and inheritable")
+{
+    auto parsed = parse_oci_process(R"({"process": {"capabilities": {
+        "bounding": ["CAP_KILL", "CAP_CHOWN", "CAP_NET_ADMIN"], "permitted": ["CAP_KILL", "CAP_CHOWN"],
+        "effective": ["CAP_KILL"], "inheritable": ["CAP_KILL", "CAP_NET_ADMIN"],
+        "ambient": ["CAP_KILL", "CAP_CHOWN", "CAP_NET_ADMIN"]}}})");
+    REQUIRE(parsed.ok());
+    CHECK(parsed.value().caps.ambient == bit(5));  // CHOWN is not inheritable, NET_ADMIN not permitted
 }
 
 TEST_CASE("A config.json that is only half understood is refused, not half applied")
