@@ -27,7 +27,7 @@ namespace {
 
 enum OptionId : int {
     USER = 1, WORKDIR, ENV, ENV_FILE, PRIVILEGED, RUNTIME, ENV_FROM, NO_CGROUP, VERBOSE, TIMEOUT, STATE_DIR,
-    DATA_ROOT, INTERACTIVE, TTY, NO_TTY, PRESERVE_FDS, TOOLS, HELP, VERSION,
+    DATA_ROOT, INTERACTIVE, TTY, NO_TTY, PRESERVE_FDS, TOOLS, LIST, FORMAT, HELP, VERSION,
 };
 
 constexpr Option options[] = {
@@ -50,6 +50,8 @@ constexpr Option options[] = {
      "also pass descriptors 3 to 2+n: the container can keep and use them")},
     {TOOLS, '\0', Arg::optional, OPTION_TEXT("tools", "dir",
      "show a toolbox of static programs at /.nskit/tools (default /usr/local/lib/nskit/tools)")},
+    {LIST, '\0', Arg::none, OPTION_TEXT("list", "", "list the running containers of every source, from their state files")},
+    {FORMAT, '\0', Arg::required, OPTION_TEXT("format", "table|json", "how --list prints them (default table)")},
     {HELP, 'h', Arg::none, OPTION_TEXT("help", "", "display this help")},
     {VERSION, 'V', Arg::none, OPTION_TEXT("version", "", "display version")},
 };
@@ -134,6 +136,8 @@ Result<bool> parse_command_line(std::string_view name, int argc, char** argv, Re
             break;
         }
         case TOOLS: request.tools = hit.value ? hit.value : default_toolbox; break;
+        case LIST: request.list = true; break;
+        case FORMAT: request.list_json = TRY(choose(hit, "table\0json\0", "expected table or json")) == 1; break;
         case HELP: {
             Writer out(1);
             print_help(out, name, usage);
@@ -142,11 +146,15 @@ Result<bool> parse_command_line(std::string_view name, int argc, char** argv, Re
         case VERSION: Writer(1).put(name, " from nskit ", version, '\n'); return false;
         }
     }
+    request.find.places.state_dirs = {request.state_dirs.data(), request.state_dir_count};
+    if (request.list && parser.index() < argc)
+        return Error::because("--list takes no container", "unexpected '", argv[parser.index()], "'");
+    if (request.list)
+        return true;
     if (parser.index() >= argc)
         return Error::because("see --help", "no container given");
     request.container = argv[parser.index()];
     request.command = parser.index() + 1;
-    request.find.places.state_dirs = {request.state_dirs.data(), request.state_dir_count};
     return true;
 }
 
@@ -219,6 +227,10 @@ int enter_main(std::string_view name, int argc, char** argv)
     }
     if (!parsed.value())
         return 0;
+    if (request.list) {
+        print_container_list(request);
+        return 0;
+    }
     auto status = run(name, request, argc, argv);
     if (status.ok())
         return status.value();

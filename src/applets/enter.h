@@ -65,6 +65,7 @@ struct EnterRequest {
     const char* container = nullptr;
     int command = 0;  // argv index of the command, argc when none
     Text<200> docker_socket;  // docker enter: the docker CLI's endpoint (request.find.engine_socket)
+    bool list = false, list_json = false;  // --list [--format json]
 };
 
 // Everything read before anything changes.
@@ -91,6 +92,9 @@ struct EnterPlan {
     bool setgroups_denied = false;
     std::size_t own_filters = 0;  // ours, which every child inherits
 };
+
+// enter_list.cpp: --list, from the state files of every source (runtime/list.h).
+void print_container_list(const EnterRequest& request);
 
 // enter_plan.cpp
 Result<void> make_enter_plan(std::string_view name, const EnterRequest& request, EnterPlan& plan);

@@ -136,26 +136,6 @@ bool docker_name_is(const Places& places, std::string_view id, std::string_view 
 // The nerdctl/name annotation of a containerd task's config.json.
 json::Value nerdctl_name(json::Value oci_config) { return oci_config.get("annotations"sv).get("nerdctl/name"sv); }
 
-}  // namespace
-
-void for_each_state(const Places& places, FunctionRef<bool(const StateEntry&)> visit)
-{
-    for_each_container(places, [&](const Found& f) {
-        Path bundle = *f.dir;
-        if (f.kind != Kind::task) {
-            bundle.clear();
-            Path state_file(*f.dir, f.kind == Kind::runc ? "/state.json" : "/status");
-            if (auto text = read_file(AT_FDCWD, state_file.c_str(), state_limit); text.ok())
-                if (auto state = parse_runc_state(text.value().view()); state.ok())
-                    bundle = Path(state.value().bundle);
-        }
-        Buffer text;
-        json::Value config = bundle.empty() ? json::Value() : read_json(Path(bundle, "/config.json"), text);
-        return visit(StateEntry{f.id, f.dir->view(), config, f.kind == Kind::task});
-    });
-}
-
-namespace {
 
 struct Candidates {
     static constexpr std::size_t shown = 6;
@@ -259,6 +239,30 @@ Result<void> read_task(const Path& dir, ContainerInfo& info)
 }
 
 }  // namespace
+
+void for_each_state(const Places& places, FunctionRef<bool(const StateEntry&)> visit)
+{
+    for_each_container(places, [&](const Found& f) {
+        Path bundle = *f.dir;
+        ContainerInfo pid_only;
+        if (f.kind != Kind::task) {
+            bundle.clear();
+            Path state_file(*f.dir, f.kind == Kind::runc ? "/state.json" : "/status");
+            if (auto text = read_file(AT_FDCWD, state_file.c_str(), state_limit); text.ok())
+                if (auto state = parse_runc_state(text.value().view()); state.ok()) {
+                    bundle = Path(state.value().bundle);
+                    pid_only.pid = state.value().pid;
+                }
+        } else {
+            (void)read_task(*f.dir, pid_only);
+        }
+        Buffer text;
+        json::Value config = bundle.empty() ? json::Value() : read_json(Path(bundle, "/config.json"), text);
+        constexpr std::string_view runtimes[] = {"runc", "crun", "containerd"};  // in the order of Kind
+        return visit(StateEntry{f.id, f.dir->view(), config, f.kind == Kind::task,
+                                runtimes[static_cast<int>(f.kind)], pid_only.pid});
+    });
+}
 
 Result<RuncState> parse_runc_state(std::string_view text)
 {

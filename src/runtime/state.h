@@ -44,6 +44,8 @@ struct StateEntry {
     std::string_view state_dir;
     json::Value config;  // absent when the state names no bundle or it cannot be read
     bool task = false;   // a containerd task directory (shim-binary-path is there)
+    std::string_view runtime;  // whose record: "runc", "crun" or "containerd"
+    pid_t pid = 0;             // the init's, as recorded; 0 when unreadable
 };
 void for_each_state(const Places& places, FunctionRef<bool(const StateEntry&)> visit);
 

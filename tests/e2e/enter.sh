@@ -129,6 +129,16 @@ expect "stopped container (state files)" --rc 1 --err "the container is not runn
 run_container paused
 docker pause paused >/dev/null
 expect "paused container" --rc 1 --err "container paused is paused" -- "${DE[@]}" paused true
+# --list, from the state files: Docker's names and images, the init's PID, paused by the freezer.
+listed=$("${DE[@]}" --list "${STATE[@]}")
+same "--list: plain, by Docker's name and image, with its PID, running" \
+    "$(awk '$2 == "plain" {print $1, $3, $4, $5, $6}' <<<"$listed")" "docker ${PLAIN_ID:0:12} $(pid_of plain) running $IMAGE"
+same "--list: paused is paused" "$(awk '$2 == "paused" {print $1, $5}' <<<"$listed")" "docker paused"
+same "--list: every running container once" "$(awk 'NR > 1 {print $3}' <<<"$listed" | sort)" \
+    "$(docker ps -q --no-trunc | cut -c1-12 | sort)"
+same "--list --format json: the same containers, full IDs" \
+    "$("${DE[@]}" --list --format json "${STATE[@]}" | python3 -c 'import json, sys; print(" ".join(sorted(c["id"] for c in json.load(sys.stdin))))')" \
+    "$(docker ps -q --no-trunc | sort | tr '\n' ' ' | sed 's/ $//')"
 expect "paused container (state files)" --rc 1 --err "container paused is paused" \
     -- "${DE[@]}" --runtime state "${STATE[@]}" paused true
 docker unpause paused >/dev/null

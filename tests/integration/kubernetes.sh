@@ -46,12 +46,13 @@ p["args"] = ["sleep", "1000"]
 p["env"] = ["PATH=/bin", "ROLE=" + role, "POD=" + ns + "/" + pod]
 p["user"] = {"uid": int(uid), "gid": int(uid)}
 p["cwd"] = cwd
-annotations = {"io.kubernetes.cri.container-type": kind,
+annotations = {} if kind == "none" else {"io.kubernetes.cri.container-type": kind,
                "io.kubernetes.cri.sandbox-namespace": ns,
                "io.kubernetes.cri.sandbox-name": pod,
                "io.kubernetes.cri.sandbox-id": "sandbox-" + pod}
 if kind == "container":
     annotations["io.kubernetes.cri.container-name"] = name
+    annotations["io.kubernetes.cri.image-name"] = "registry.example/" + role + ":1"
 c["annotations"] = annotations
 if kind == "container":
     shared = {"network", "ipc", "uts"}
@@ -71,11 +72,13 @@ if ! web=$(run_container pod-web web default sandbox "" 0 0 / pause) ||
    ! solo=$(run_container pod-solo solo default sandbox "" 0 0 / pause) ||
    ! run_container only-89ab solo default container only "$solo" 0 / only >/dev/null ||
    ! run_container pod-other web other sandbox "" 0 0 / pause >/dev/null ||
-   ! run_container pod-empty empty default sandbox "" 0 0 / pause >/dev/null; then
+   ! run_container pod-empty empty default sandbox "" 0 0 / pause >/dev/null ||
+   ! plain=$(run_container plain-cdef "" "" none "" 0 0 / plain) ||
+   ! run_container evil-0000 solo hostile container $'evil\e]0;pwned\a\e[2J' "$solo" 0 / evil >/dev/null; then
     fail "pods run by runc" "a container did not start (see above)"
     exit 0
 fi
-pass "two pods in namespace default (web: app and sidecar; solo: one), a web in namespace other, an empty pod"
+pass "two pods in namespace default (web: app and sidecar; solo: one), a web in namespace other, an empty pod, a runc container of no pod, and one whose name holds terminal escapes"
 
 enter=("$NSKIT" docker-enter -T --state-dir "$state")
 probe='echo $ROLE $POD $(id -u) $(pwd) $(hostname) $(readlink /proc/self/ns/mnt) $(readlink /proc/self/ns/net)'
@@ -125,3 +128,26 @@ expect "a pod in Kata Containers (shim-binary-path) is refused" --rc 1 \
 echo /usr/bin/containerd-shim-runc-v2 >"$task/shim-binary-path"
 expect "...the same task under runc's shim is entered" --out guest-ok -- \
     "${enter[@]}" --state-dir "$work/tasks" k8s:default/vm/guest sh -c 'echo guest-ok'
+
+# --list: every container once, named as its source names it; the sandboxes not at all.
+pid_of() { runc --root "$state" state "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'; }
+listed=$("$NSKIT" docker-enter --list --state-dir "$state" --data-root "$work/no-docker")
+same "--list: the pods' containers by NAMESPACE/POD/CONTAINER with PID and image, a plain runc container by its runtime" \
+    "$(awk 'NR > 1 && $3 != "evil-0000" {print $1, $2, $3, $4, $5, $6}' <<<"$listed" | sort)" \
+    "$(printf '%s\n' "k8s default/solo/only only-89ab $(pid_of only-89ab) running registry.example/only:1" \
+        "k8s default/web/app app-0123 $(pid_of app-0123) running registry.example/app:1" \
+        "k8s default/web/sidecar sidecar-4567 $(pid_of sidecar-4567) running registry.example/sidecar:1" \
+        "runc - plain-cdef $plain running -" | sort)"
+same "--list: a name holding terminal escapes is printed with '?' for each control character" \
+    "$(awk '$3 == "evil-0000" {print $2}' <<<"$listed")" "hostile/solo/evil?]0;pwned??[2J"
+same "--list --format json: valid JSON, the escapes escaped, not written" \
+    "$("$NSKIT" docker-enter --list --format json --state-dir "$state" --data-root "$work/no-docker" | python3 -c '
+import json, sys
+for c in json.load(sys.stdin):
+    if c["id"] == "evil-0000": print(repr(c["name"]), c["source"], c["state"])')" \
+    "'hostile/solo/evil\\x1b]0;pwned\\x07\\x1b[2J' k8s running"
+runc --root "$state" pause app-0123
+same "--list: a paused container is paused" \
+    "$("$NSKIT" docker-enter --list --state-dir "$state" | awk '$3 == "app-0123" {print $5}')" paused
+runc --root "$state" resume app-0123
+expect "--list takes no container" --rc 1 --err "--list takes no container" -- "$NSKIT" docker-enter --list web
