@@ -16,55 +16,9 @@ need_cmd "pods run by runc" busybox || exit 0
 work=$(mktemp -d /tmp/nskit-k8s.XXXXXX)
 state=$work/state
 at_exit "rm -rf $work"
-at_exit 'for id in $(runc --root '"$state"' list -q 2>/dev/null); do runc --root '"$state"' delete -f "$id"; done'
 
-# One root for every container: a static busybox, read-only.
-rootfs=$work/rootfs
-mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/srv" "$rootfs/proc" "$rootfs/dev" "$rootfs/sys" "$rootfs/tmp"
-cp "$(command -v busybox)" "$rootfs/bin/busybox"
-for applet in sh sleep id hostname cat readlink pwd echo env; do ln -s busybox "$rootfs/bin/$applet"; done
-printf 'root:x:0:0::/:/bin/sh\napp:x:1234:1234::/srv:/bin/sh\n' >"$rootfs/etc/passwd"
-printf 'root:x:0:\napp:x:1234:\n' >"$rootfs/etc/group"
-
-# run_container ID POD NAMESPACE TYPE NAME SANDBOX_PID UID CWD ROLE: a runc container
-# laid out as containerd's CRI would start it. TYPE sandbox owns the pod's
-# network, IPC and UTS namespaces; a container joins those of SANDBOX_PID.
-run_container() {
-    local id=$1 pod=$2 ns=$3 type=$4 name=$5 sandbox_pid=$6 uid=$7 cwd=$8 role=$9
-    local bundle=$work/bundles/$id
-    mkdir -p "$bundle"
-    (cd "$bundle" && runc spec)
-    python3 - "$bundle/config.json" "$rootfs" "$pod" "$ns" "$type" "$name" "$sandbox_pid" "$uid" "$cwd" "$role" <<'EOF'
-import json, sys
-path, rootfs, pod, ns, kind, name, sandbox_pid, uid, cwd, role = sys.argv[1:]
-c = json.load(open(path))
-c["root"] = {"path": rootfs, "readonly": True}
-c["hostname"] = pod
-p = c["process"]
-p["terminal"] = False
-p["args"] = ["sleep", "1000"]
-p["env"] = ["PATH=/bin", "ROLE=" + role, "POD=" + ns + "/" + pod]
-p["user"] = {"uid": int(uid), "gid": int(uid)}
-p["cwd"] = cwd
-annotations = {} if kind == "none" else {"io.kubernetes.cri.container-type": kind,
-               "io.kubernetes.cri.sandbox-namespace": ns,
-               "io.kubernetes.cri.sandbox-name": pod,
-               "io.kubernetes.cri.sandbox-id": "sandbox-" + pod}
-if kind == "container":
-    annotations["io.kubernetes.cri.container-name"] = name
-    annotations["io.kubernetes.cri.image-name"] = "registry.example/" + role + ":1"
-c["annotations"] = annotations
-if kind == "container":
-    shared = {"network", "ipc", "uts"}
-    c["linux"]["namespaces"] = [{"type": t, "path": f"/proc/{sandbox_pid}/ns/{ {'network': 'net'}.get(t, t)}"} if t in shared
-                                else {"type": t} for t in ("pid", "network", "ipc", "uts", "mount")]
-    del c["hostname"]
-json.dump(c, open(path, "w"))
-EOF
-    runc --root "$state" run -d --bundle "$bundle" "$id" </dev/null >/dev/null 2>"$work/$id.err" ||
-        { echo "runc run $id: $(cat "$work/$id.err")" >&2; return 1; }
-    runc --root "$state" state "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'
-}
+. "$TOP/tests/tools/pods.sh"
+pods_rootfs
 
 if ! web=$(run_container pod-web web default sandbox "" 0 0 / pause) ||
    ! run_container app-0123 web default container app "$web" 0 /srv app >/dev/null ||
@@ -82,7 +36,7 @@ pass "two pods in namespace default (web: app and sidecar; solo: one), a web in 
 
 enter=("$NSKIT" docker-enter -T --state-dir "$state")
 probe='echo $ROLE $POD $(id -u) $(pwd) $(hostname) $(readlink /proc/self/ns/mnt) $(readlink /proc/self/ns/net)'
-app_pid=$(runc --root "$state" state app-0123 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+app_pid=$(pod_pid app-0123)
 expect "k8s:default/web/app: its environment, user, cwd, the pod's hostname and network, its own mount namespace" \
     --out "app default/web 0 /srv web $(readlink /proc/$app_pid/ns/mnt) $(readlink /proc/$web/ns/net)" -- \
     "${enter[@]}" k8s:default/web/app sh -c "$probe"
@@ -130,13 +84,12 @@ expect "...the same task under runc's shim is entered" --out guest-ok -- \
     "${enter[@]}" --state-dir "$work/tasks" k8s:default/vm/guest sh -c 'echo guest-ok'
 
 # --list: every container once, named as its source names it; the sandboxes not at all.
-pid_of() { runc --root "$state" state "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'; }
 listed=$("$NSKIT" docker-enter --list --state-dir "$state" --data-root "$work/no-docker")
 same "--list: the pods' containers by NAMESPACE/POD/CONTAINER with PID and image, a plain runc container by its runtime" \
     "$(awk 'NR > 1 && $3 != "evil-0000" {print $1, $2, $3, $4, $5, $6}' <<<"$listed" | sort)" \
-    "$(printf '%s\n' "k8s default/solo/only only-89ab $(pid_of only-89ab) running registry.example/only:1" \
-        "k8s default/web/app app-0123 $(pid_of app-0123) running registry.example/app:1" \
-        "k8s default/web/sidecar sidecar-4567 $(pid_of sidecar-4567) running registry.example/sidecar:1" \
+    "$(printf '%s\n' "k8s default/solo/only only-89ab $(pod_pid only-89ab) running registry.example/only:1" \
+        "k8s default/web/app app-0123 $(pod_pid app-0123) running registry.example/app:1" \
+        "k8s default/web/sidecar sidecar-4567 $(pod_pid sidecar-4567) running registry.example/sidecar:1" \
         "runc - plain-cdef $plain running -" | sort)"
 same "--list: a name holding terminal escapes is printed with '?' for each control character" \
     "$(awk '$3 == "evil-0000" {print $2}' <<<"$listed")" "hostile/solo/evil?]0;pwned??[2J"
