@@ -34,9 +34,8 @@ void list_containers(const state::Places& places, FunctionRef<void(const ListedC
                 (void)doc.value().get("Config"sv).get("Image"sv).unescape(c.image);
             }
         json::Value pod = annotations.get("io.kubernetes.cri.sandbox-name"sv);
-        if (c.source == "docker"sv) {
-            // Docker's own record named it.
-        } else if (pod) {
+        bool named_by_docker = c.source == "docker"sv;
+        if (!named_by_docker && pod) {
             c.source = "k8s";
             (void)annotations.get("io.kubernetes.cri.sandbox-namespace"sv).unescape(c.name);
             c.name.append('/');
@@ -44,7 +43,7 @@ void list_containers(const state::Places& places, FunctionRef<void(const ListedC
             c.name.append('/');
             (void)annotations.get("io.kubernetes.cri.container-name"sv).unescape(c.name);
             (void)annotations.get("io.kubernetes.cri.image-name"sv).unescape(c.image);
-        } else if (annotations.get("nerdctl/name"sv).unescape(c.name) && !c.name.empty()) {
+        } else if (!named_by_docker && annotations.get("nerdctl/name"sv).unescape(c.name) && !c.name.empty()) {
             c.source = "nerdctl";
         }
         visit(c);

@@ -136,7 +136,6 @@ bool docker_name_is(const Places& places, std::string_view id, std::string_view 
 // The nerdctl/name annotation of a containerd task's config.json.
 json::Value nerdctl_name(json::Value oci_config) { return oci_config.get("annotations"sv).get("nerdctl/name"sv); }
 
-
 struct Candidates {
     static constexpr std::size_t shown = 6;
     Text<72> ids[shown];
@@ -316,7 +315,6 @@ Text<600> bundle_of(std::string_view id, const Places& places)
     auto state = parse_runc_state(text.value().view());
     return Text<600>(state.ok() ? state.value().bundle.view() : std::string_view());
 }
-
 
 Text<400> describe_places(const Places& places)
 {
