@@ -17,9 +17,9 @@ public:
     ~Writer() { flush(); }
 
     template <class... Parts>
-    Writer& put(const Parts&... parts)
+    [[gnu::always_inline]] Writer& put(const Parts&... parts)
     {
-        (put_one(parts), ...);
+        (put_one(message_part(parts)), ...);
         return *this;
     }
     void flush();
@@ -44,9 +44,14 @@ void report(std::string_view applet, const Error& error);
 
 // "APPLET: text" on stderr.
 template <class... Parts>
-void warn(std::string_view applet, const Parts&... parts)
+void warn_parts(std::string_view applet, Parts... parts)
 {
     Writer(2).put(applet, ": ", parts..., '\n');
+}
+template <class... Parts>
+[[gnu::always_inline]] inline void warn(std::string_view applet, const Parts&... parts)
+{
+    warn_parts(applet, message_part(parts)...);
 }
 
 }  // namespace nskit

@@ -20,19 +20,15 @@ struct Error {
     // Both build the error where it is reported from (error_slot(), below)
     // and return it, so handing it to a Result copies nothing.
     template <class... Parts>
-    static const Error& from_errno(int code, const Parts&... what)
+    [[gnu::always_inline]] static const Error& from_errno(int code, const Parts&... what)
     {
-        Error& e = begin(code, nullptr);
-        e.what.append(what...);
-        return e;
+        return start(code, nullptr, message_part(what)...);
     }
 
     template <class... Parts>
-    static const Error& because(const char* reason, const Parts&... what)
+    [[gnu::always_inline]] static const Error& because(const char* reason, const Parts&... what)
     {
-        Error& e = begin(0, reason);
-        e.what.append(what...);
-        return e;
+        return start(0, reason, message_part(what)...);
     }
 
     // Text for the part after "what: ", errno text or the reason.
@@ -40,6 +36,13 @@ struct Error {
 
 private:
     static Error& begin(int code, const char* reason);
+    template <class... Parts>  // normalised parts (text.h's message_part)
+    static const Error& start(int code, const char* reason, Parts... what)
+    {
+        Error& e = begin(code, reason);
+        e.what.append(what...);
+        return e;
+    }
 };
 
 // Where the error being reported lives. nskit is single-threaded and an
@@ -54,10 +57,15 @@ void stash_error(const Error& e);
 
 // Replaces the text of what failed in the slot, keeping why.
 template <class... Parts>
-void redescribe_error(const Parts&... what)
+void redescribe_error_parts(Parts... what)
 {
     error_slot().what.clear();
     error_slot().what.append(what...);
+}
+template <class... Parts>
+[[gnu::always_inline]] inline void redescribe_error(const Parts&... what)
+{
+    redescribe_error_parts(message_part(what)...);
 }
 
 // Returned by TRY: "failed, and the error is already in the slot".
@@ -74,7 +82,7 @@ public:
 
     // On failure, replace the text of what failed, keeping why.
     template <class... Parts>
-    Self describe(const Parts&... what) &&
+    [[gnu::always_inline]] Self describe(const Parts&... what) &&
     {
         if (!ok_)
             redescribe_error(what...);

@@ -29,6 +29,26 @@ void text_append(TextHead& text, std::size_t capacity, const char* piece);  // "
 void text_append(TextHead& text, std::size_t capacity, char c);
 void text_append_number(TextHead& text, std::size_t capacity, unsigned long long magnitude, bool negative);
 
+template <std::size_t N>
+class Text;
+
+// What a part of a message becomes before it is appended: strings a pointer
+// or a view, integers widened. The templates that take parts (Text::append,
+// Error::because, Writer::put, ...) pass them on normalised, so each is
+// instantiated once per shape of message, not once per literal's length and
+// integer type.
+inline const char* message_part(const char* s) { return s; }
+inline std::string_view message_part(std::string_view s) { return s; }
+inline char message_part(char c) { return c; }
+template <std::size_t M>
+std::string_view message_part(const Text<M>& t) { return t.view(); }
+template <class I>
+    requires(std::is_integral_v<I> && std::is_signed_v<I> && !std::is_same_v<I, char> && !std::is_same_v<I, bool>)
+long long message_part(I value) { return value; }
+template <class I>
+    requires(std::is_integral_v<I> && std::is_unsigned_v<I> && !std::is_same_v<I, bool>)
+unsigned long long message_part(I value) { return value; }
+
 // A NUL-terminated string in a fixed buffer; appends past the end are cut.
 template <std::size_t N>
 class Text {
@@ -42,9 +62,9 @@ public:
     }
 
     template <class... Parts>
-    Text& append(const Parts&... parts)
+    [[gnu::always_inline]] Text& append(const Parts&... parts)
     {
-        (append_one(parts), ...);
+        (append_one(message_part(parts)), ...);
         return *this;
     }
 
