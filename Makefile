@@ -75,7 +75,7 @@ endif
 # nskit is compute-bound.
 SIZE_OPT := $(shell $(CXX) -Oz -x c++ -E /dev/null >/dev/null 2>&1 && echo -Oz || echo -Os)
 
-SOURCES  := $(sort $(wildcard src/*.cpp src/*/*.cpp))
+SOURCES  := $(sort $(wildcard src/*.cpp src/*/*.cpp src/*/*/*.cpp))
 OBJECTS  := $(SOURCES:src/%.cpp=$(BUILD)/obj/%.o)
 
 COMMON_FLAGS := -std=c++20 -Isrc -Wall -Wextra -Wno-missing-field-initializers \

@@ -147,6 +147,8 @@ Result<bool> parse_command_line(std::string_view name, int argc, char** argv, Re
         }
     }
     request.find.places.state_dirs = {request.state_dirs.data(), request.state_dir_count};
+    if (::geteuid() != 0)  // rootless Podman, runc or crun: their state is the user's
+        request.find.places.user_runtime_dir = ::getenv("XDG_RUNTIME_DIR");
     if (request.list && parser.index() < argc)
         return Error::because("--list takes no container", "unexpected '", argv[parser.index()], "'");
     if (request.list)

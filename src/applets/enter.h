@@ -93,7 +93,7 @@ struct EnterPlan {
     std::size_t own_filters = 0;  // ours, which every child inherits
 };
 
-// enter_list.cpp: --list, from the state files of every source (runtime/list.h).
+// enter_list.cpp: --list, from the state files of every source (runtime/sources.h).
 void print_container_list(const EnterRequest& request);
 
 // enter_plan.cpp

@@ -1,5 +1,5 @@
 // docker-enter --list: one line per container that can be entered, from every
-// source's state files (runtime/list.h), as a table or as JSON for scripts.
+// source (runtime/sources.h), as a table or as JSON for scripts.
 // Names and images come from records that the containers' owners wrote (a
 // pod's annotations, say): printed to a terminal, any control character in
 // them becomes '?', and in JSON each is escaped, so no record can write escape
@@ -7,7 +7,7 @@
 #include "applets/enter.h"
 #include "base/output.h"
 #include "context/cgroup.h"
-#include "runtime/list.h"
+#include "runtime/sources.h"
 
 namespace nskit {
 
@@ -59,29 +59,30 @@ void print_container_list(const EnterRequest& request)
     bool first = true;
     if (!request.list_json)
         out.put("SOURCE     NAME                           ID            PID      STATE    IMAGE\n");
-    list_containers(request.find.places, [&](const ListedContainer& c) {
+    sources::for_each(request.find.places, [&](const sources::Named& c) {
         std::string_view state = state_of(c.pid);
         Text<24> pid(c.pid);
         if (request.list_json) {
             out.put(first ? "[\n  {\"source\": " : ",\n  {\"source\": ");
             put_json_string(out, c.source);
             out.put(", \"name\": ");
-            put_json_string(out, c.name.view().substr(c.name.view().starts_with('/') ? 1 : 0));
+            put_json_string(out, c.name.view());
             out.put(", \"id\": ");
-            put_json_string(out, c.id);
+            put_json_string(out, c.id.view());
             out.put(", \"pid\": ", pid, ", \"image\": ");
             put_json_string(out, c.image.view());
             out.put(", \"state\": \"", state, "\"}");
         } else {
             put_cell(out, c.source, 10);
-            put_cell(out, c.name.view().substr(c.name.view().starts_with('/') ? 1 : 0), 30);
-            put_cell(out, c.id.substr(0, 12), 12);
+            put_cell(out, c.name.view(), 30);
+            put_cell(out, c.id.view().substr(0, 12), 12);
             put_cell(out, pid.view(), 8);
             put_cell(out, state, 8);
             put_cell(out, c.image.view(), 0);
             out.put('\n');
         }
         first = false;
+        return true;
     });
     if (request.list_json)
         out.put(first ? "[]\n" : "\n]\n");

@@ -176,7 +176,8 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
         plan.has_record = TRY(find_runtime_record(info, target, status, request.find.places, plan.record));
     if (!plan.has_record && info.source != Source::pid)
         warn(name, "no runtime record of container ", plan.shown,
-             " was found: its context is taken from its init, with no_new_privs if it has seccomp filters");
+             " was found, or only its rootless user's: its context is taken from its init, with no_new_privs if it "
+             "has seccomp filters");
     if (plan.has_record)
         TRY(take_from_record(request, plan, status));
     else

@@ -124,7 +124,7 @@ Result<void> read_seccomp_filters(pid_t pid, std::string_view status, SeccompFil
     }
     if (*mode == 1)
         return Error::because("it is in strict seccomp mode, which allows no exec", "cannot enter PID ", pid);
-    return while_stopped(pid, [&]() -> Result<void> {
+    auto read = while_stopped(pid, [&]() -> Result<void> {
         std::size_t count = TRY(count_stopped(pid));
         if (oldest != all_filters && oldest > count)
             return Error::because("it has fewer than its runtime gave it", "cannot read the seccomp filters of PID ",
@@ -136,6 +136,12 @@ Result<void> read_seccomp_filters(pid_t pid, std::string_view status, SeccompFil
         }
         return {};
     });
+    // Unprivileged (a rootless container's owner), the filters cannot be read,
+    // and nskit does not compile a config.json's linux.seccomp into one.
+    if (!read.ok() && (read.error().code == EPERM || read.error().code == EACCES))
+        redescribe_error("cannot read the seccomp filters of PID ", pid,
+                         " (only root can, and no command runs without them)");
+    return read;
 }
 
 Result<std::size_t> count_seccomp_filters(pid_t pid, std::string_view status)

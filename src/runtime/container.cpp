@@ -14,12 +14,13 @@ const char not_running[] = "the container is not running";
 
 // Appends the strings of a JSON array to `into` as NUL-separated entries; an
 // entry with a NUL in it could not be passed on: it is left out.
-void append_env_entries(json::Value list, Buffer& into)
+void append_env_entries(json::Value list, Buffer& into, std::string_view leave_out)
 {
     json::Value entry;
     for (json::Elements e(list); e.next(entry);) {
         std::size_t before = into.size();
         if (!entry.unescape(into) || into.view().substr(before).find('\0') != std::string_view::npos ||
+            (!leave_out.empty() && into.view().substr(before).starts_with(leave_out)) ||
             !into.append(std::string_view("\0", 1)))
             into.truncate(before);
     }

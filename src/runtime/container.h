@@ -48,8 +48,8 @@ extern const char not_running[];
 void read_docker_container_json(json::Value doc, ContainerInfo& info);
 
 // Appends the strings of a JSON array to `into`, NUL-separated ("Env" of a
-// Docker or an OCI config), leaving out any that hold a NUL.
-void append_env_entries(json::Value list, Buffer& into);
+// Docker or an OCI config), leaving out any that hold a NUL or begin with `leave_out`.
+void append_env_entries(json::Value list, Buffer& into, std::string_view leave_out = {});
 
 // The parts of "HostConfig" (or Docker's hostconfig.json) we use.
 void read_docker_host_config(json::Value host_config, ContainerInfo& info);

@@ -1,7 +1,7 @@
 #include "runtime/find.h"
 
 #include "runtime/engine.h"
-#include "runtime/kubernetes.h"
+#include "runtime/sources.h"
 
 namespace nskit {
 
@@ -53,14 +53,7 @@ Result<void> find_container(std::string_view query, const FindOptions& options, 
         info.found_at.append("PID ", pid);
         return {};
     }
-    if (starts_with(query, kubernetes::prefix)) {  // the engine knows no pods
-        kubernetes::PodRef pod = TRY(kubernetes::parse(query));
-        Text<72> id = TRY(kubernetes::find(pod, options.places));
-        TRY(state::find(id.view(), options.places, info));
-        info.name = Text<256>(query);
-        return {};
-    }
-    if (options.only == Source::state)
+    if (options.only == Source::state || sources::prefixed(query))  // "k8s:...": no engine knows pods
         return state::find(query, options.places, info);
     if (options.only)
         return ask_engine(query, *options.only, options, report, info);

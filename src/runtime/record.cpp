@@ -25,6 +25,21 @@ Result<void> check_owner(int fd, std::string_view what)
     return {};
 }
 
+// A rootless container's record: written by a user whom the container's own
+// user namespace maps, it says no more than the container's processes could,
+// so it is no record to take a context from (the caller takes the init's).
+bool written_from_inside(int fd, const Target& init)
+{
+    auto st = sys::fstat(fd);
+    auto theirs = sys::fstatat(init.proc_dir(), "ns/user", 0);
+    auto ours = sys::stat("/proc/self/ns/user");
+    char map[1024];
+    auto uid_map = read_small_file(init.proc_dir(), "uid_map", map);
+    return st.ok() && theirs.ok() && ours.ok() && uid_map.ok() && st.value().st_uid != 0 &&
+           st.value().st_uid != ::geteuid() &&
+           theirs.value().st_ino != ours.value().st_ino && id_inside(uid_map.value(), st.value().st_uid);
+}
+
 // The value of option `name` ("-b VALUE", "--bundle VALUE", "--bundle=VALUE") among NUL-separated args.
 std::optional<std::string_view> option_value(std::string_view cmdline, std::string_view short_name,
                                              std::string_view long_name)
@@ -124,6 +139,8 @@ Result<bool> find_runtime_record(const ContainerInfo& info, const Target& init, 
         bundle = TRY(sys::open(path.c_str(), O_PATH | O_DIRECTORY));
         record.config_path.append(path, "/config.json");
     }
+    if (written_from_inside(bundle.get(), init))
+        return false;
     TRY(check_owner(bundle.get(), record.config_path.view()));
     Fd config = TRY(sys::openat(bundle.get(), "config.json", O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
                         .describe("cannot open ", record.config_path));

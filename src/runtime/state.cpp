@@ -7,6 +7,7 @@
 #include "base/function_ref.h"
 #include "base/sys.h"
 #include "runtime/json.h"
+#include "runtime/sources.h"
 
 namespace nskit::state {
 
@@ -82,13 +83,26 @@ bool walk(Path& path, int depth, Visit visit)
     return go_on;
 }
 
-// Every container directory in every root: --state-dir ones first.
+// Every container directory in every root: --state-dir ones first, then a
+// rootless user's, then the system's.
 void for_each_container(const Places& places, Visit visit)
 {
     std::size_t own = places.state_dirs.size();
-    for (std::size_t i = 0; i < own + std::size(default_roots); ++i) {
-        Path path(i < own ? places.state_dirs[i] : default_roots[i - own].path);
-        if (!walk(path, i < own ? state_dir_depth : default_roots[i - own].depth, visit))
+    for (std::size_t i = 0; i < own + 2 + std::size(default_roots); ++i) {
+        Path path;
+        int depth = 1;
+        if (i < own) {
+            path.append(places.state_dirs[i]);
+            depth = state_dir_depth;
+        } else if (i < own + 2) {
+            if (!places.user_runtime_dir)
+                continue;
+            path.append(places.user_runtime_dir, i == own ? "/runc" : "/crun");
+        } else {
+            path.append(default_roots[i - own - 2].path);
+            depth = default_roots[i - own - 2].depth;
+        }
+        if (!walk(path, depth, visit))
             return;
     }
 }
@@ -133,9 +147,6 @@ bool docker_name_is(const Places& places, std::string_view id, std::string_view 
     return stored.equals(slashed.view()) || stored.equals(name);
 }
 
-// The nerdctl/name annotation of a containerd task's config.json.
-json::Value nerdctl_name(json::Value oci_config) { return oci_config.get("annotations"sv).get("nerdctl/name"sv); }
-
 struct Candidates {
     static constexpr std::size_t shown = 6;
     Text<72> ids[shown];
@@ -179,40 +190,42 @@ Location locate(const Places& places, std::string_view id)
     return where;
 }
 
-Result<Text<72>> resolve(std::string_view query, const Places& places)
+// What `query` names, as the daemon resolves it (a full ID, then an exact
+// name, then a unique ID prefix); its name, when a source gave it one.
+Result<sources::Named> resolve(std::string_view query, const Places& places)
 {
-    // 1. A full ID.
-    if (is_id_like(query) &&
-        (locate(places, query).found || sys::stat(docker_file(places, query, "config.v2.json").c_str()).ok()))
-        return Text<72>(query);
+    sources::Named named;
+    if (!sources::prefixed(query) && is_id_like(query) &&
+        (locate(places, query).found || sys::stat(docker_file(places, query, "config.v2.json").c_str()).ok())) {
+        named.id = Text<72>(query);
+        return named;
+    }
+    named = TRY(sources::find(query, places));
+    if (!named.id.empty() || sources::prefixed(query))
+        return named.id.empty() ? Error::because(no_such_container, "cannot find container ", query)
+                                : Result<sources::Named>(named);
 
-    // 2. A name: Docker's, then nerdctl's.
+    // Docker's stopped containers, by name: "not running" says more than "no such container".
     std::string_view name = query.substr(query.starts_with('/') ? 1 : 0);
-    Text<72> named;
     for_each_docker_id(places, [&](std::string_view id) {
         if (!docker_name_is(places, id, name))
             return true;
-        named.append(id);
+        named.id.append(id);
         return false;
     });
-    if (named.empty())
-        for_each_state(places, [&](const StateEntry& entry) {
-            if (!entry.task || !nerdctl_name(entry.config).equals(name))
-                return true;
-            named.append(entry.id);
-            return false;
-        });
-    if (!named.empty())
+    if (!named.id.empty())
         return named;
 
-    // 3. A unique ID prefix, among running containers and Docker's stopped ones.
+    // A unique ID prefix, among running containers and Docker's stopped ones.
     Candidates candidates;
     if (is_id_like(query)) {
         for_each_container(places, [&](const Found& f) { return !f.id.starts_with(query) || candidates.add(f.id); });
         for_each_docker_id(places, [&](std::string_view id) { return !id.starts_with(query) || candidates.add(id); });
     }
-    if (candidates.count == 1)
-        return candidates.ids[0];
+    if (candidates.count == 1) {
+        named.id = candidates.ids[0];
+        return named;
+    }
     if (candidates.count == 0)
         return Error::because(no_such_container, "cannot find container ", query);
     Error& error = error_slot();
@@ -258,7 +271,7 @@ void for_each_state(const Places& places, FunctionRef<bool(const StateEntry&)> v
         Buffer text;
         json::Value config = bundle.empty() ? json::Value() : read_json(Path(bundle, "/config.json"), text);
         constexpr std::string_view runtimes[] = {"runc", "crun", "containerd"};  // in the order of Kind
-        return visit(StateEntry{f.id, f.dir->view(), config, f.kind == Kind::task,
+        return visit(StateEntry{f.id, f.dir->view(), bundle.view(), config, f.kind == Kind::task,
                                 runtimes[static_cast<int>(f.kind)], pid_only.pid});
     });
 }
@@ -286,11 +299,11 @@ Result<RuncState> parse_runc_state(std::string_view text)
     return state;
 }
 
-Result<void> read_oci_config(std::string_view text, ContainerInfo& info)
+Result<void> read_oci_config(std::string_view text, ContainerInfo& info, bool init_hostname)
 {
     auto doc = TRY(json::parse(text));
     json::Value process = doc.get("process"sv);
-    append_env_entries(process.get("env"sv), info.env);
+    append_env_entries(process.get("env"sv), info.env, init_hostname ? "HOSTNAME="sv : ""sv);
     (void)process.get("cwd"sv).unescape(info.workdir);
     info.tty = process.get("terminal"sv).boolean().value_or(info.tty);
     json::Value user = process.get("user"sv);
@@ -298,8 +311,8 @@ Result<void> read_oci_config(std::string_view text, ContainerInfo& info)
     auto gid = user.get("gid"sv).integer();
     if (uid && gid)
         info.user.append(*uid, ':', *gid);
-    (void)doc.get("hostname"sv).unescape(info.hostname);
-    (void)nerdctl_name(doc).unescape(info.name);
+    if (!init_hostname)
+        (void)doc.get("hostname"sv).unescape(info.hostname);
     return {};
 }
 
@@ -321,13 +334,17 @@ Text<400> describe_places(const Places& places)
     Text<400> text;
     for (const char* dir : places.state_dirs)
         text.append(dir, ", ");
+    if (places.user_runtime_dir)
+        text.append(places.user_runtime_dir, "/runc, ", places.user_runtime_dir, "/crun, ");
     text.append("/run/docker/runtime-runc, /run/containerd, /run/runc, /run/crun and ", places.data_root);
     return text;
 }
 
 Result<void> find(std::string_view query, const Places& places, ContainerInfo& info)
 {
-    Text<72> id = TRY(resolve(query, places));
+    sources::Named named = TRY(resolve(query, places));
+    const Text<72>& id = named.id;
+    bool init_hostname = named.by && named.by->init_hostname;
     info.source = Source::state;
     info.id.append(id);
 
@@ -351,7 +368,7 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
         RuncState state = TRY(parse_runc_state(text.view()).describe("bad runc state in ", state_file));
         info.pid = state.pid;
         info.start_time = state.start_time;
-        if (info.hostname.empty())
+        if (info.hostname.empty() && !init_hostname)
             info.hostname = state.hostname;
         bundle = Path(state.bundle);
         info.found_at.append(state_file);
@@ -360,12 +377,15 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
         bundle = where.dir;
     }
     info.running = true;
+    if (info.name.empty() && named.by)
+        info.name.append(named.source, ':', named.name);
 
     // Without Docker's record, the OCI configuration the runtime started it with.
     if (!doc && !bundle.empty()) {
         Path oci(bundle, "/config.json");
         if (auto text = read_file(AT_FDCWD, oci.c_str(), state_limit); text.ok())
-            TRY(read_oci_config(text.value().view(), info).describe("bad OCI configuration ", oci));
+            TRY(read_oci_config(text.value().view(), info, init_hostname)
+                    .describe("bad OCI configuration ", oci));
     }
     return {};
 }

@@ -9,10 +9,10 @@
 //                config.json: /run/containerd/io.containerd.runtime.v2.task,
 //                /run/docker/containerd/daemon/io.containerd.runtime.v2.task.
 //   --state-dir: any other root (a daemon's --exec-root), searched a few levels deep.
-//   Names:       Docker's <data-root>/containers/<id>/config.v2.json ("Name"),
-//                nerdctl's "nerdctl/name" annotation in a task's config.json.
+//   Names:       what every source calls its running containers (runtime/sources.h),
+//                and Docker's stopped ones (<data-root>/containers/<id>/config.v2.json).
 // A query resolves as the Docker daemon resolves it: a full ID, then an exact
-// name, then a unique ID prefix.
+// name, then a unique ID prefix; SOURCE:NAME, by name in that source only.
 #pragma once
 
 #include <span>
@@ -28,6 +28,8 @@ namespace nskit::state {
 struct Places {
     std::span<const char* const> state_dirs;  // --state-dir, searched before the defaults
     const char* data_root = "/var/lib/docker";
+    // A rootless runtime's state: <dir>/runc and <dir>/crun ($XDG_RUNTIME_DIR of a user who is not root).
+    const char* user_runtime_dir = nullptr;
 };
 
 // Fills `info` (a fresh one).
@@ -36,12 +38,13 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
 // Every running container the state files know (runc's and crun's state, and
 // containerd's task directories): its ID, the directory of its state, and
 // the OCI config.json of its bundle, for sources that recognise their
-// containers by it (nerdctl's names, runtime/kubernetes.h). A container that
+// containers by it (runtime/sources.h). A container that
 // has both a task directory and a runc state comes once per record. False
 // from visit stops.
 struct StateEntry {
     std::string_view id;
     std::string_view state_dir;
+    std::string_view bundle;  // empty when the state names none
     json::Value config;  // absent when the state names no bundle or it cannot be read
     bool task = false;   // a containerd task directory (shim-binary-path is there)
     std::string_view runtime;  // whose record: "runc", "crun" or "containerd"
@@ -67,7 +70,9 @@ struct RuncState {
 };
 Result<RuncState> parse_runc_state(std::string_view text);
 
-// Fills `info` from an OCI runtime config.json (process env, user, cwd, terminal).
-Result<void> read_oci_config(std::string_view text, ContainerInfo& info);
+// Fills `info` from an OCI runtime config.json (process env, user, cwd,
+// terminal, hostname); with `init_hostname`, the HOSTNAME its runtime added to
+// the init's environment is not the environment of an exec (Podman's).
+Result<void> read_oci_config(std::string_view text, ContainerInfo& info, bool init_hostname = false);
 
 }  // namespace nskit::state

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kubernetes pods on a node, found daemonless as k8s:NAMESPACE/POD[/CONTAINER]
-# (src/runtime/kubernetes.cpp). No kubelet or containerd here: the pods are
-# laid out as containerd's CRI lays them out, with real runc containers. Each
+# (src/runtime/sources/kubernetes.cpp). No kubelet, containerd or CRI-O here: the
+# pods are laid out as containerd's CRI and as CRI-O lay them out, with real runc containers. Each
 # pod has a pause-like sandbox that owns the network, IPC and UTS namespaces,
 # and containers that join them, with the CRI's annotations in their OCI
 # config.json (io.kubernetes.cri.sandbox-namespace, -name, container-name,
@@ -48,18 +48,16 @@ expect "k8s:default/solo: a pod's only container needs no name" --out "only" -- 
     "${enter[@]}" k8s:default/solo sh -c 'echo $ROLE'
 expect "k8s:default/web/app: the command's exit status" --rc 5 -- "${enter[@]}" k8s:default/web/app sh -c 'exit 5'
 expect "k8s:default/web: two containers, so the error names both" --rc 1 \
-    --err "k8s:default/web (its containers: " -- "${enter[@]}" k8s:default/web true
-out=$("${enter[@]}" k8s:default/web true 2>&1)
-same "...app and sidecar, and says to name one" \
-    "$(grep -o 'app\|sidecar\|name one' <<<"$out" | sort | tr '\n' ' ')" "app name one sidecar "
+    --err "'k8s:default/web' names 2 containers: k8s:default/web/app, k8s:default/web/sidecar: name one of them in full" \
+    -- "${enter[@]}" k8s:default/web true
 expect "k8s:default/web/db: no running container of that name" --rc 1 \
-    --err "k8s:default/web/db (its containers: " -- "${enter[@]}" k8s:default/web/db true
-expect "k8s:kube-system/web: the namespace is part of the name" --rc 1 --err "no such pod on this node" -- \
+    --err "cannot find container k8s:default/web/db: no such container" -- "${enter[@]}" k8s:default/web/db true
+expect "k8s:kube-system/web/app: the namespace is part of the name" --rc 1 --err "cannot find container k8s:kube-system/web/app" -- \
     "${enter[@]}" k8s:kube-system/web/app true
-expect "k8s:default/empty: the sandbox (pause) is never entered" --rc 1 --err "the pod has no running container" -- \
+expect "k8s:default/empty: the sandbox (pause) is never entered" --rc 1 --err "cannot find container k8s:default/empty" -- \
     "${enter[@]}" k8s:default/empty true
-for bad in k8s: k8s:default k8s:default/ k8s:/web k8s:default/web/app/x; do
-    expect "'$bad' is refused as a reference" --rc 1 --err "not k8s:NAMESPACE/POD[/CONTAINER]" -- "${enter[@]}" "$bad" true
+for bad in k8s: k8s:default k8s:default/ k8s:/web k8s:default/web/app/x k8s:default/we; do
+    expect "'$bad' names no container" --rc 1 --err "cannot find container $bad: no such container" -- "${enter[@]}" "$bad" true
 done
 expect "k8s: names need no engine: found with DOCKER_HOST dead" --out app -- \
     env DOCKER_HOST=unix://"$work"/no.sock "${enter[@]}" k8s:default/web/app sh -c 'echo $ROLE'
@@ -104,3 +102,25 @@ same "--list: a paused container is paused" \
     "$("$NSKIT" docker-enter --list --state-dir "$state" | awk '$3 == "app-0123" {print $5}')" paused
 runc --root "$state" resume app-0123
 expect "--list takes no container" --rc 1 --err "--list takes no container" -- "$NSKIT" docker-enter --list web
+
+# CRI-O: a pod of the same shape as CRI-O lays it out (its annotations, the
+# pod's labels as one JSON string, the bundles in containers/storage's userdata).
+layout=crio
+if ! shop=$(run_container crio-shop shop prod sandbox "" 0 0 / pause) ||
+   ! run_container crio-app shop prod container app "$shop" 0 /srv crio-app >/dev/null ||
+   ! run_container crio-log shop prod container log "$shop" 1234 / crio-log >/dev/null; then
+    fail "a CRI-O pod run by runc" "a container did not start (see above)"
+else
+    pass "a CRI-O pod in namespace prod: shop, with its sandbox, app and log"
+    same "k8s:prod/shop/app (CRI-O) is what runc exec gives the container" \
+        "$("${enter[@]}" k8s:prod/shop/app sh -c "$probe" 2>&1)" "$(runc --root "$state" exec crio-app sh -c "$probe" 2>&1)"
+    same "k8s:prod/shop/log (CRI-O, user 1234) is what runc exec gives it" \
+        "$("${enter[@]}" k8s:prod/shop/log sh -c "$probe" 2>&1)" "$(runc --root "$state" exec crio-log sh -c "$probe" 2>&1)"
+    expect "k8s:prod/shop (CRI-O): two containers, so the error names both" --rc 1 \
+        --err "'k8s:prod/shop' names 2 containers: k8s:prod/shop/app, k8s:prod/shop/log" -- "${enter[@]}" k8s:prod/shop true
+    same "--list: CRI-O's containers by NAMESPACE/POD/CONTAINER and image, its sandbox not at all" \
+        "$("$NSKIT" docker-enter --list --state-dir "$state" --data-root "$work/no-docker" |
+            awk '$3 ~ /^crio-/ {print $1, $2, $3, $6}' | sort)" \
+        "$(printf '%s\n' "k8s prod/shop/app crio-app registry.example/crio-app:1" "k8s prod/shop/log crio-log registry.example/crio-log:1")"
+fi
+layout=

@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
+#include "runtime/sources.h"
 #include "runtime/state.h"
 
 using namespace nskit;
@@ -194,4 +196,142 @@ TEST_CASE("a broken state file is an error, not a crash")
     REQUIRE_FALSE(broken.ok());
     CHECK(std::string(broken.error().what.view()).find("bad runc state in") == 0);
     CHECK(std::string(broken.error().why()) == "truncated JSON");
+}
+
+namespace {
+
+// A runc state whose bundle's config.json carries `annotations`.
+void runc_container(const std::string& root, const std::string& id, const std::string& bundle,
+                    const std::string& annotations)
+{
+    write(root + "/" + id + "/state.json", runc_state(getpid(), bundle));
+    write(bundle + "/config.json", R"({"process":{"env":["ID=)" + id + R"("],"cwd":"/"},"annotations":{)" +
+                                       annotations + "}}");
+}
+
+// CRI-O's annotations: the pod's labels are one JSON document in a string.
+std::string crio(const std::string& type, const std::string& ns, const std::string& pod, const std::string& name)
+{
+    return R"("io.kubernetes.cri-o.ContainerType":")" + type +
+           R"(","io.kubernetes.cri-o.ImageName":"registry.example/app:1","io.kubernetes.cri-o.Labels":"{\"io.kubernetes.pod.namespace\":\")" +
+           ns + R"(\",\"io.kubernetes.pod.name\":\")" + pod + R"(\",\"io.kubernetes.container.name\":\")" + name +
+           R"(\"}")";
+}
+
+std::string containerd_cri(const std::string& type, const std::string& ns, const std::string& pod,
+                           const std::string& name)
+{
+    return R"("io.kubernetes.cri.container-type":")" + type + R"(","io.kubernetes.cri.sandbox-namespace":")" + ns +
+           R"(","io.kubernetes.cri.sandbox-name":")" + pod + R"(","io.kubernetes.cri.container-name":")" + name +
+           R"(","io.kubernetes.cri.image-name":"docker.io/library/nginx:1")";
+}
+
+// Every source at once: the Docker containers of Tree, a Podman container in
+// containers/storage, a CRI-O pod, a containerd CRI pod and a Kata task.
+struct Sources : Tree {
+    std::string runc_root = top + "/run-runc";
+    const char* more_dirs[3];
+
+    Sources()
+    {
+        std::string storage = top + "/storage/overlay-containers";
+        write(storage + "/containers.json",
+              R"([{"id":"other","names":["x"]},{"id":"podaaa777","names":["web","alias"],"image":"0a5d",)"
+              R"("metadata":"{\"image-name\":\"localhost/busybox:latest\",\"name\":\"web\"}"}])");
+        runc_container(runc_root, "podaaa777", storage + "/podaaa777/userdata", R"("io.container.manager":"libpod")");
+        // CRI-O: a pod "shop" with its sandbox and two containers, and a pod with a sandbox only.
+        runc_container(runc_root, "criosand1", top + "/crio/criosand1", crio("sandbox", "prod", "shop", "POD"));
+        runc_container(runc_root, "crioapp22", top + "/crio/crioapp22", crio("container", "prod", "shop", "app"));
+        runc_container(runc_root, "criolog33", top + "/crio/criolog33", crio("container", "prod", "shop", "log"));
+        runc_container(runc_root, "crioempty", top + "/crio/crioempty", crio("sandbox", "prod", "empty", "POD"));
+        // Malformed CRI-O labels and a name with a slash in it: not k8s containers.
+        runc_container(runc_root, "criobad44", top + "/crio/criobad44",
+                       R"("io.kubernetes.cri-o.ContainerType":"container","io.kubernetes.cri-o.Labels":"{nope")");
+        runc_container(runc_root, "crioslash", top + "/crio/crioslash", crio("container", "prod", "a/b", "c"));
+        // containerd's CRI: a pod "solo" with one container.
+        runc_container(runc_root, "ctrdsand5", top + "/ctrd/ctrdsand5", containerd_cri("sandbox", "dev", "solo", ""));
+        runc_container(runc_root, "ctrdsolo6", top + "/ctrd/ctrdsolo6", containerd_cri("container", "dev", "solo", "main"));
+        // A containerd CRI task that Kata Containers' shim runs.
+        std::string kata = exec_root + "/containerd/daemon/io.containerd.runtime.v2.task/k8s.io/katavm777";
+        write(kata + "/init.pid", std::to_string(getpid()) + "\n");
+        write(kata + "/shim-binary-path", "/usr/bin/containerd-shim-kata-v2");
+        write(kata + "/config.json", "{\"annotations\":{" + containerd_cri("container", "dev", "vm", "guest") + "}}");
+        more_dirs[0] = dirs[0];
+        more_dirs[1] = dirs[1];
+        more_dirs[2] = runc_root.c_str();
+        places.state_dirs = more_dirs;
+    }
+};
+
+std::string list_of(const state::Places& places)
+{
+    std::string listed;
+    sources::for_each(places, [&](const sources::Named& named) {
+        listed += std::string(named.source) + ":" + std::string(named.name.view()) + "=" +
+                  std::string(named.id.view()) + (named.image.empty() ? "" : " " + std::string(named.image.view())) +
+                  "\n";
+        return true;
+    });
+    return listed;
+}
+
+}  // namespace
+
+TEST_CASE("every source names its own containers, once each")
+{
+    Sources tree;
+    std::string listed = list_of(tree.places);
+    // Docker's web and nerdctl's cache (Tree), Podman's web, the pods' containers; no sandbox, no duplicate.
+    CHECK(listed.find("docker:web=nskitaaa111\n") != std::string::npos);
+    CHECK(listed.find("nerdctl:cache=nskitbbb333\n") != std::string::npos);
+    CHECK(listed.find("podman:web=podaaa777 localhost/busybox:latest\n") != std::string::npos);
+    CHECK(listed.find("k8s:prod/shop/app=crioapp22 registry.example/app:1\n") != std::string::npos);
+    CHECK(listed.find("k8s:prod/shop/log=criolog33") != std::string::npos);
+    CHECK(listed.find("k8s:dev/solo/main=ctrdsolo6 docker.io/library/nginx:1\n") != std::string::npos);
+    CHECK(listed.find("k8s:dev/vm/guest=katavm777") != std::string::npos);
+    CHECK(listed.find("runc:=criobad44\n") != std::string::npos);   // named by no source: its runtime's
+    CHECK(listed.find("runc:=crioslash\n") != std::string::npos);
+    CHECK(listed.find("sand") == std::string::npos);
+    CHECK(listed.find("crioempty") == std::string::npos);
+    CHECK(listed.find("crun:=nskitddd555\n") != std::string::npos);
+    CHECK(std::count(listed.begin(), listed.end(), '\n') == 10);
+}
+
+TEST_CASE("SOURCE:NAME finds a name in that source; NAME alone, in every source")
+{
+    Sources tree;
+    auto found = [&](std::string_view query) -> std::string {
+        auto named = sources::find(query, tree.places);
+        if (!named.ok())
+            return std::string(named.error().what.view()) + ": " + named.error().why();
+        return std::string(named.value().source) + " " + std::string(named.value().id.view());
+    };
+    CHECK(found("podman:web") == "podman podaaa777");
+    CHECK(found("docker:web") == "docker nskitaaa111");
+    CHECK(found("docker:/web") == " ");  // Docker's slash belongs to the unprefixed form only
+    CHECK(found("web") == "'web' names 2 containers: docker:web, podman:web: name one of them in full, as SOURCE:NAME");
+    CHECK(found("/web").find("'/web' names 2 containers: docker:web, podman:web") == 0);
+    CHECK(found("cache") == "nerdctl nskitbbb333");
+    CHECK(found("k8s:prod/shop/app") == "k8s crioapp22");
+    CHECK(found("k8s:prod/shop") ==
+          "'k8s:prod/shop' names 2 containers: k8s:prod/shop/app, k8s:prod/shop/log: name one of them in full, as "
+          "SOURCE:NAME");
+    CHECK(found("k8s:dev/solo") == "k8s ctrdsolo6");  // a pod's only container needs no name
+    CHECK(found("k8s:prod/sho") == " ");              // parts are whole
+    CHECK(found("k8s:prod/empty") == " ");            // its sandbox is nothing to enter
+    CHECK(found("k8s:prod") == " ");
+    CHECK(found("k8s:dev/vm/guest") ==
+          "container k8s:dev/vm/guest: a sandboxed runtime (Kata, gVisor) runs it: its namespaces are not the container's");
+    CHECK(found("nerdctl:web") == " ");
+    CHECK(found("podman:") == " ");
+
+    ContainerInfo info;
+    REQUIRE(state::find("podman:web", tree.places, info).ok());
+    CHECK(info.id.view() == "podaaa777");
+    CHECK(info.name.view() == "podman:web");
+    CHECK(env_of(info) == "ID=podaaa777;");
+    ContainerInfo none;
+    REQUIRE_FALSE(state::find("podman:nosuch", tree.places, none).ok());
+    CHECK(std::string(error_slot().what.view()) == "cannot find container podman:nosuch");
+    CHECK(error_slot().reason == no_such_container);
 }

@@ -1,0 +1,95 @@
+#include "runtime/sources.h"
+
+#include <fcntl.h>
+
+#include "base/buffer.h"
+#include "runtime/container.h"
+
+namespace nskit::sources {
+
+extern const Source docker, podman, kubernetes, nerdctl;  // runtime/sources/*.cpp
+
+using namespace std::literals;
+
+namespace {
+
+constexpr const Source* all[] = {&docker, &podman, &kubernetes, &nerdctl};
+
+// Whether a containerd task runs in a sandboxed runtime (Kata Containers'
+// shim, gVisor's runsc), from its task directory's shim-binary-path: the
+// namespaces it records are a VM's or a sandbox's, not the container's.
+bool is_sandboxed(std::string_view task_dir)
+{
+    char buffer[256];
+    auto text = read_small_file(AT_FDCWD, Text<620>(task_dir, "/shim-binary-path").c_str(), buffer);
+    std::string_view shim = text.ok() ? text.value() : std::string_view();
+    shim = shim.substr(shim.rfind('/') + 1);
+    return shim.find("kata") != std::string_view::npos || shim.find("runsc") != std::string_view::npos;
+}
+
+}  // namespace
+
+void for_each(const state::Places& places, FunctionRef<bool(const Named&)> visit)
+{
+    Buffer seen;  // "\0ID\0ID\0...": a container has a record per runtime that keeps one
+    (void)seen.append("\0"sv);
+    state::for_each_state(places, [&](const state::StateEntry& entry) {
+        Text<82> key('\0', entry.id, '\0');
+        if (seen.view().find(key.view()) != std::string_view::npos)
+            return true;
+        (void)seen.append(key.view().substr(1));
+        Named named;
+        named.source = entry.runtime;
+        named.id = Text<72>(entry.id);
+        named.pid = entry.pid;
+        for (const Source* source : all)
+            if (source->name(entry, places, named)) {
+                named.by = source;
+                named.source = source->prefix;
+                break;
+            }
+        if (named.sandbox)
+            return true;
+        if (entry.task && is_sandboxed(entry.state_dir))
+            named.refused = "a sandboxed runtime (Kata, gVisor) runs it: its namespaces are not the container's";
+        return visit(named);
+    });
+}
+
+const Source* prefixed(std::string_view query)
+{
+    for (const Source* source : all)
+        if (query.size() > source->prefix.size() && query[source->prefix.size()] == ':' &&
+            query.starts_with(source->prefix))
+            return source;
+    return nullptr;
+}
+
+Result<Named> find(std::string_view query, const state::Places& places)
+{
+    const Source* only = prefixed(query);
+    std::string_view name = only ? query.substr(only->prefix.size() + 1) : query.substr(query.starts_with('/'));
+    Named match;
+    std::size_t count = 0;
+    Text<200> all_named;  // SOURCE:NAME of each
+    for_each(places, [&](const Named& named) {
+        const Source* by = named.by;
+        std::string_view given = named.name.view();
+        bool partial = by && by->last_part_optional && given.starts_with(name) && given.size() > name.size() &&
+                       given.rfind('/') == name.size();
+        if (!by || (only && by != only) || name.empty() || (given != name && !partial))
+            return true;
+        if (count++ == 0)
+            match = named;
+        all_named.append(count > 1 ? ", " : "", named.source, ':', given);
+        return true;
+    });
+    if (count > 1)
+        return Error::because("name one of them in full, as SOURCE:NAME", "'", query, "' names ", count,
+                              " containers: ", all_named);
+    if (match.refused)
+        return Error::because(match.refused, "container ", query);
+    return match;
+}
+
+}  // namespace nskit::sources

@@ -1,0 +1,66 @@
+// Who names the running containers of this host, and by what name, without
+// asking any daemon. The runtimes' state (runtime/state.h) records every OCI
+// container once or more; each source recognises its own containers among
+// those records and names them as its users know them. Sources that run
+// containers outside the OCI runtimes list them themselves. One file each,
+// in runtime/sources/:
+//   docker    Docker's data root: <data-root>/containers/ID/config.v2.json
+//   podman    containers/storage's containers.json (rootful and rootless)
+//   k8s       the CRI's annotations in the bundle's config.json, as
+//             containerd and CRI-O write them: NAMESPACE/POD/CONTAINER
+//   nerdctl   the nerdctl/name annotation
+// A container is named SOURCE:NAME, or NAME alone when only one source has
+// that name. Adding a source is its file and a line in sources.cpp.
+#pragma once
+
+#include <sys/types.h>
+
+#include <span>
+#include <string_view>
+
+#include "base/function_ref.h"
+#include "base/result.h"
+#include "base/text.h"
+#include "runtime/state.h"
+
+namespace nskit::sources {
+
+// One running container as a source names it.
+struct Source;
+struct Named {
+    const Source* by = nullptr;  // the source that named it; null when none did
+    std::string_view source;  // the source's prefix, or the runtime whose record it is when no source named it
+    Text<256> name;           // as the source writes it (k8s: NAMESPACE/POD/CONTAINER); empty when none
+    Text<72> id;
+    pid_t pid = 0;            // the init's, as recorded; 0 when unreadable
+    Text<256> image;          // empty when unknown
+    const char* refused = nullptr;  // why it must not be entered (a sandboxed runtime)
+    bool sandbox = false;           // a pod's sandbox (pause): nothing to enter or list
+};
+
+struct Source {
+    std::string_view prefix;  // "docker": its containers are docker:NAME
+    // Names the container of one runtime state record when it is this
+    // source's; false, and `named` untouched, when it is not.
+    bool (*name)(const state::StateEntry& entry, const state::Places& places, Named& named);
+    // k8s:NAMESPACE/POD may leave out /CONTAINER when the pod has one.
+    bool last_part_optional = false;
+    // The HOSTNAME in config.json's environment is the init's, not an exec's:
+    // Podman adds it as it starts a container, and podman exec leaves it out.
+    bool init_hostname = false;
+};
+
+// Every running container once, named by the first source that knows it.
+// False from visit stops.
+void for_each(const state::Places& places, FunctionRef<bool(const Named&)> visit);
+
+// The container `query` names: "SOURCE:NAME" in that source only, or NAME in
+// every source. Its id is empty when nothing has that name; two containers
+// with it (in two sources, or a pod's two containers) are an error that lists
+// them as SOURCE:NAME.
+Result<Named> find(std::string_view query, const state::Places& places);
+
+// The source a query's prefix names ("k8s:default/web"), or null.
+const Source* prefixed(std::string_view query);
+
+}  // namespace nskit::sources

@@ -1,0 +1,24 @@
+// nerdctl's containers: containerd tasks whose config.json carries the
+// nerdctl/name annotation (nerdctl keeps no other record of names).
+#include "runtime/sources.h"
+
+namespace nskit::sources {
+
+using namespace std::literals;
+
+namespace {
+
+bool name(const state::StateEntry& entry, const state::Places&, Named& named)
+{
+    Text<256> given;
+    if (!entry.config.get("annotations"sv).get("nerdctl/name"sv).unescape(given) || given.empty())
+        return false;
+    named.name = given;
+    return true;
+}
+
+}  // namespace
+
+extern const Source nerdctl{"nerdctl", name};
+
+}  // namespace nskit::sources
