@@ -172,9 +172,9 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
     char status_text[4096];
     auto status = TRY(read_small_file(target.proc_dir(), "status", status_text)
                           .describe("cannot read /proc/", pid, "/status"));
-    if (info.source != Source::pid)
+    if (info.source != Source::pid && !info.context_from_init)
         plan.has_record = TRY(find_runtime_record(info, target, status, request.find.places, plan.record));
-    if (!plan.has_record && info.source != Source::pid)
+    if (!plan.has_record && info.source != Source::pid && !info.context_from_init)
         warn(name, "no runtime record of container ", plan.shown,
              " was found, or only its rootless user's: its context is taken from its init, with no_new_privs if it "
              "has seccomp filters");

@@ -30,6 +30,8 @@ struct ContainerInfo {
     Text<256> hostname;
     bool tty = false;
     bool privileged = false;
+    // Its runtime keeps no OCI record (LXC, machined): its init's context is the container's.
+    bool context_from_init = false;
     // Where it was found: "the engine API at /var/run/docker.sock", a state file.
     Text<300> found_at;
     // The init's start time in clock ticks since boot (/proc/PID/stat field

@@ -3,17 +3,18 @@
 #include <fcntl.h>
 
 #include "base/buffer.h"
+#include "base/sys.h"
 #include "runtime/container.h"
 
 namespace nskit::sources {
 
-extern const Source docker, podman, kubernetes, nerdctl;  // runtime/sources/*.cpp
+extern const Source docker, podman, kubernetes, nerdctl, lxc, machine;  // runtime/sources/*.cpp
 
 using namespace std::literals;
 
 namespace {
 
-constexpr const Source* all[] = {&docker, &podman, &kubernetes, &nerdctl};
+constexpr const Source* all[] = {&docker, &podman, &kubernetes, &nerdctl, &lxc, &machine};
 
 // Whether a containerd task runs in a sandboxed runtime (Kata Containers'
 // shim, gVisor's runsc), from its task directory's shim-binary-path: the
@@ -43,7 +44,7 @@ void for_each(const state::Places& places, FunctionRef<bool(const Named&)> visit
         named.id = Text<72>(entry.id);
         named.pid = entry.pid;
         for (const Source* source : all)
-            if (source->name(entry, places, named)) {
+            if (source->name && source->name(entry, places, named)) {
                 named.by = source;
                 named.source = source->prefix;
                 break;
@@ -54,6 +55,20 @@ void for_each(const state::Places& places, FunctionRef<bool(const Named&)> visit
             named.refused = "a sandboxed runtime (Kata, gVisor) runs it: its namespaces are not the container's";
         return visit(named);
     });
+    bool go_on = true;
+    for (const Source* source : all)
+        if (source->list && go_on)
+            source->list([&](Named& named) {
+                named.by = source;
+                named.source = source->prefix;
+                return go_on = visit(named);
+            });
+}
+
+std::int64_t start_time_of(pid_t pid)
+{
+    auto proc = sys::open(Text<32>("/proc/", pid).c_str(), O_RDONLY | O_DIRECTORY);
+    return proc.ok() ? process_start_time(proc.value().get()) : -1;
 }
 
 const Source* prefixed(std::string_view query)

@@ -9,13 +9,17 @@
 //   k8s       the CRI's annotations in the bundle's config.json, as
 //             containerd and CRI-O write them: NAMESPACE/POD/CONTAINER
 //   nerdctl   the nerdctl/name annotation
+//   lxc       LXC's monitor cgroups: lxc.monitor.NAME, and the monitor's child
+//   machine   systemd-machined's /run/systemd/machines/NAME (systemd-nspawn)
+// The last two keep no OCI record: what their containers get is their
+// init's own context, as lxc-attach and machinectl give it.
 // A container is named SOURCE:NAME, or NAME alone when only one source has
 // that name. Adding a source is its file and a line in sources.cpp.
 #pragma once
 
 #include <sys/types.h>
 
-#include <span>
+#include <cstdint>
 #include <string_view>
 
 #include "base/function_ref.h"
@@ -33,6 +37,7 @@ struct Named {
     Text<256> name;           // as the source writes it (k8s: NAMESPACE/POD/CONTAINER); empty when none
     Text<72> id;
     pid_t pid = 0;            // the init's, as recorded; 0 when unreadable
+    std::int64_t start_time = -1;  // the init's, from a source that keeps no OCI record
     Text<256> image;          // empty when unknown
     const char* refused = nullptr;  // why it must not be entered (a sandboxed runtime)
     bool sandbox = false;           // a pod's sandbox (pause): nothing to enter or list
@@ -42,7 +47,13 @@ struct Source {
     std::string_view prefix;  // "docker": its containers are docker:NAME
     // Names the container of one runtime state record when it is this
     // source's; false, and `named` untouched, when it is not.
-    bool (*name)(const state::StateEntry& entry, const state::Places& places, Named& named);
+    bool (*name)(const state::StateEntry& entry, const state::Places& places, Named& named) = nullptr;
+    // Visits the running containers this source keeps outside the OCI
+    // runtimes' state, each with its name, init and the init's start time;
+    // null for the sources that name OCI containers.
+    void (*list)(FunctionRef<bool(Named&)> visit) = nullptr;
+    // What an exec's environment holds beyond the defaults ("container=lxc"), for those sources.
+    const char* env = nullptr;
     // k8s:NAMESPACE/POD may leave out /CONTAINER when the pod has one.
     bool last_part_optional = false;
     // The HOSTNAME in config.json's environment is the init's, not an exec's:
@@ -55,12 +66,15 @@ struct Source {
 void for_each(const state::Places& places, FunctionRef<bool(const Named&)> visit);
 
 // The container `query` names: "SOURCE:NAME" in that source only, or NAME in
-// every source. Its id is empty when nothing has that name; two containers
+// every source. Its `by` is null when nothing has that name; two containers
 // with it (in two sources, or a pod's two containers) are an error that lists
 // them as SOURCE:NAME.
 Result<Named> find(std::string_view query, const state::Places& places);
 
 // The source a query's prefix names ("k8s:default/web"), or null.
 const Source* prefixed(std::string_view query);
+
+// The start time of process `pid` (/proc/PID/stat), -1 when it is gone.
+std::int64_t start_time_of(pid_t pid);
 
 }  // namespace nskit::sources

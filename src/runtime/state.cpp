@@ -201,9 +201,9 @@ Result<sources::Named> resolve(std::string_view query, const Places& places)
         return named;
     }
     named = TRY(sources::find(query, places));
-    if (!named.id.empty() || sources::prefixed(query))
-        return named.id.empty() ? Error::because(no_such_container, "cannot find container ", query)
-                                : Result<sources::Named>(named);
+    if (named.by || sources::prefixed(query))
+        return named.by ? Result<sources::Named>(named)
+                        : Error::because(no_such_container, "cannot find container ", query);
 
     // Docker's stopped containers, by name: "not running" says more than "no such container".
     std::string_view name = query.substr(query.starts_with('/') ? 1 : 0);
@@ -345,6 +345,18 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
     sources::Named named = TRY(resolve(query, places));
     const Text<72>& id = named.id;
     bool init_hostname = named.by && named.by->init_hostname;
+    if (named.by && named.by->list) {  // LXC's, machined's: no OCI runtime's state
+        info.source = Source::state;
+        info.id.append(named.source, ':', named.name);
+        info.name = Text<256>(info.id.view());
+        info.found_at.append(info.id);
+        info.pid = named.pid;
+        info.start_time = named.start_time;
+        info.running = info.context_from_init = true;
+        if (named.by->env)
+            (void)info.env.append(std::string_view(named.by->env, __builtin_strlen(named.by->env) + 1));
+        return {};
+    }
     info.source = Source::state;
     info.id.append(id);
 

@@ -267,6 +267,8 @@ std::string list_of(const state::Places& places)
 {
     std::string listed;
     sources::for_each(places, [&](const sources::Named& named) {
+        if (named.by && named.by->list)
+            return true;  // this host's LXC containers and machines: tests/integration/lxc.sh, machine.sh
         listed += std::string(named.source) + ":" + std::string(named.name.view()) + "=" +
                   std::string(named.id.view()) + (named.image.empty() ? "" : " " + std::string(named.image.view())) +
                   "\n";

@@ -27,6 +27,6 @@ bool name(const state::StateEntry& entry, const state::Places& places, Named& na
 
 }  // namespace
 
-extern const Source docker{"docker", name};
+extern const Source docker{.prefix = "docker", .name = name};
 
 }  // namespace nskit::sources

@@ -57,6 +57,6 @@ bool name(const state::StateEntry& entry, const state::Places&, Named& named)
 
 }  // namespace
 
-extern const Source kubernetes{"k8s", name, true};
+extern const Source kubernetes{.prefix = "k8s", .name = name, .last_part_optional = true};
 
 }  // namespace nskit::sources

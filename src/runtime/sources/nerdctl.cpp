@@ -19,6 +19,6 @@ bool name(const state::StateEntry& entry, const state::Places&, Named& named)
 
 }  // namespace
 
-extern const Source nerdctl{"nerdctl", name};
+extern const Source nerdctl{.prefix = "nerdctl", .name = name};
 
 }  // namespace nskit::sources

@@ -49,6 +49,6 @@ bool name(const state::StateEntry& entry, const state::Places&, Named& named)
 
 }  // namespace
 
-extern const Source podman{"podman", name, false, true};
+extern const Source podman{.prefix = "podman", .name = name, .init_hostname = true};
 
 }  // namespace nskit::sources

@@ -1,0 +1,66 @@
+// LXC's containers (LXC 4 and later), without LXC's tools or library. Each
+// running container has a monitor, "[lxc monitor] LXCPATH NAME", alone in a
+// cgroup of its own, lxc.monitor.NAME (beside the container's,
+// lxc.payload.NAME), and the container's init is that monitor's child. LXC
+// makes both cgroups as root, outside the container, whose processes cannot
+// move into them; the monitor is a host process. lxc-attach gives a command
+// the init's namespaces, cgroups, capabilities (lxc.cap.drop and keep shape
+// the init's bounding set) and seccomp filter: the init's own context, which
+// is what nskit gives too. The environment is lxc-attach --clear-env's (a
+// default PATH and container=lxc), none of the caller's.
+#include <fcntl.h>
+
+#include "base/buffer.h"
+#include "base/dir.h"
+#include "base/sys.h"
+#include "runtime/sources.h"
+
+namespace nskit::sources {
+
+using namespace std::literals;
+
+namespace {
+
+// Where the monitors' cgroups are: cgroup v2 alone, v2 beside v1, v1 alone.
+constexpr const char* roots[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified", "/sys/fs/cgroup/pids"};
+
+// The first number in a file of numbers (cgroup.procs, a task's children); 0 when none.
+pid_t first_pid(const char* path)
+{
+    char text[64];
+    auto read = read_small_file(AT_FDCWD, path, text);
+    std::string_view rest = read.ok() ? read.value() : std::string_view();
+    auto pid = parse_decimal(next_word(rest = rest.substr(0, rest.find('\n'))), 0x3fffffff);
+    return pid ? static_cast<pid_t>(*pid) : 0;
+}
+
+void list(FunctionRef<bool(Named&)> visit)
+{
+    for (const char* root : roots) {
+        auto dir = sys::open(root, O_RDONLY | O_DIRECTORY);
+        bool any = false, go_on = true;
+        (void)for_each_entry(dir.ok() ? dir.value().get() : -1, [&](const DirEntry& entry) {
+            if (!entry.name.starts_with("lxc.monitor."sv))
+                return true;
+            any = true;
+            pid_t monitor = first_pid(Text<320>(root, '/', entry.name, "/cgroup.procs").c_str());
+            Text<64> children("/proc/", monitor, "/task/", monitor, "/children");
+            Named named;
+            named.name = Text<256>(entry.name.substr(12));
+            named.pid = monitor ? first_pid(children.c_str()) : 0;
+            named.start_time = start_time_of(named.pid);
+            // Still the monitor's child once its start time is known: not a reused PID.
+            if (named.pid <= 0 || first_pid(children.c_str()) != named.pid)
+                return true;
+            return go_on = visit(named);
+        });
+        if (any || !go_on)
+            return;
+    }
+}
+
+}  // namespace
+
+extern const Source lxc{.prefix = "lxc", .list = list, .env = "container=lxc"};
+
+}  // namespace nskit::sources
