@@ -10,15 +10,10 @@ need_root "LXC containers" || exit 0
 for tool in lxc-create lxc-start lxc-attach lxc-info busybox; do need_cmd "LXC containers" $tool || exit 0; done
 work=$(mktemp -d /tmp/nskit-lxc.XXXXXX)
 name=nskit-lxc-$$
-lxc=(-P "$work" -n "$name")
 at_exit "rm -rf $work"
-at_exit "lxc-stop ${lxc[*]} -k >/dev/null 2>&1; lxc-destroy ${lxc[*]} >/dev/null 2>&1"
-
-# No network (lxc-net's bridge needs systemd); LXC's defaults for capabilities and seccomp.
-printf 'lxc.net.0.type = empty\nlxc.include = /usr/share/lxc/config/common.conf\n' >"$work/create.conf"
-if ! lxc-create "${lxc[@]}" -t busybox -f "$work/create.conf" >"$work/create.log" 2>&1 ||
-   ! lxc-start "${lxc[@]}" -l DEBUG -o "$work/start.log" || ! lxc-wait "${lxc[@]}" -s RUNNING -t 10; then
-    fail "LXC starts a busybox container" "$(tail -5 "$work/create.log" "$work/start.log" 2>/dev/null | tr '\n' ' ')"
+. "$TOP/tests/tools/lxc.sh"
+if ! lxc_start "$name"; then
+    fail "LXC starts a busybox container" "lxc-create or lxc-start failed (see above)"
     exit 0
 fi
 init=$(lxc-info "${lxc[@]}" -pH)

@@ -16,27 +16,10 @@ work=$(mktemp -d /tmp/nskit-podman.XXXXXX)
 chmod 755 "$work"
 at_exit "rm -rf $work"
 
-# crun refuses hosts whose cgroup v2 hierarchy beside v1 has controllers
-# ("cgroups in hybrid mode not supported"), so runc runs them everywhere.
-podman_root=(podman --root "$work/root" --runroot "$work/runroot" --runtime runc --cgroup-manager cgroupfs
-             --events-backend file --storage-driver vfs)
-# Podman asks for 1048576 open files and processes; a root without CAP_SYS_RESOURCE cannot raise its own limits.
-limits=()
-if (( ! ((0x$(awk '/^CapEff/ {print $2}' /proc/self/status) >> 24) & 1) )); then
-    limits=(--ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit "nproc=32768:32768")
-fi
-
-mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/tmp" "$work/rootfs/srv"
-cp "$(command -v busybox)" "$work/rootfs/bin/busybox"
-for applet in sh sleep id hostname cat readlink pwd echo env sort grep umask; do ln -s busybox "$work/rootfs/bin/$applet"; done
-tar -C "$work/rootfs" -cf "$work/busybox.tar" .
-chmod 644 "$work/busybox.tar"
-at_exit "${podman_root[*]} rm -f -t 0 -a >/dev/null 2>&1"
-if ! "${podman_root[@]}" import -q --change 'ENV PATH=/bin' "$work/busybox.tar" localhost/nskit-busybox >/dev/null ||
-   ! web=$("${podman_root[@]}" run -d --name nskit-web --network none "${limits[@]}" -e ROLE=web -w /srv \
-              localhost/nskit-busybox sleep 1000) ||
-   ! "${podman_root[@]}" run -d --name nskit-app --network none "${limits[@]}" --user 1234:1234 --cap-drop all \
-              localhost/nskit-busybox sleep 1000 >/dev/null; then
+. "$TOP/tests/tools/podman.sh"
+if ! podman_setup ||
+   ! web=$("${podman_run[@]}" --name nskit-web -e ROLE=web -w /srv localhost/nskit-busybox sleep 1000) ||
+   ! "${podman_run[@]}" --name nskit-app --user 1234:1234 --cap-drop all localhost/nskit-busybox sleep 1000 >/dev/null; then
     fail "Podman runs two containers" "podman failed (see above)"
     exit 0
 fi
