@@ -177,23 +177,21 @@ Result<bool> cgroup_frozen(pid_t pid)
                 v1 = m;
         }
     CgroupPath directory;
+    bool unified = false;
+    if (!(v1 && locate_cgroup(mountinfo.view(), *v1, directory)) &&
+        !(unified = v2 && locate_cgroup(mountinfo.view(), *v2, directory)))
+        return false;
     char buffer[256];
-    if (v1 && locate_cgroup(mountinfo.view(), *v1, directory)) {
-        Text<600> state(directory, "/freezer.state");
-        auto text = read_small_file(AT_FDCWD, state.c_str(), buffer);
-        // The root cgroup has no freezer.state: it cannot be frozen.
-        return text.ok() && trim(text.value()) != "THAWED"sv;
-    }
-    if (v2 && locate_cgroup(mountinfo.view(), *v2, directory)) {
-        Text<600> events(directory, "/cgroup.events");
-        auto text = read_small_file(AT_FDCWD, events.c_str(), buffer);
-        if (!text.ok())
-            return false;  // the root cgroup has no cgroup.events and cannot be frozen
-        std::string_view rest = text.value();
-        while (!rest.empty())
-            if (split_first(rest, '\n') == "frozen 1"sv)
-                return true;
-    }
+    auto text = read_small_file(AT_FDCWD, Text<600>(directory, unified ? "/cgroup.events" : "/freezer.state").c_str(),
+                                buffer);
+    if (!text.ok())
+        return false;  // the root cgroup has neither file: it cannot be frozen
+    std::string_view rest = text.value();
+    if (!unified)
+        return trim(rest) != "THAWED"sv;
+    while (!rest.empty())
+        if (split_first(rest, '\n') == "frozen 1"sv)
+            return true;
     return false;
 }
 

@@ -69,10 +69,10 @@ void read_docker_host_config(json::Value host_config, ContainerInfo& info)
     }
 }
 
-std::int64_t process_start_time(int proc_dir)
+std::int64_t process_start_time(int proc_dir, const char* stat)
 {
     char buffer[1024];
-    auto text = read_small_file(proc_dir, "stat", buffer);
+    auto text = read_small_file(proc_dir, stat, buffer);
     if (!text.ok())
         return -1;
     // "pid (comm) state ppid ...": comm may hold spaces and ')', so count from the last ')'.

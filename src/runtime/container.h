@@ -56,7 +56,8 @@ void append_env_entries(json::Value list, Buffer& into, std::string_view leave_o
 // The parts of "HostConfig" (or Docker's hostconfig.json) we use.
 void read_docker_host_config(json::Value host_config, ContainerInfo& info);
 
-// Reads the start time in a process's stat (`proc_dir`: its /proc/PID); -1 when it is gone.
-std::int64_t process_start_time(int proc_dir);
+// Reads the start time in a process's stat file: "stat" in `proc_dir` (its
+// /proc/PID), or "/proc/PID/stat" with AT_FDCWD; -1 when it is gone.
+std::int64_t process_start_time(int proc_dir, const char* stat = "stat");
 
 }  // namespace nskit

@@ -41,7 +41,7 @@ void for_each(const state::Places& places, FunctionRef<bool(const Named&)> visit
         (void)seen.append(key.view().substr(1));
         Named named;
         named.source = entry.runtime;
-        named.id = Text<72>(entry.id);
+        named.id.append(entry.id);
         named.pid = entry.pid;
         for (const Source* source : all)
             if (source->name && source->name(entry, places, named)) {
@@ -65,11 +65,6 @@ void for_each(const state::Places& places, FunctionRef<bool(const Named&)> visit
             });
 }
 
-std::int64_t start_time_of(pid_t pid)
-{
-    auto proc = sys::open(Text<32>("/proc/", pid).c_str(), O_RDONLY | O_DIRECTORY);
-    return proc.ok() ? process_start_time(proc.value().get()) : -1;
-}
 
 const Source* prefixed(std::string_view query)
 {

@@ -17,14 +17,17 @@
 // that name. Adding a source is its file and a line in sources.cpp.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/types.h>
 
 #include <cstdint>
 #include <string_view>
 
+#include "base/buffer.h"
 #include "base/function_ref.h"
 #include "base/result.h"
 #include "base/text.h"
+#include "runtime/container.h"
 #include "runtime/state.h"
 
 namespace nskit::sources {
@@ -38,6 +41,7 @@ struct Named {
     Text<72> id;
     pid_t pid = 0;            // the init's, as recorded; 0 when unreadable
     std::int64_t start_time = -1;  // the init's, from a source that keeps no OCI record
+    pid_t monitor = 0;             // its runtime's process that watches it (LXC's monitor), when known
     Text<256> image;          // empty when unknown
     const char* refused = nullptr;  // why it must not be entered (a sandboxed runtime)
     bool sandbox = false;           // a pod's sandbox (pause): nothing to enter or list
@@ -52,8 +56,9 @@ struct Source {
     // runtimes' state, each with its name, init and the init's start time;
     // null for the sources that name OCI containers.
     void (*list)(FunctionRef<bool(Named&)> visit) = nullptr;
-    // What an exec's environment holds beyond the defaults ("container=lxc"), for those sources.
-    const char* env = nullptr;
+    // Adds what an exec's environment holds beyond the defaults, for those
+    // sources (NUL-separated "NAME=value"); null for none.
+    void (*add_env)(const Named& named, Buffer& env) = nullptr;
     // k8s:NAMESPACE/POD may leave out /CONTAINER when the pod has one.
     bool last_part_optional = false;
     // The HOSTNAME in config.json's environment is the init's, not an exec's:
@@ -74,7 +79,14 @@ Result<Named> find(std::string_view query, const state::Places& places);
 // The source a query's prefix names ("k8s:default/web"), or null.
 const Source* prefixed(std::string_view query);
 
+// The name and image Docker's data root records for container `id`, running
+// or stopped; false when it has no record of it (sources/docker.cpp).
+bool docker_record(std::string_view id, const state::Places& places, Named& named);
+
 // The start time of process `pid` (/proc/PID/stat), -1 when it is gone.
-std::int64_t start_time_of(pid_t pid);
+inline std::int64_t start_time_of(pid_t pid)
+{
+    return process_start_time(AT_FDCWD, Text<32>("/proc/", pid, "/stat").c_str());
+}
 
 }  // namespace nskit::sources

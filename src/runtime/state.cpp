@@ -138,15 +138,6 @@ json::Value read_json(const Path& path, Buffer& text)
     return doc.ok() ? doc.value() : json::Value();
 }
 
-// The name in a Docker config.v2.json equals `name`.
-bool docker_name_is(const Places& places, std::string_view id, std::string_view name)
-{
-    Buffer text;
-    json::Value stored = read_json(docker_file(places, id, "config.v2.json"), text).get("Name"sv);
-    Text<258> slashed("/", name);
-    return stored.equals(slashed.view()) || stored.equals(name);
-}
-
 struct Candidates {
     static constexpr std::size_t shown = 6;
     Text<72> ids[shown];
@@ -197,7 +188,7 @@ Result<sources::Named> resolve(std::string_view query, const Places& places)
     sources::Named named;
     if (!sources::prefixed(query) && is_id_like(query) &&
         (locate(places, query).found || sys::stat(docker_file(places, query, "config.v2.json").c_str()).ok())) {
-        named.id = Text<72>(query);
+        named.id.append(query);
         return named;
     }
     named = TRY(sources::find(query, places));
@@ -208,7 +199,8 @@ Result<sources::Named> resolve(std::string_view query, const Places& places)
     // Docker's stopped containers, by name: "not running" says more than "no such container".
     std::string_view name = query.substr(query.starts_with('/') ? 1 : 0);
     for_each_docker_id(places, [&](std::string_view id) {
-        if (!docker_name_is(places, id, name))
+        sources::Named stored;
+        if (!sources::docker_record(id, places, stored) || stored.name.view() != name)
             return true;
         named.id.append(id);
         return false;
@@ -348,13 +340,13 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
     if (named.by && named.by->list) {  // LXC's, machined's: no OCI runtime's state
         info.source = Source::state;
         info.id.append(named.source, ':', named.name);
-        info.name = Text<256>(info.id.view());
+        info.name.append(info.id);
         info.found_at.append(info.id);
         info.pid = named.pid;
         info.start_time = named.start_time;
         info.running = info.context_from_init = true;
-        if (named.by->env)
-            (void)info.env.append(std::string_view(named.by->env, __builtin_strlen(named.by->env) + 1));
+        if (named.by->add_env)
+            named.by->add_env(named, info.env);
         return {};
     }
     info.source = Source::state;

@@ -33,6 +33,8 @@ same "...its capabilities are LXC's: the bounding set lacks what common.conf dro
     "$(( 0x${bounding:-30000} & 0x30000 ))" 0
 expect "...its seccomp filter is installed last, with no_new_privs (the init's filter is the container's own)" \
     --out "2 1" -- "${enter[@]}" lxc:$name sh -c 'echo $(grep ^Seccomp: /proc/self/status | cut -f2) $(grep NoNewPrivs /proc/self/status | cut -f2)'
+expect "...its environment has the container's lxc.environment settings, as lxc-attach gives them" \
+    --out "hello, world 2 lxc" -- "${enter[@]}" lxc:$name sh -c 'echo $GREETING $SECOND $container'
 expect "lxc:$name: the command's exit status" --rc 9 -- "${enter[@]}" lxc:$name sh -c 'exit 9'
 expect "$name, unprefixed, with no engine answering" --out lxc -- \
     env DOCKER_HOST=unix://"$work"/no.sock "${enter[@]}" "$name" sh -c 'echo $container'

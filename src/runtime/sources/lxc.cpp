@@ -7,7 +7,8 @@
 // the init's namespaces, cgroups, capabilities (lxc.cap.drop and keep shape
 // the init's bounding set) and seccomp filter: the init's own context, which
 // is what nskit gives too. The environment is lxc-attach --clear-env's (a
-// default PATH and container=lxc), none of the caller's.
+// default PATH, container=lxc and the lxc.environment settings of the
+// container's configuration, <LXCPATH>/NAME/config), none of the caller's.
 #include <fcntl.h>
 
 #include "base/buffer.h"
@@ -46,7 +47,8 @@ void list(FunctionRef<bool(Named&)> visit)
             pid_t monitor = first_pid(Text<320>(root, '/', entry.name, "/cgroup.procs").c_str());
             Text<64> children("/proc/", monitor, "/task/", monitor, "/children");
             Named named;
-            named.name = Text<256>(entry.name.substr(12));
+            named.monitor = monitor;
+            named.name.append(entry.name.substr(12));
             named.pid = monitor ? first_pid(children.c_str()) : 0;
             named.start_time = start_time_of(named.pid);
             // Still the monitor's child once its start time is known: not a reused PID.
@@ -59,8 +61,31 @@ void list(FunctionRef<bool(Named&)> visit)
     }
 }
 
+void add_env(const Named& named, Buffer& env)
+{
+    (void)env.append("container=lxc\0"sv);
+    // The monitor's title, "[lxc monitor] LXCPATH NAME", says where the configuration is.
+    char title[600];
+    auto read = read_small_file(AT_FDCWD, Text<40>("/proc/", named.monitor, "/cmdline").c_str(), title);
+    std::string_view lxcpath = read.ok() ? read.value() : std::string_view();
+    if (!lxcpath.starts_with("[lxc monitor] "sv))
+        return;
+    lxcpath = lxcpath.substr(14, lxcpath.rfind(' ') - 14);
+    auto config = read_file(AT_FDCWD, Text<600>(lxcpath, '/', named.name, "/config").c_str(), 1024 * 1024);
+    std::string_view rest = config.ok() ? config.value().view() : std::string_view();
+    while (!rest.empty()) {  // "lxc.environment = NAME=value", blanks around the first '=' or none
+        std::string_view line = split_first(rest, '\n');
+        std::size_t equals = line.find('=');
+        line = equals == std::string_view::npos || trim(line.substr(0, equals)) != "lxc.environment"sv
+                   ? std::string_view()
+                   : trim(line.substr(equals + 1));
+        if (line.find('=') != std::string_view::npos)
+            (void)(env.append(line) && env.append("\0"sv));
+    }
+}
+
 }  // namespace
 
-extern const Source lxc{.prefix = "lxc", .list = list, .env = "container=lxc"};
+extern const Source lxc{.prefix = "lxc", .list = list, .add_env = add_env};
 
 }  // namespace nskit::sources

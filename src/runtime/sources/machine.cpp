@@ -22,22 +22,21 @@ void list(FunctionRef<bool(Named&)> visit)
 {
     auto dir = sys::open(machines, O_RDONLY | O_DIRECTORY);
     (void)for_each_entry(dir.ok() ? dir.value().get() : -1, [&](const DirEntry& entry) {
-        char text[4096];
+        char buffer[4096];
         auto read = entry.type == DT_REG && entry.name.find(':') == std::string_view::npos
-                        ? read_small_file(dir.value().get(), entry.name.data(), text)
+                        ? read_small_file(dir.value().get(), entry.name.data(), buffer)
                         : Result<std::string_view>(Failure{});
-        std::string_view rest = read.ok() ? read.value() : std::string_view();
-        bool container = false;
-        Named named;
-        while (!rest.empty()) {
-            std::string_view line = split_first(rest, '\n');
-            container = container || line == "CLASS=container"sv;
-            if (line.starts_with("LEADER="sv))
-                named.pid = static_cast<pid_t>(parse_decimal(line.substr(7), 0x3fffffff).value_or(0));
-        }
-        if (!container || named.pid <= 0)
+        // "...\nLEADER=PID\nCLASS=container\n...", after a first line of comment
+        std::string_view text = read.ok() ? read.value() : std::string_view();
+        std::size_t leader = text.find("\nLEADER="sv);
+        if (text.find("\nCLASS=container\n"sv) == std::string_view::npos || leader == std::string_view::npos)
             return true;
-        named.name = Text<256>(entry.name);
+        text = text.substr(leader + 8);
+        Named named;
+        named.pid = static_cast<pid_t>(parse_decimal(text.substr(0, text.find('\n')), 0x3fffffff).value_or(0));
+        if (named.pid <= 0)
+            return true;
+        named.name.append(entry.name);
         named.start_time = start_time_of(named.pid);
         return visit(named);
     });
