@@ -58,7 +58,9 @@ constexpr Option options[] = {
 
 constexpr Usage usage{"[options] <container> [<command> [<argument>...]]",
                       "Run a command in a running container with its own user, capabilities, cgroups,\n"
-                      "environment and namespaces. <container> is a name, an ID, a unique ID prefix, pid:N, or k8s:NAMESPACE/POD[/CONTAINER].",
+                      "environment and namespaces. <container> is a name, an ID, a unique ID prefix,\n"
+                      "pid:N, or SOURCE:NAME for a name in one source: docker, podman, nerdctl, lxc,\n"
+                      "machine, or k8s:NAMESPACE/POD[/CONTAINER].",
                       options, "docker-enter"};
 
 using Request = EnterRequest;
