@@ -57,7 +57,9 @@ expect "minisign -V: the signature verifies with the release's public key" \
     minisign -V -p "$work/key.pub" -m SHA256SUMS
 expect "minisign -V: another key's public key does not verify it" --rc 1 -- minisign -V -p "$work/other.pub" -m SHA256SUMS
 cp SHA256SUMS "$work/tampered"; cp SHA256SUMS.minisig "$work/tampered.minisig"
-sed -i '1s/^./0/; 1s/^0\(.*\)$/1\1/' "$work/tampered"
+# One character changed: the first, 0 made 1 and anything else made 0.
+sed -i '1s/^0/X/; 1s/^[^X]/0/; 1s/^X/1/' "$work/tampered"
+same "the tampered SHA256SUMS differs from the signed one" "$(cmp -s SHA256SUMS "$work/tampered" && echo same)" ""
 expect "minisign -V: a changed SHA256SUMS does not verify" --rc 1 -- minisign -V -p "$work/key.pub" -m "$work/tampered"
 
 # The binaries: each the architecture it says, of this commit.
