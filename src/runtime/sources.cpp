@@ -34,6 +34,7 @@ void for_each(const state::Places& places, FunctionRef<bool(const Named&)> visit
 {
     Buffer seen;  // "\0ID\0ID\0...": a container has a record per runtime that keeps one
     (void)seen.append("\0"sv);
+    bool go_on = true;
     state::for_each_state(places, [&](const state::StateEntry& entry) {
         Text<82> key('\0', entry.id, '\0');
         if (seen.view().find(key.view()) != std::string_view::npos)
@@ -53,9 +54,8 @@ void for_each(const state::Places& places, FunctionRef<bool(const Named&)> visit
             return true;
         if (entry.task && is_sandboxed(entry.state_dir))
             named.refused = "a sandboxed runtime (Kata, gVisor) runs it: its namespaces are not the container's";
-        return visit(named);
+        return go_on = visit(named);
     });
-    bool go_on = true;
     for (const Source* source : all)
         if (source->list && go_on)
             source->list([&](Named& named) {
@@ -64,7 +64,6 @@ void for_each(const state::Places& places, FunctionRef<bool(const Named&)> visit
                 return go_on = visit(named);
             });
 }
-
 
 const Source* prefixed(std::string_view query)
 {
