@@ -30,8 +30,9 @@ pid_t first_pid(const char* path)
 {
     char text[64];
     auto read = read_small_file(AT_FDCWD, path, text);
-    std::string_view rest = read.ok() ? read.value() : std::string_view();
-    auto pid = parse_decimal(next_word(rest = rest.substr(0, rest.find('\n'))), 0x3fffffff);
+    std::string_view first_line = read.ok() ? read.value() : std::string_view();
+    first_line = first_line.substr(0, first_line.find('\n'));  // cgroup.procs: one per line
+    auto pid = parse_decimal(next_word(first_line), 0x3fffffff);  // children: "PID PID "
     return pid ? static_cast<pid_t>(*pid) : 0;
 }
 
