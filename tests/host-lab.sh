@@ -32,6 +32,13 @@ if ! guest=$("$TOP/tests/host-lab/build-guest" ${NSKIT_LAB_KERNEL:-} 2>"$build_l
     fi
     exit 0
 fi
+# Its stdout is the guest's directory and nothing else (a cold build once
+# slipped mkfs's chatter in front of it, and qemu got that as a file name).
+if [ ! -e "$guest/complete" ]; then
+    fail "build-guest prints only the guest's directory" "it printed '$(head -c 300 <<<"$guest")'"
+    exit 0
+fi
+pass "build-guest prints only the guest's directory"
 echo "  (guest $(cat "$guest/package"): ready after $((SECONDS - started)) s)"
 
 # What the guest needs from the host, next to the binary in build/.
