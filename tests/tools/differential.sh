@@ -57,11 +57,65 @@ differential() {
     # ignored, which docker exec's command never inherits.
     got=$(timeout 60 sh -c 'trap "" INT QUIT; exec "$@"' sh "$NSKIT" docker-enter "$@" "$query" sh -c "$PROBE" \
           2>&1 </dev/null)
-    if [ "$(section limits "$expected")" != "$(section limits "$got")" ]; then
+    local tries=0
+    while [ "$(section limits "$expected")" != "$(section limits "$got")" ] && [ $tries -lt 2 ]; do
         # runc 1.1.5 (Go 1.19) now and then gives an exec'd process its soft
         # nofile limit raised to the hard one, under load: ask it again.
         echo "  (docker exec's limits differ from docker-enter's: asking docker exec again)"
         expected=$(docker exec "$@" "$container" sh -c "$PROBE" 2>&1 </dev/null)
-    fi
+        tries=$((tries + 1))
+    done
+    expected=$(judge_reference_limits "$case" "$container" "$expected" "$got")
     compare "$case" "$ASPECTS" "$expected" "$got"
+}
+
+# record_nofile CONTAINER: "SOFT HARD" of RLIMIT_NOFILE as the runtime's
+# record gives it to an exec'd process: config.json's process.rlimits in the
+# bundle (the working directory of the init's parent, the shim), else what
+# the shim itself has.
+record_nofile() {
+    local init shim
+    init=$(docker inspect -f '{{.State.Pid}}' "$1") || return 1
+    shim=$(awk '/^PPid:/ { print $2 }' "/proc/$init/status") || return 1
+    python3 - "/proc/$shim/cwd/config.json" "/proc/$shim/limits" <<'PY'
+import json, sys
+try:
+    for limit in json.load(open(sys.argv[1])).get("process", {}).get("rlimits", []):
+        if limit.get("type") == "RLIMIT_NOFILE":
+            print(limit["soft"], limit["hard"]); sys.exit(0)
+except OSError:
+    pass
+for line in open(sys.argv[2]):
+    if line.startswith("Max open files"):
+        print(*line.split()[3:5]); sys.exit(0)
+sys.exit(1)
+PY
+}
+
+# nofile_line LIMITS: "SOFT HARD" of the "Max open files" line of /proc/self/limits.
+nofile_line() { awk '/^Max open files/ { print $4, $5 }' <<<"$1"; }
+
+# judge_reference_limits CASE CONTAINER EXPECTED GOT: prints EXPECTED, with
+# the reference's own known slip (runc 1.1.5's soft nofile limit raised to
+# the hard one) replaced by what the runtime's record says, when that is the
+# only difference and says so. docker-enter is then held to the record, so
+# the slip of the reference is never our failure, nor a pass that hides ours.
+judge_reference_limits() {
+    local case=$1 container=$2 expected=$3 got=$4
+    local want have record soft hard
+    want=$(section limits "$expected") have=$(section limits "$got")
+    if [ "$want" = "$have" ] || [ "$(grep -v '^Max open files' <<<"$want")" != "$(grep -v '^Max open files' <<<"$have")" ]; then
+        echo "$expected"; return
+    fi
+    record=$(record_nofile "$container") || { echo "$expected"; return; }
+    read -r soft hard <<<"$(nofile_line "$want")"
+    if [ "$soft" = "$hard" ] && [ "$(nofile_line "$have")" = "$record" ]; then
+        echo "  (reference deviated in $case: docker exec gave soft nofile $soft = hard, the record says $record; docker-enter is held to the record)" >&2
+        # The reference's line, as the kernel printed ours (which is the record's).
+        local line; line=$(grep '^Max open files' <<<"$have")
+        awk -v line="$line" '/^@/ { in_limits = ($0 == "@limits") } in_limits && /^Max open files/ { $0 = line } { print }' \
+            <<<"$expected"
+        return
+    fi
+    echo "$expected"
 }
