@@ -1,9 +1,10 @@
 // docker-enter --list: one line per container that can be entered, from every
 // source (runtime/sources.h), as a table or as JSON for scripts.
 // Names and images come from records that the containers' owners wrote (a
-// pod's annotations, say): printed to a terminal, any control character in
-// them becomes '?', and in JSON each is escaped, so no record can write escape
-// sequences to the operator's terminal or break the document.
+// pod's annotations, say): in the table they are shown visibly (Shown in
+// base/output.h: an escape byte prints as \x1b), and in JSON each control
+// character is escaped, so no record can write escape sequences to the
+// operator's terminal or break the document.
 #include "applets/enter.h"
 #include "base/output.h"
 #include "context/cgroup.h"
@@ -17,12 +18,12 @@ namespace {
 
 bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
 
+// `out` shows its text visibly; the width counts the text as it was given.
 void put_cell(Writer& out, std::string_view text, std::size_t width)
 {
     if (text.empty())
         text = "-";
-    for (char c : text)
-        out.put(is_control(c) ? '?' : c);
+    out.put(text);
     for (std::size_t n = text.size(); n < width; ++n)
         out.put(' ');
     out.put(' ');
@@ -55,10 +56,10 @@ std::string_view state_of(pid_t pid)
 
 void print_container_list(const EnterRequest& request)
 {
-    Writer out(1);
+    Writer out(1, request.list_json ? Shown::as_is : Shown::visible);
     bool first = true;
     if (!request.list_json)
-        out.put("SOURCE     NAME                           ID            PID      STATE    IMAGE\n");
+        out.put("SOURCE     NAME                           ID            PID      STATE    IMAGE", '\n');
     sources::for_each(request.find.places, [&](const sources::Named& c) {
         std::string_view state = state_of(c.pid);
         Text<24> pid(c.pid);

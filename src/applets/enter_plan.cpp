@@ -35,12 +35,12 @@ Result<void> find(std::string_view name, const EnterRequest& request, EnterPlan&
     bool ok = find_container(request.container, request.find, report, found).ok();
     if (report.engine_failed && (request.verbose || !ok)) {
         const Error& e = report.engine_error;
-        Writer err(2);
+        Writer err(2, Shown::visible);
         err.put(name, ": the engine did not help (", e.what, ": ", e.why(), "); ");
         if (ok)
-            err.put("found the container in the state files\n");
+            err.put("found the container in the state files", '\n');
         else
-            err.put("looked in the state files too (", state::describe_places(request.find.places), ")\n");
+            err.put("looked in the state files too (", state::describe_places(request.find.places), ")", '\n');
     }
     if (!ok)
         return Failure{};
@@ -78,7 +78,7 @@ Result<void> build_environment(const EnterRequest& request, EnterPlan& plan, boo
             TRY(set_from_option(env, setting.text));
             continue;
         }
-        Buffer text = TRY(read_file(AT_FDCWD, setting.text, 16 * 1024 * 1024));
+        Buffer text = TRY(read_operator_file(setting.text, 16 * 1024 * 1024));
         TRY(set_from_env_file(env, text.view(), setting.text));
     }
     return {};
@@ -215,9 +215,9 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
 void print_enter_plan(std::string_view name, const EnterRequest& request, const EnterPlan& plan)
 {
     const ContainerInfo& info = plan.info;
-    Writer err(2);
+    Writer err(2, Shown::visible);
     err.put(name, ": container ", info.name.empty() ? "-"sv : info.name.view(), " id ", info.id, " init PID ", info.pid,
-            " (", &"docker\0podman\0state\0\0pid"[7 * static_cast<int>(info.source)], ": ", info.found_at, ")\n");
+            " (", &"docker\0podman\0state\0\0pid"[7 * static_cast<int>(info.source)], ": ", info.found_at, ')', '\n');
     if (plan.has_record)
         err.put(name, ": runtime record: ", plan.record.config_path, ", monitor PID ", plan.record.monitor, '\n');
     err.put(name, ": namespaces:");
@@ -239,13 +239,13 @@ void print_enter_plan(std::string_view name, const EnterRequest& request, const 
         err.put(' ', set_names, ' ', capability_mask(set));
         set_names += std::string_view(set_names).size() + 1;
     }
-    err.put(" no_new_privs ", caps.no_new_privs ? "1\n" : "0\n");
+    err.put(" no_new_privs ", caps.no_new_privs ? '1' : '0', '\n');
     if (plan.label)
         err.put(name, ": security label: ", plan.label->label, '\n');
     if (plan.toolbox)
-        err.put(name, ": toolbox: ", request.tools, " at ", toolbox_path, " in a private copy of the mount namespace\n");
+        err.put(name, ": toolbox: ", request.tools, " at ", toolbox_path, " in a private copy of the mount namespace", '\n');
     err.put(name, ": seccomp: ", plan.seccomp.count, " filters, ", plan.seccomp.instructions, " instructions",
-            plan.filters_last ? " (the target's own, installed last)\n" : "\n");
+            plan.filters_last ? " (the target's own, installed last)" : "", '\n');
 }
 
 Result<void> check_worker(const EnterPlan& plan, pid_t worker)
