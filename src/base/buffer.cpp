@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <utility>
 
@@ -84,9 +85,34 @@ Result<void> read_all(int fd, Buffer& into, std::size_t limit)
     }
 }
 
+namespace {
+
+// A file nskit reads for itself (state, records, /proc, a container's
+// files): opening it must not wait (a FIFO's open waits for a writer) and
+// must not make it our terminal, and only a regular file is read (procfs and
+// sysfs files are regular too), so a FIFO, socket or device where a file
+// belongs is refused before a byte is read. Reads are bounded by the caller's limit.
+Result<Fd> open_regular(int dir, const char* path)
+{
+    Fd fd = TRY(sys::openat(dir, path, O_RDONLY | O_NONBLOCK | O_NOCTTY));
+    if (!S_ISREG(TRY(sys::fstat(fd.get()).describe("cannot read ", path)).st_mode))
+        return Error::because("not a regular file", "cannot read ", path);
+    return fd;
+}
+
+}  // namespace
+
 Result<Buffer> read_file(int dir, const char* path, std::size_t limit)
 {
-    Fd fd = TRY(sys::openat(dir, path, O_RDONLY));
+    Fd fd = TRY(open_regular(dir, path));
+    Buffer buffer;
+    TRY(read_all(fd.get(), buffer, limit).describe("cannot read ", path));
+    return buffer;
+}
+
+Result<Buffer> read_operator_file(const char* path, std::size_t limit)
+{
+    Fd fd = TRY(sys::open(path, O_RDONLY | O_NOCTTY));
     Buffer buffer;
     TRY(read_all(fd.get(), buffer, limit).describe("cannot read ", path));
     return buffer;
@@ -94,7 +120,7 @@ Result<Buffer> read_file(int dir, const char* path, std::size_t limit)
 
 Result<std::string_view> read_small_file(int dir, const char* path, std::span<char> into)
 {
-    Fd fd = TRY(sys::openat(dir, path, O_RDONLY));
+    Fd fd = TRY(open_regular(dir, path));
     std::size_t total = 0;
     while (total < into.size()) {
         std::size_t n = TRY(sys::read(fd.get(), into.data() + total, into.size() - total).describe("cannot read ", path));

@@ -45,9 +45,15 @@ private:
 Result<void> read_all(int fd, Buffer& into, std::size_t limit);
 
 // Reads a whole file (relative to `dir`, or AT_FDCWD) up to `limit` bytes.
+// Only a regular file, opened without waiting: a FIFO, socket or device is
+// refused ("not a regular file") before anything is read.
 Result<Buffer> read_file(int dir, const char* path, std::size_t limit);
 
-// Reads a small file into `into`; returns the bytes read (possibly cut).
+// Reads a small file into `into`, on the same terms; returns the bytes read (possibly cut).
 Result<std::string_view> read_small_file(int dir, const char* path, std::span<char> into);
+
+// A file the person running us named (--env-file): read as cat would read
+// it, a pipe (<(...)) or a terminal included.
+Result<Buffer> read_operator_file(const char* path, std::size_t limit);
 
 }  // namespace nskit

@@ -1,6 +1,7 @@
 #include "runtime/record.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/buffer.h"
@@ -145,6 +146,8 @@ Result<bool> find_runtime_record(const ContainerInfo& info, const Target& init, 
     Fd config = TRY(sys::openat(bundle.get(), "config.json", O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
                         .describe("cannot open ", record.config_path));
     TRY(check_owner(config.get(), record.config_path.view()));
+    if (!S_ISREG(TRY(sys::fstat(config.get())).st_mode))
+        return Error::because("not a regular file", "cannot read ", record.config_path);
     Buffer text;
     TRY(read_all(config.get(), text, config_limit).describe("cannot read ", record.config_path));
     record.process = TRY(parse_oci_process(text.view()).describe("cannot use ", record.config_path));
