@@ -48,13 +48,19 @@ void apply_limits(std::string_view name, const ProcessLimits& wanted)
          e.why(), "): it keeps ours");
 }
 
-Result<Credentials> credentials(const EnterRequest& request, const EnterPlan& plan, const ContainerRoot& where)
+// An account file of the container, read as a step of its own (session.h).
+Result<Buffer> read_accounts(Session& session, const ContainerRoot& where, ContainerStep step)
+{
+    TRY(session.worker_step(step));
+    return read_account_file(where, step == ContainerStep::passwd ? "/etc/passwd" : "/etc/group");
+}
+
+Result<Credentials> credentials(const EnterRequest& request, const EnterPlan& plan, Session& session,
+                                const ContainerRoot& where)
 {
     const ContainerInfo& info = plan.info;
     Credentials creds;
-    if (request.user) {
-        creds = TRY(resolve_user_in_root(where, request.user, info.group_add.view()));
-    } else if (plan.has_record) {
+    if (!request.user && plan.has_record) {
         // The ids the runtime resolved when it started the container, as `docker exec` uses them.
         const OciProcess& process = plan.record.process;
         creds.uid = process.uid;
@@ -66,9 +72,14 @@ Result<Credentials> credentials(const EnterRequest& request, const EnterPlan& pl
             if (!seen)
                 creds.groups[creds.group_count++] = gid;
         }
-        find_home_in_root(where, creds);
+        // Only HOME and the shell come from passwd here: without one, "/" and /bin/sh.
+        if (auto passwd = read_accounts(session, where, ContainerStep::passwd); passwd.ok())
+            find_home(passwd.value().view(), creds);
     } else {
-        creds = TRY(resolve_user_in_root(where, info.user.view(), info.group_add.view()));
+        Buffer passwd = TRY(read_accounts(session, where, ContainerStep::passwd));
+        Buffer group = TRY(read_accounts(session, where, ContainerStep::group));
+        std::string_view user = request.user ? std::string_view(request.user) : info.user.view();
+        creds = TRY(resolve_user(user, passwd.view(), group.view(), info.group_add.view()));
     }
     creds.setgroups_denied = plan.setgroups_denied;
     return creds;
@@ -152,6 +163,7 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
     if (plan.toolbox) {
         // Over the root the command would have had: the namespace's, or the target's chroot.
         Fd old_root = plan.root ? std::move(plan.root) : TRY(sys::open("/", O_PATH | O_DIRECTORY));
+        TRY(session.worker_step(ContainerStep::toolbox));
         TRY(plan.toolbox->show_over(old_root.get()));
         plan.toolbox.reset();
     } else if (plan.root) {
@@ -170,7 +182,7 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
     ContainerRoot where{root.get(), proc_self_fd.get()};
     TRY(session.worker_attach(where));
     Ready ready;
-    ready.creds = TRY(credentials(request, plan, where));
+    ready.creds = TRY(credentials(request, plan, session, where));
     Credentials& creds = ready.creds;
     if (plan.env_from == EnvFrom::config && !plan.env.has("HOME"sv))
         TRY(plan.env.set("HOME"sv, creds.home.view()));  // as runc does
@@ -178,6 +190,7 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
     ready.envp = TRY(plan.env.envp());
     const ContainerInfo& info = plan.info;
     const char* workdir = request.workdir ? request.workdir : info.workdir.empty() ? "/" : info.workdir.c_str();
+    TRY(session.worker_step(ContainerStep::workdir));
     if (!TRY(enter_workdir(where, workdir)))
         ready.workdir_later = workdir;
     if (auto given = session.give_stdio_to(creds.uid); !given.ok() && given.error().code != EPERM &&
@@ -186,11 +199,11 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
     root.reset();
 
     if (request.verbose) {
-        Writer err(2);
+        Writer err(2, Shown::visible);
         err.put(name, ": user: uid ", creds.uid, " gid ", creds.gid, " groups");
         for (gid_t gid : creds.group_list())
             err.put(' ', gid);
-        err.put(", cwd ", workdir, ", ", plan.env.count(), " environment variables\n");
+        err.put(", cwd ", workdir, ", ", plan.env.count(), " environment variables", '\n');
     }
 
     // The container's own filters go in while we still hold CAP_SYS_ADMIN,

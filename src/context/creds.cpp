@@ -25,15 +25,6 @@ void add_group(Credentials& creds, gid_t gid)
         creds.groups[creds.group_count++] = gid;
 }
 
-// An account file of the container; "" when it does not exist.
-Result<Buffer> read_account_file(const ContainerRoot& where, const char* path)
-{
-    auto text = read_container_file(where, path, 16 * 1024 * 1024);
-    if (!text.ok() && (text.error().code == ENOENT || text.error().code == ENOTDIR))
-        return Buffer();
-    return text;
-}
-
 // A group by name or number, as runc resolves it: a number need not be in the file.
 Result<gid_t> find_gid(std::string_view group, std::string_view name)
 {
@@ -97,20 +88,17 @@ Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd,
     return creds;
 }
 
-Result<Credentials> resolve_user_in_root(const ContainerRoot& where, std::string_view spec,
-                                         std::string_view extra_groups)
+Result<Buffer> read_account_file(const ContainerRoot& where, const char* path)
 {
-    Buffer passwd = TRY(read_account_file(where, "/etc/passwd"));
-    Buffer group = TRY(read_account_file(where, "/etc/group"));
-    return resolve_user(spec, passwd.view(), group.view(), extra_groups);
+    auto text = read_container_file(where, path, 16 * 1024 * 1024);
+    if (!text.ok() && (text.error().code == ENOENT || text.error().code == ENOTDIR))
+        return Buffer();
+    return text;
 }
 
-void find_home_in_root(const ContainerRoot& where, Credentials& creds)
+void find_home(std::string_view passwd, Credentials& creds)
 {
-    auto passwd = read_account_file(where, "/etc/passwd");
-    if (!passwd.ok())
-        return;
-    if (auto entry = find_user(passwd.value().view(), creds.uid)) {
+    if (auto entry = find_user(passwd, creds.uid)) {
         creds.home.clear();
         creds.home.append(entry->home.empty() ? "/"sv : entry->home);
         creds.shell.clear();

@@ -14,6 +14,7 @@
 #include <span>
 #include <string_view>
 
+#include "base/buffer.h"
 #include "base/result.h"
 #include "base/text.h"
 
@@ -41,13 +42,12 @@ Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd,
 
 struct ContainerRoot;
 
-// resolve_user() with the container's /etc/passwd and /etc/group, opened
-// inside its root (context/in_root.h; missing files count as empty).
-Result<Credentials> resolve_user_in_root(const ContainerRoot& where, std::string_view spec,
-                                         std::string_view extra_groups = {});
+// An account file of the container (/etc/passwd, /etc/group), opened inside
+// its root (context/in_root.h); one that does not exist reads as empty.
+Result<Buffer> read_account_file(const ContainerRoot& where, const char* path);
 
-// The home and shell of `uid` in the container's /etc/passwd, for ids that
-// come from the runtime's record; "/" and none when it cannot be read.
-void find_home_in_root(const ContainerRoot& where, Credentials& creds);
+// The home and shell of `creds.uid` in a passwd text, for ids that come from
+// the runtime's record; "/" and none when it has no entry.
+void find_home(std::string_view passwd, Credentials& creds);
 
 }  // namespace nskit

@@ -23,6 +23,8 @@ namespace {
 // it has been idle this long.
 constexpr int pipe_drain_ms = 2000;
 constexpr int pty_idle_ms = 100;
+// A worker killed for a step that hung: how long it may take to go.
+constexpr int killed_worker_ms = 100;
 
 constexpr int relayed_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD, SIGPIPE};
 
@@ -33,6 +35,19 @@ sigset_t relayed_set()
     for (int signal : relayed_signals)
         sigaddset(&set, signal);
     return set;
+}
+
+// What a step in the container's world that did not end in time was.
+const char* describe_step(char tag)
+{
+    switch (static_cast<ContainerStep>(tag)) {
+    case ContainerStep::toolbox: return "cannot show the toolbox over the container's root";
+    case ContainerStep::pty: return "cannot make a pty with the container's /dev/pts/ptmx";
+    case ContainerStep::passwd: return "cannot read the container's /etc/passwd";
+    case ContainerStep::group: return "cannot read the container's /etc/group";
+    case ContainerStep::workdir: return "cannot change to the working directory in the container";
+    }
+    return nullptr;
 }
 
 // The first of stdin, stdout, stderr that is a terminal: the one whose size the pty takes.
@@ -95,6 +110,7 @@ Result<void> Session::worker_attach(const ContainerRoot& where)
 {
     if (!pty_)
         return {};
+    TRY(worker_step(ContainerStep::pty));
     Pty pty = TRY(open_pty_in_root(where).describe("cannot make a terminal for the command in its root (pipes need none)"));
     TRY(sys::send_fd(control_inside_.get(), 'T', pty.master.get()));
     pty.master.reset();
@@ -110,6 +126,11 @@ Result<void> Session::give_stdio_to(uid_t uid)
     for (int fd = 0; fd <= 2; ++fd)
         TRY(sys::fchown(fd, uid, static_cast<gid_t>(-1)).describe("cannot give the command's standard streams to uid ", uid));
     return {};
+}
+
+Result<void> Session::worker_step(ContainerStep step)
+{
+    return sys::send_fd(control_inside_.get(), static_cast<char>(step), -1);
 }
 
 Result<void> Session::worker_ready()
@@ -174,6 +195,8 @@ int Session::relay(std::string_view name, pid_t worker, Check check_ready)
     bool refused = false, exited = false;
     int status = 0;
     std::int64_t deadline = 0;
+    const char* step = nullptr;  // the worker's step in the container's world, and its deadline
+    std::int64_t step_deadline = 0;
 
     for (;;) {
         if (exited && !output.active() && !errors.active())
@@ -184,6 +207,25 @@ int Session::relay(std::string_view name, pid_t worker, Check check_ready)
             if (left <= 0)
                 break;
             timeout = pty_ ? pty_idle_ms : static_cast<int>(left);
+        } else if (step) {
+            std::int64_t left = step_deadline - sys::monotonic_ms();
+            if (left <= 0 && refused) {
+                // A read a FUSE server has taken and not answered waits even
+                // through SIGKILL: it ends when the container's file system
+                // answers or goes (the container stops). Nothing of the host's
+                // is left in that process; the caller need not wait with it.
+                warn(name, "PID ", worker, " stays blocked in the container's file system until it answers");
+                break;
+            }
+            if (left <= 0) {
+                raw.restore();
+                report(name, Error::because("no answer within 0.75 s (a FUSE file system or a device behind it?)", step));
+                (void)sys::kill(worker, SIGKILL);
+                refused = true;
+                step_deadline = sys::monotonic_ms() + killed_worker_ms;
+                continue;
+            }
+            timeout = static_cast<int>(left);
         }
         struct pollfd fds[5] = {{control_outside_.get(), POLLIN, 0},
                                 {signals.value().get(), POLLIN, 0},
@@ -209,7 +251,11 @@ int Session::relay(std::string_view name, pid_t worker, Check check_ready)
                 if (relay_stdin_)
                     input.start(0, master.get(), false, Stream::AtEnd::keep_to);
                 output.start(master.get(), 1, false, Stream::AtEnd::keep_to);
+            } else if (const char* described = tag ? describe_step(tag) : nullptr) {
+                step = described;
+                step_deadline = sys::monotonic_ms() + container_step_ms;
             } else if (tag == 'R') {
+                step = nullptr;
                 auto checked = check_ready(worker);
                 if (checked.ok()) {
                     (void)sys::send_fd(control_outside_.get(), 'G', -1);

@@ -14,6 +14,7 @@
 //   fork -----------------------------> session.worker_begin()     stdio: the pipes
 //                                         ... enter namespaces ...
 //                                       session.worker_attach(root) pty: opened, master sent out, stdio: the slave
+//                                       session.worker_step(...)    before each step in the container's world
 //                                       session.worker_ready()      waits for the outside's check of it
 //                                       session.worker_end()        nothing of the outside's is left
 //                                       fork -> session.command_begin() (setsid, controlling tty), exec
@@ -36,6 +37,20 @@ namespace nskit {
 // automatic: a pty when stdin is a terminal and we are in its foreground.
 enum class Terminal : std::uint8_t { automatic, pty, pipes };
 
+// What the worker is doing in the container's world, which the container
+// controls: a file there may sit on a FUSE file system that never answers,
+// and a process blocked there can only be killed. The worker names each
+// step before it takes it, and the relay outside gives every step 0.75 s
+// before it kills the worker and says which step hung.
+enum class ContainerStep : char {
+    toolbox = 'b',  // the toolbox shown over the container's root
+    pty = 'y',      // a pty from the container's /dev/pts/ptmx
+    passwd = 'p',   // the container's /etc/passwd
+    group = 'g',    // the container's /etc/group
+    workdir = 'w',  // the working directory
+};
+inline constexpr int container_step_ms = 750;
+
 // Whether stdin is a terminal whose foreground process group is ours: only
 // then may we read it or change its mode without being stopped (SIGTTIN,
 // SIGTTOU), as under `timeout` or `cmd &` we are not.
@@ -57,6 +72,8 @@ public:
     Result<void> worker_attach(const ContainerRoot& where);
     // Gives the command's stdio to its user, as runc does (the pty slave inside).
     Result<void> give_stdio_to(uid_t uid);
+    // Tells the outside what it does next in the container's world (above).
+    Result<void> worker_step(ContainerStep step);
     // Tells the outside it is ready to start the command, and waits for its word.
     Result<void> worker_ready();
     void worker_end() { control_inside_.reset(); }

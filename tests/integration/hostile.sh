@@ -158,3 +158,87 @@ if start_container "$ROOT3" -- 'exec /hostile two-filters sleep 1000000'; then
 else
     fail "a target with two filters" "it did not start"
 fi
+
+echo "-- the container's files: never waited on, never read past a bound"
+# A container whose account files are anything but files, or files that
+# never answer: each is refused within a second, naming the file, and the
+# caller gets its terminal back. /dev/null and /dev/fuse are device nodes
+# the host puts in the root (a container with its own user namespace may
+# use them, not make them).
+ROOT4=$WORK/root4
+new_root "$ROOT4"
+mknod -m 666 "$ROOT4/dev/null" c 1 3
+mknod -m 666 "$ROOT4/dev/zero" c 1 5
+have_fuse=
+[ -c /dev/fuse ] && mknod -m 666 "$ROOT4/dev/fuse" c 10 229 && have_fuse=1
+chown -R 100000:100000 "$ROOT4"
+if start_container "$ROOT4" -- 'exec sleep 1000000'; then
+    CONTAINERS+=("$INIT")
+    ETC=/proc/$INIT/root/etc
+    # refused_in_time CASE FILE EXPECTED_ERROR: docker-enter -u root pid:N,
+    # refused naming FILE within a second.
+    refused_in_time() {
+        local case=$1 error=$2 started took out
+        started=$(date +%s%N)
+        out=$("${DE[@]}" -u root "pid:$INIT" true 2>&1 </dev/null)
+        took=$(( ($(date +%s%N) - started) / 1000000 ))
+        if ! grep -qF -- "$error" <<<"$out"; then
+            fail "$case" "not refused with '$error': $(head -c 300 <<<"$out")"
+        elif [ "$took" -ge 1000 ]; then
+            fail "$case" "refused after $took ms: $out"
+        else
+            pass "$case"
+        fi
+    }
+    for kind in fifo socket device directory; do
+        rm -rf "$ETC/passwd"
+        case $kind in
+            fifo) mkfifo "$ETC/passwd" ;;
+            socket) python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$ETC/passwd" ;;
+            device) ln -s /dev/zero "$ETC/passwd" ;;
+            directory) mkdir "$ETC/passwd" ;;
+        esac
+        refused_in_time "/etc/passwd a $kind: refused within a second" "cannot read /etc/passwd: not a regular file"
+    done
+    rm -rf "$ETC/passwd"; printf 'root:x:0:0:root:/:/bin/sh\n' >"$ETC/passwd"
+    rm -f "$ETC/group"; mkfifo "$ETC/group"
+    refused_in_time "/etc/group a fifo: refused within a second" "cannot read /etc/group: not a regular file"
+    rm -f "$ETC/group"; truncate -s 1G "$ETC/group"
+    refused_in_time "/etc/group a sparse 1 GiB file: refused within a second" "cannot read /etc/group: the file is larger than expected"
+    rm -f "$ETC/group"; printf 'root:x:0:\n' >"$ETC/group"
+    chown -h 100000:100000 "$ETC/passwd" "$ETC/group"
+    # A FUSE file system of the container's own whose reads never answer:
+    # the read waits even through SIGKILL, so the caller must not wait with it.
+    if [ -z "$have_fuse" ]; then
+        skip "/etc/passwd on a FUSE file system that never answers" "no /dev/fuse here"
+    else
+        "$WORK/nsenter" -t "$INIT" -a -r /hostile fuse-hang /etc passwd group >"$WORK/fuse.log" 2>&1 </dev/null &
+        CONTAINERS+=($!)
+        wait_for 100 grep -q "serving" "$WORK/fuse.log"
+        refused_in_time "/etc/passwd on a FUSE file system that never answers: refused within a second" \
+            "cannot read the container's /etc/passwd: no answer within 0.75 s"
+        # It ends when the file system does: nothing of ours outlives the container.
+        worker=$(pgrep -f "docker-enter -u root pid:$INIT")
+        same "the worker blocked in the FUSE read is the one process left" "$(wc -w <<<"$worker")" 1
+        kill -9 "$INIT"
+        wait_for 100 test -z "$(pgrep -f "docker-enter -u root pid:$INIT")"
+        same "the worker blocked in the FUSE read ends with the container" "$(pgrep -f "docker-enter -u root pid:$INIT")" ""
+    fi
+else
+    fail "a container for hostile files" "it did not start"
+fi
+
+echo "-- what the container's files say reaches the caller's terminal visibly"
+ROOT5=$WORK/root5
+new_root "$ROOT5"
+printf 'root:x:0:0:root:/:/nowhere\033]2;PWNED\007\033[2J\n' >"$ROOT5/etc/passwd"
+if start_container "$ROOT5" -- 'exec sleep 1000000'; then
+    CONTAINERS+=("$INIT")
+    out=$("${DE[@]}" -T "pid:$INIT" 2>&1 </dev/null)
+    same "a shell in /etc/passwd made of escape sequences: no escape byte reaches the caller" \
+        "$(tr -d '\n' <<<"$out" | tr -dc '\000-\037\177' | od -An -c | tr -d ' ')" ""
+    expect "a shell in /etc/passwd made of escape sequences: shown visibly" --rc 127 \
+        --err 'no /nowhere\x1b]2;PWNED\x07\x1b[2J in container' -- "${DE[@]}" -T "pid:$INIT"
+else
+    fail "a container whose passwd names an escape sequence for a shell" "it did not start"
+fi

@@ -31,6 +31,12 @@
  *       PROGRAM: whoever copies the filters in the wrong order gets EAGAIN.
  *   hostile getppid
  *       Prints what getppid gives: "getppid: errno N" or "getppid: ok".
+ *   hostile fuse-hang DIR NAME...
+ *       Mounts a FUSE file system of its own over DIR (the container's root
+ *       may, in a user namespace of its own, with /dev/fuse) in which each
+ *       NAME is a regular file that can be looked up, stat'ed and opened,
+ *       but whose reads are never answered: whoever reads it waits until
+ *       killed. Then serves it, in the foreground, forever.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -38,6 +44,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/fuse.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -300,6 +308,107 @@ static int two_filters(char **program)
     return 127;
 }
 
+/* One reply to a FUSE request: a header, then `size` bytes of `body`. */
+static void fuse_reply(int fuse, uint64_t unique, int error, const void *body, size_t size)
+{
+    char buffer[sizeof(struct fuse_out_header) + 256];
+    struct fuse_out_header header = {sizeof header + size, -error, unique};
+    memcpy(buffer, &header, sizeof header);
+    if (size)
+        memcpy(buffer + sizeof header, body, size);
+    if (write(fuse, buffer, sizeof header + size) < 0 && errno != ENOENT)
+        perror("fuse reply");
+}
+
+static void fuse_attr_of(uint64_t node, struct fuse_attr *attr)
+{
+    memset(attr, 0, sizeof *attr);
+    attr->ino = node;
+    attr->mode = node == FUSE_ROOT_ID ? S_IFDIR | 0755 : S_IFREG | 0644;
+    attr->nlink = 1;
+    attr->size = node == FUSE_ROOT_ID ? 0 : 4096;
+    attr->blksize = 4096;
+}
+
+static int fuse_hang(const char *dir, char **names, int count)
+{
+    int fuse = open("/dev/fuse", O_RDWR);
+    char options[128];
+    if (fuse < 0) {
+        perror("/dev/fuse");
+        return 1;
+    }
+    snprintf(options, sizeof options, "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fuse);
+    if (mount("hostile", dir, "fuse", MS_NOSUID | MS_NODEV, options) != 0) {
+        perror("mount fuse");
+        return 1;
+    }
+    printf("fuse-hang: serving %s\n", dir);
+    fflush(stdout);
+    static char request[FUSE_MIN_READ_BUFFER + 65536];
+    for (;;) {
+        ssize_t n = read(fuse, request, sizeof request);
+        if (n < 0 && (errno == EINTR || errno == ENOENT))
+            continue;
+        if (n < (ssize_t)sizeof(struct fuse_in_header))
+            return n < 0 ? 1 : 0;
+        struct fuse_in_header *in = (struct fuse_in_header *)request;
+        char *body = request + sizeof *in;
+        switch (in->opcode) {
+        case FUSE_INIT: {
+            struct fuse_init_out out = {0};
+            out.major = FUSE_KERNEL_VERSION;
+            out.minor = FUSE_KERNEL_MINOR_VERSION;
+            out.max_readahead = 65536;
+            out.max_write = 65536;
+            fuse_reply(fuse, in->unique, 0, &out, sizeof out);
+            break;
+        }
+        case FUSE_LOOKUP: {
+            struct fuse_entry_out out = {0};
+            int found = 0;
+            for (int i = 0; i < count && !found; i++)
+                if (in->nodeid == FUSE_ROOT_ID && strcmp(body, names[i]) == 0)
+                    found = i + 2;
+            if (!found) {
+                fuse_reply(fuse, in->unique, ENOENT, NULL, 0);
+                break;
+            }
+            out.nodeid = (uint64_t)found;
+            fuse_attr_of(out.nodeid, &out.attr);
+            fuse_reply(fuse, in->unique, 0, &out, sizeof out);
+            break;
+        }
+        case FUSE_GETATTR: {
+            struct fuse_attr_out out = {0};
+            fuse_attr_of(in->nodeid, &out.attr);
+            fuse_reply(fuse, in->unique, 0, &out, sizeof out);
+            break;
+        }
+        case FUSE_OPEN:
+        case FUSE_OPENDIR: {
+            struct fuse_open_out out = {0};
+            fuse_reply(fuse, in->unique, 0, &out, sizeof out);
+            break;
+        }
+        case FUSE_READ:  /* never answered: the reader waits until it is killed */
+        case FUSE_FORGET:
+        case FUSE_BATCH_FORGET:
+        case FUSE_INTERRUPT:
+            break;
+        case FUSE_READDIR:
+        case FUSE_RELEASE:
+        case FUSE_RELEASEDIR:
+        case FUSE_FLUSH:
+        case FUSE_ACCESS:
+            fuse_reply(fuse, in->unique, 0, NULL, 0);
+            break;
+        default:
+            fuse_reply(fuse, in->unique, ENOSYS, NULL, 0);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "race") == 0)
@@ -318,7 +427,9 @@ int main(int argc, char **argv)
             printf("getppid: ok\n");
         return 0;
     }
+    if (argc >= 4 && strcmp(argv[1], "fuse-hang") == 0)
+        return fuse_hang(argv[2], argv + 3, argc - 3);
     fprintf(stderr, "usage: hostile race SECONDS | tiocsti FD TEXT | fake-caps [PROGRAM ARGS...] | "
-                    "two-filters PROGRAM ARGS... | getppid\n");
+                    "two-filters PROGRAM ARGS... | getppid | fuse-hang DIR NAME...\n");
     return 2;
 }
