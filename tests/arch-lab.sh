@@ -6,7 +6,7 @@
 # that architecture's static busybox, nskit built for it (make ARCH=...), and
 # tests/arch-lab/{init,suite.sh}: new user, mount and PID namespaces, nsenter
 # into all of them, the nsfs ioctls, IDs past 16 bits, the relay, and
-# `nskit enter pid:N` (private copy, clone3 into the cgroup, ptrace). Each
+# `nskit enter pid:N` (private copy, the command placed in the cgroup, ptrace). Each
 # case's result line comes back on the console.
 #   NSKIT_LAB_ARCHES="arm64"   narrow the list (default: arm64 armhf ppc64le s390x)
 #   NSKIT_LAB_TIMEOUT=SECONDS  a hung guest is stopped after this (default 600)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include "applets/applets.h"
 #include "applets/enter.h"
@@ -172,16 +173,16 @@ Result<void> check_preserved(const Request& request)
     return {};
 }
 
-// The worker starts in the container's cgroup v2 directory when there is
-// one (clone3 CLONE_INTO_CGROUP, Linux 5.7+: no migration, so no RCU grace
-// period of the kernel's to wait for); else it moves itself there. Second
-// in the pair: whether it was born there.
-Result<std::pair<pid_t, bool>> start_worker(EnterPlan& plan)
+// The command was killed: by the container's out-of-memory killer when its
+// memory cgroup counted one more kill while it ran (docker exec's 137 then
+// comes with no word of why).
+void say_how_it_ended(std::string_view name, const EnterPlan& plan, const Session::End& end,
+                      std::optional<std::uint64_t> oom_kills_before)
 {
-    if (int unified = plan.cgroups.unified_directory(); unified >= 0)
-        if (auto child = fork_child_into_cgroup(unified); child.ok())
-            return std::pair{child.value(), true};
-    return std::pair{TRY(fork_child()), false};
+    if (!WIFSIGNALED(end.status) || WTERMSIG(end.status) != SIGKILL || !oom_kills_before)
+        return;
+    if (auto after = plan.cgroups.oom_kills(); after && *after > *oom_kills_before)
+        warn(name, "the command was killed by the out-of-memory killer of container ", plan.shown);
 }
 
 Result<int> run(std::string_view name, const Request& request, int argc, char** argv)
@@ -196,14 +197,28 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
         print_enter_plan(name, request, plan);
     Session session;
     TRY(session.prepare(request.terminal));
-    auto [worker, in_cgroup] = TRY(start_worker(plan));
+    // The worker stays in our cgroups, as every process of ours does: only
+    // the command goes into the container's, put there from here (place).
+    pid_t worker = TRY(fork_child());
     if (worker == 0)
-        run_worker(name, request, plan, session, in_cgroup, argc, argv);
+        run_worker(name, request, plan, session, argc, argv);
     plan.target.reset();
     plan.root.reset();
     plan.toolbox.reset();
-    plan.cgroups = CgroupJoin();
-    return session.relay(name, worker, [&](pid_t ready) { return check_worker(plan, ready); });
+    std::optional<std::uint64_t> oom_kills;
+    auto end = session.relay(name, worker,
+                             {.ready = [&](pid_t ready) { return check_worker(plan, ready); },
+                              .place = [&](pid_t command) -> Result<void> {
+                                  TRY(plan.cgroups.place(command));
+                                  oom_kills = plan.cgroups.oom_kills();
+                                  return {};
+                              }});
+    if (end.refused)
+        return 1;
+    if (end.gave_up)
+        return 128 + end.gave_up;
+    say_how_it_ended(name, plan, end, oom_kills);
+    return mirror_exit(end.status);
 }
 
 }  // namespace

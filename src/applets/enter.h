@@ -6,17 +6,20 @@
 //                     process, and the command it starts
 //
 // The processes, and why there are three (README: "Threat model"):
-//   docker-enter (the relay)  stays on the host; holds the caller's terminal
-//     `- worker               born in the container's cgroup (clone3), in the
-//        |                    host's pid namespace: the container cannot see
-//        |                    it. It does the privileged steps, enters the
-//        |                    namespaces, then becomes the container's process
-//        |                    (user, groups, capabilities, filters). The relay
-//        |                    checks it from outside before it goes on.
+//   docker-enter (the relay)  stays on the host; holds the caller's terminal;
+//     |                       puts the command into the container's cgroups
+//     `- worker               in the host's pid namespace and our cgroups: the
+//        |                    container cannot see it nor hold it. It does the
+//        |                    privileged steps, enters the namespaces, then
+//        |                    becomes the container's process (user, groups,
+//        |                    capabilities, filters). The relay checks it from
+//        |                    outside before it goes on.
 //        `- command           the first process the container can see: from
 //                             its first instruction it holds the container's
 //                             credentials, its own stdio and nothing of the
-//                             host's, and is not dumpable; then it execs.
+//                             host's, and is not dumpable. It waits until the
+//                             relay has put it in the container's cgroups,
+//                             the only process of ours ever there; then it execs.
 #pragma once
 
 #include <sys/types.h>
@@ -80,7 +83,7 @@ struct EnterPlan {
     Environment env;  // all but HOME, which depends on the user
     NsSelection namespaces;
     Fd root;  // pid:N: the target's root (a chroot of its own), taken after its mount namespace
-    CgroupJoin cgroups;  // none unless request.join_cgroup
+    CgroupJoin cgroups;  // none unless request.join_cgroup; the relay places the command there
     std::optional<Toolbox> toolbox;  // --tools: shown over the root the command gets
     std::optional<ExecLabel> label;
     SeccompFilters seccomp;
@@ -110,9 +113,8 @@ bool answer_plugin_metadata(int argc, char** argv);
 // `request`; else 0.
 Result<int> docker_plugin_start(int argc, char** argv, EnterRequest& request);
 
-// enter_worker.cpp: runs in the worker and never returns. `in_cgroup`: it
-// was born in the cgroup v2 directory (else it moves itself there).
+// enter_worker.cpp: runs in the worker and never returns.
 [[noreturn]] void run_worker(std::string_view name, const EnterRequest& request, EnterPlan& plan, Session& session,
-                             bool in_cgroup, int argc, char** argv);
+                             int argc, char** argv);
 
 }  // namespace nskit

@@ -12,6 +12,7 @@
 
 #include "applets/enter.h"
 #include "base/exec.h"
+#include "base/function_ref.h"
 #include "base/output.h"
 #include "base/sys.h"
 #include "context/in_root.h"
@@ -133,20 +134,16 @@ struct Ready {
 };
 
 // Everything from the worker's birth to the moment it may start the command.
-Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterPlan& plan, Session& session,
-                      bool in_cgroup)
+Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterPlan& plan, Session& session)
 {
     TRY(session.worker_begin());
+    plan.cgroups = CgroupJoin();  // the relay's to use: the worker stays in our cgroups
     // Our own /proc/self/fd, for reopening what was found in the container's
     // root (in_root.h) and for closing descriptors on kernels before close_range.
     Fd proc_self_fd = TRY(sys::open("/proc/self/fd", O_PATH | O_DIRECTORY));
 
-    // On the host, with the host's privilege: cgroups (found through our own
-    // mounts, joined as our own cgroup namespace allows), resource limits,
-    // the security label for the exec, and no supplementary group of ours.
-    if (!in_cgroup)
-        TRY(plan.cgroups.join_unified(::getpid()));
-    TRY(plan.cgroups.join(::getpid(), CgroupJoin::Unified::later));
+    // On the host, with the host's privilege: resource limits, the security
+    // label for the exec, and no supplementary group of ours.
     apply_limits(name, plan.limits);
     if (plan.label)
         TRY(apply_exec_label(*plan.label));
@@ -173,7 +170,6 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
     }
     // Nothing of the host's is kept but the way to the relay and our /proc.
     plan.target.reset();
-    plan.cgroups = CgroupJoin();
     Fd* keep[] = {&session.control(), &proc_self_fd};
     TRY(keep_descriptors(keep, 3 + request.preserve_fds, &proc_self_fd));
 
@@ -218,16 +214,46 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
     TRY(sys::prctl(PR_SET_DUMPABLE, 0));
     proc_self_fd.reset();
     TRY(session.worker_ready());
-    session.worker_end();
     return ready;
+}
+
+// Forks the command, which waits until the relay has put it into the
+// container's cgroups (Session::command_placed) and runs only then; if it
+// cannot be placed, it ends without running anything, and so does the
+// worker (the relay has said why).
+Result<pid_t> start_command(Session& session, FunctionRef<void()> command)
+{
+    sys::Pipe go = TRY(sys::pipe());
+    pid_t child = TRY(fork_child());
+    if (child == 0) {
+        session.worker_end();  // the way to the relay is the worker's alone
+        go.write.reset();
+        char word = 0;
+        auto read = sys::read(go.read.get(), &word, 1);
+        if (!read.ok() || read.value() != 1 || word != 'g')
+            ::_exit(1);  // not placed: said outside already
+        go.read.reset();
+        command();
+        ::_exit(1);  // not reached: `command` execs or exits
+    }
+    go.read.reset();
+    auto placed = session.command_placed(child);
+    session.worker_end();
+    if (!placed.ok()) {
+        go.write.reset();
+        (void)sys::waitpid(child, 0);
+        ::_exit(1);
+    }
+    TRY(sys::write_all(go.write.get(), "g"));
+    return child;
 }
 
 }  // namespace
 
-void run_worker(std::string_view name, const EnterRequest& request, EnterPlan& plan, Session& session, bool in_cgroup,
-                int argc, char** argv)
+void run_worker(std::string_view name, const EnterRequest& request, EnterPlan& plan, Session& session, int argc,
+                char** argv)
 {
-    auto prepared = prepare(name, request, plan, session, in_cgroup);
+    auto prepared = prepare(name, request, plan, session);
     if (!prepared.ok())
         give_up(name, prepared.error());
     Ready& ready = prepared.value();
@@ -239,11 +265,11 @@ void run_worker(std::string_view name, const EnterRequest& request, EnterPlan& p
         shell_argv[0] = const_cast<char*>(request.tools ? toolbox_shell : shell);
         command = shell_argv;
     }
-    auto child = fork_child();
+    auto child = start_command(session, [&] {
+        run_command(name, request, plan, session, ready.workdir_later, command, ready.envp, command == shell_argv);
+    });
     if (!child.ok())
         give_up(name, child.error());
-    if (child.value() == 0)
-        run_command(name, request, plan, session, ready.workdir_later, command, ready.envp, command == shell_argv);
     // Nothing left here for the command's stdio to stay open for.
     (void)sys::close_from(0);
     ::_exit(wait_and_mirror(child.value(), {{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2}, {}, false}));

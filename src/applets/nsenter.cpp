@@ -501,7 +501,12 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     TRY(session.prepare(*request.relay));
     pid_t worker = TRY(fork_child());
     if (worker) {
-        return session.relay(name, worker, [](pid_t) -> Result<void> { return {}; });
+        auto end = session.relay(name, worker,
+                                 {.ready = [](pid_t) -> Result<void> { return {}; },
+                                  .place = [](pid_t) -> Result<void> { return {}; }});
+        if (end.refused)
+            return 1;
+        return end.gave_up ? 128 + end.gave_up : mirror_exit(end.status);
     }
     auto status = [&]() -> Result<int> {
         TRY(session.worker_begin());

@@ -511,19 +511,4 @@ Error execve(const char* path, char* const argv[], char* const envp[])
     return failed("failed to execute ", path);
 }
 
-Result<pid_t> fork_into_cgroup(int cgroup_dir)
-{
-    struct {
-        std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-            set_tid_size, cgroup;
-    } args{};
-    args.flags = 0x200000000ull;  // CLONE_INTO_CGROUP
-    args.exit_signal = SIGCHLD;
-    args.cgroup = static_cast<std::uint64_t>(cgroup_dir);
-    long pid = ::syscall(SYS_clone3, &args, sizeof args);
-    if (pid < 0)
-        return failed("cannot fork into the cgroup");
-    return static_cast<pid_t>(pid);
-}
-
 }  // namespace nskit::sys

@@ -1,6 +1,6 @@
 // The one place where nskit talks to the kernel. Each wrapper makes one
 // system call and returns its result or an Error naming the step and errno.
-// Calls that libc does not wrap everywhere (pidfd_*, clone3, capget) go
+// Calls that libc does not wrap everywhere (pidfd_*, capget) go
 // through syscall(2) with their own argument structs here.
 #pragma once
 
@@ -145,10 +145,6 @@ Result<std::uint64_t> mount_id(const char* path);
 // Replaces this process with `path`; returns only on failure.
 Error execve(const char* path, char* const argv[], char* const envp[]);
 
-// fork(2) through clone3 with CLONE_INTO_CGROUP: the child starts in the
-// cgroup v2 directory `cgroup_dir` (Linux 5.7+), with no migration and so
-// without the kernel's global threadgroup lock. 0 in the child.
-Result<pid_t> fork_into_cgroup(int cgroup_dir);
 
 // --- descriptors, terminals and copies of ourselves (sys_descriptors.cpp) ---
 

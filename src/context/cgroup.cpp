@@ -1,5 +1,6 @@
 #include "context/cgroup.h"
 
+#include <errno.h>
 #include <fcntl.h>
 
 #include "base/buffer.h"
@@ -146,16 +147,16 @@ Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan)
         }
         if (plan.count_ == CgroupJoin::max_hierarchies)
             return Error::because("too many cgroup hierarchies", "cannot join the cgroups of ", target);
-        // A cgroup v1 hierarchy is joined through "tasks" with "0" (this
-        // thread; nskit has no other): unlike cgroup.procs, that move skips
-        // the kernel's global threadgroup lock, whose first taking waits for
-        // an RCU grace period (5-20 ms here). cgroup v2 has no such file.
+        // A cgroup v1 hierarchy is joined through "tasks": a process that
+        // moves itself writes "0" (this thread; nskit has no other), which
+        // unlike cgroup.procs skips the kernel's global threadgroup lock,
+        // whose first taking waits for an RCU grace period; a process placed
+        // from outside is single-threaded too. cgroup v2 has only cgroup.procs.
         auto& slot = plan.targets_[plan.count_];
-        slot.whole_process = membership->unified();
-        Text<600> procs(directory, slot.whole_process ? "/cgroup.procs" : "/tasks");
-        slot.procs = TRY(sys::open(procs.c_str(), O_WRONLY));
-        if (slot.whole_process)
-            plan.unified_dir_ = TRY(sys::open(directory.c_str(), O_PATH | O_DIRECTORY));
+        slot.unified = membership->unified();
+        slot.dir = TRY(sys::open(directory.c_str(), O_PATH | O_DIRECTORY));
+        slot.procs = TRY(sys::openat(slot.dir.get(), slot.unified ? "cgroup.procs" : "tasks", O_WRONLY)
+                             .describe("cannot open ", directory, slot.unified ? "/cgroup.procs" : "/tasks"));
         slot.directory = directory;
         ++plan.count_;
     }
@@ -195,23 +196,79 @@ Result<bool> cgroup_frozen(pid_t pid)
     return false;
 }
 
-Result<void> CgroupJoin::join(pid_t self, Unified unified)
+Result<void> CgroupJoin::join(pid_t self) const
 {
     Text<24> pid(self);
     for (std::size_t i = 0; i < count_; ++i)
-        if (!targets_[i].whole_process || unified == Unified::now)
-            TRY(sys::write_all(targets_[i].procs.get(), targets_[i].whole_process ? pid.view() : "0"sv)
-                    .describe("cannot join cgroup ", targets_[i].directory));
+        TRY(sys::write_all(targets_[i].procs.get(), targets_[i].unified ? pid.view() : "0"sv)
+                .describe("cannot join cgroup ", targets_[i].directory));
     return {};
 }
 
-Result<void> CgroupJoin::join_unified(pid_t self)
+Result<void> CgroupJoin::place(pid_t placed) const
 {
-    Text<24> pid(self);
+    TRY(check_pids_room());
+    Text<24> pid(placed);
     for (std::size_t i = 0; i < count_; ++i)
-        if (targets_[i].whole_process)
-            TRY(sys::write_all(targets_[i].procs.get(), pid.view()).describe("cannot join cgroup ", targets_[i].directory));
+        TRY(sys::write_all(targets_[i].procs.get(), pid.view())
+                .describe("cannot put the command in cgroup ", targets_[i].directory));
     return {};
+}
+
+namespace {
+
+// A cgroup file of one line, read through the cgroup's directory; "" when it is not there.
+Result<std::string_view> read_cgroup_value(int dir, const char* name, std::span<char> into)
+{
+    auto text = read_small_file(dir, name, into);
+    if (!text.ok() && text.error().code == ENOENT)
+        return std::string_view();
+    return text;
+}
+
+// "oom_kill N" among the lines of memory.events or memory.oom_control.
+std::optional<std::uint64_t> oom_kill_line(std::string_view lines)
+{
+    while (!lines.empty()) {
+        std::string_view line = split_first(lines, '\n');
+        if (next_word(line) == "oom_kill"sv)
+            return parse_decimal(trim(line));
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<void> CgroupJoin::check_pids_room() const
+{
+    // pids.max bounds forks, not moves: a command placed into a full cgroup
+    // would run and fork nothing. Refused instead (a race with the
+    // container's own forks can still fill it after this look).
+    for (std::size_t i = 0; i < count_; ++i) {
+        char max_text[32], current_text[32];
+        std::string_view max = trim(TRY(read_cgroup_value(targets_[i].dir.get(), "pids.max", max_text)));
+        if (max.empty() || max == "max"sv)
+            continue;
+        std::string_view current = trim(TRY(read_cgroup_value(targets_[i].dir.get(), "pids.current", current_text)));
+        auto limit = parse_decimal(max), used = parse_decimal(current);
+        if (limit && used && *used >= *limit)
+            return Error::because("no room for one more process", "the container is at its pids limit (",
+                                  targets_[i].directory, "/pids.max is ", *limit, ')');
+    }
+    return {};
+}
+
+std::optional<std::uint64_t> CgroupJoin::oom_kills() const
+{
+    for (std::size_t i = 0; i < count_; ++i) {
+        char text[1024];
+        auto events = read_small_file(targets_[i].dir.get(), targets_[i].unified ? "memory.events" : "memory.oom_control",
+                                      text);
+        if (events.ok())
+            if (auto kills = oom_kill_line(events.value()))
+                return kills;
+    }
+    return std::nullopt;
 }
 
 }  // namespace nskit

@@ -1,15 +1,18 @@
-// Joining the cgroups of another process, as `docker exec` puts its process
-// in the container's cgroups: every cgroup v1 hierarchy the target belongs to
-// and the v2 one. Done in two steps so a failure to open any target leaves
-// us where we were: plan_cgroup_join() opens every cgroup.procs first (in our
-// own mount namespace, where the cgroup file systems are mounted), and
-// CgroupJoin::join() then writes our pid to each.
+// The cgroups of another process, as `docker exec` puts its process in the
+// container's: every cgroup v1 hierarchy the target belongs to, and the v2
+// one. Done in two steps so that a failure to open any of them leaves
+// everything as it was: plan_cgroup_join() opens each cgroup first (in our
+// own mount namespace, where the cgroup file systems are mounted), then
+// either the process itself joins them (join: nsenter --join-cgroup) or a
+// process outside puts another one in (place: docker-enter, whose command
+// alone goes into the container's cgroups while it waits to be placed).
 #pragma once
 
 #include <sys/types.h>
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -53,18 +56,19 @@ class CgroupJoin {
 public:
     static constexpr std::size_t max_hierarchies = 16;
 
-    // The cgroup v2 directory of the plan, opened, or -1: for a caller that
-    // forks next, to start its child there (fork_child_into_cgroup) instead
-    // of moving itself (which waits for an RCU grace period in the kernel).
-    int unified_directory() const { return unified_dir_.get(); }
-
-    // Moves this (single-threaded) process into every cgroup of the plan;
-    // with Unified::later, into all but the v2 one (see join_unified).
+    // Moves this (single-threaded) process into every cgroup of the plan.
     // A failure part-way leaves us in some of the cgroups: harmless, because
     // every caller gives up and exits on it, and the process is all there is.
-    enum class Unified : bool { now, later };
-    Result<void> join(pid_t self, Unified unified = Unified::now);
-    Result<void> join_unified(pid_t self);
+    Result<void> join(pid_t self) const;
+    // Moves `pid`, a single-threaded process that waits to be placed (see
+    // above), into every cgroup of the plan. Refused, with nothing moved,
+    // when a pids limit of the plan is reached: the command could not fork there.
+    Result<void> place(pid_t pid) const;
+
+    // Kills by the out-of-memory killer so far in the plan's memory cgroup
+    // (v2 memory.events, v1 memory.oom_control: "oom_kill N"); nullopt when
+    // neither says (no memory controller, or a kernel before 4.13).
+    std::optional<std::uint64_t> oom_kills() const;
 
     std::size_t size() const { return count_; }
     std::string_view directory(std::size_t i) const { return targets_[i].directory.view(); }
@@ -74,14 +78,16 @@ public:
 private:
     friend Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan);
     struct Target {
+        Fd dir;                // the cgroup's directory
         Fd procs;              // cgroup.procs (v2), or tasks (v1: see plan_cgroup_join)
-        bool whole_process;    // cgroup.procs takes our pid; tasks takes "0"
+        bool unified = false;  // v2
         CgroupPath directory;
     };
+    Result<void> check_pids_room() const;
+
     std::array<Target, max_hierarchies> targets_;
     std::size_t count_ = 0;
     std::size_t unmounted_ = 0;
-    Fd unified_dir_;
 };
 
 // Opens cgroup.procs of every cgroup `target` is in and we are not, into

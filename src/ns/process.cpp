@@ -53,14 +53,6 @@ Result<pid_t> fork_child()
     return pid;
 }
 
-Result<pid_t> fork_child_into_cgroup(int cgroup_dir)
-{
-    pid_t pid = TRY(sys::fork_into_cgroup(cgroup_dir));
-    if (pid == 0)
-        set_handler(SIGCHLD, SIG_DFL);
-    return pid;
-}
-
 Result<pid_t> spawn_child(FunctionRef<void()> child)
 {
     // Enough for what a child does before exec (a path search, a message).

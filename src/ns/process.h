@@ -14,9 +14,6 @@ namespace nskit {
 
 // Forks. Returns 0 in the child and the child's pid in the parent.
 Result<pid_t> fork_child();
-// The same, with the child started in the cgroup v2 directory `cgroup_dir`
-// (clone3, CLONE_INTO_CGROUP).
-Result<pid_t> fork_child_into_cgroup(int cgroup_dir);
 
 // Runs `child` in a new process that shares our memory until it execs or
 // exits, as posix_spawn does (clone with CLONE_VM | CLONE_VFORK, on a stack

@@ -16,51 +16,6 @@
 
 namespace nskit {
 
-namespace {
-
-// After the worker has exited: pipes are drained for at most this long, as
-// `docker exec` does (a background process may hold them open); a pty until
-// it has been idle this long.
-constexpr int pipe_drain_ms = 2000;
-constexpr int pty_idle_ms = 100;
-// A worker killed for a step that hung: how long it may take to go.
-constexpr int killed_worker_ms = 100;
-
-constexpr int relayed_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD, SIGPIPE};
-
-sigset_t relayed_set()
-{
-    sigset_t set;
-    sigemptyset(&set);
-    for (int signal : relayed_signals)
-        sigaddset(&set, signal);
-    return set;
-}
-
-// What a step in the container's world that did not end in time was.
-const char* describe_step(char tag)
-{
-    switch (static_cast<ContainerStep>(tag)) {
-    case ContainerStep::toolbox: return "cannot show the toolbox over the container's root";
-    case ContainerStep::pty: return "cannot make a pty with the container's /dev/pts/ptmx";
-    case ContainerStep::passwd: return "cannot read the container's /etc/passwd";
-    case ContainerStep::group: return "cannot read the container's /etc/group";
-    case ContainerStep::workdir: return "cannot change to the working directory in the container";
-    }
-    return nullptr;
-}
-
-// The first of stdin, stdout, stderr that is a terminal: the one whose size the pty takes.
-int caller_terminal()
-{
-    for (int fd = 0; fd <= 2; ++fd)
-        if (sys::isatty(fd))
-            return fd;
-    return -1;
-}
-
-}  // namespace
-
 bool stdin_is_our_terminal()
 {
     pid_t foreground = ::tcgetpgrp(0);
@@ -84,7 +39,7 @@ Result<void> Session::prepare(Terminal mode)
         err_read_ = static_cast<Fd&&>(err.read);
         err_write_ = static_cast<Fd&&>(err.write);
     }
-    sigset_t set = relayed_set();
+    sigset_t set = session_signals();
     ::sigprocmask(SIG_BLOCK, &set, nullptr);
     return {};
 }
@@ -142,6 +97,17 @@ Result<void> Session::worker_ready()
     return {};
 }
 
+Result<void> Session::command_placed(pid_t command)
+{
+    char message[1 + sizeof command] = {'C'};
+    __builtin_memcpy(message + 1, &command, sizeof command);
+    TRY(sys::write_all(control_inside_.get(), {message, sizeof message}).describe("cannot reach the process outside"));
+    auto word = TRY(sys::receive(control_inside_.get()));
+    if (word.tag != 'P')
+        return Error::because("the process outside could not place it", "not starting the command");
+    return {};
+}
+
 Result<void> Session::command_begin()
 {
     // Its own session: the caller's terminal is not its controlling terminal,
@@ -162,139 +128,6 @@ Result<void> Session::command_begin()
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     return {};
-}
-
-int Session::relay(std::string_view name, pid_t worker, Check check_ready)
-{
-    control_inside_.reset();
-    in_read_.reset();
-    out_write_.reset();
-    err_write_.reset();
-
-    Stream input, output, errors;
-    if (!pty_) {
-        for (Fd* ours : {&in_write_, &out_read_, &err_read_})
-            (void)sys::set_nonblocking(ours->get());
-        if (relay_stdin_)
-            input.start(0, in_write_.release(), false, Stream::AtEnd::close_to);
-        else
-            in_write_.reset();  // the command's stdin ends at once, as `docker exec` without -i gives it
-        output.start(out_read_.release(), 1, true, Stream::AtEnd::keep_to);
-        errors.start(err_read_.release(), 2, true, Stream::AtEnd::keep_to);
-    }
-    sigset_t set = relayed_set();
-    auto signals = sys::signalfd(set);
-    if (!signals.ok()) {
-        report(name, signals.error());
-        (void)sys::kill(worker, SIGKILL);
-        (void)sys::waitpid(worker, 0);
-        return 1;
-    }
-    Fd master;
-    RawMode raw;
-    bool refused = false, exited = false;
-    int status = 0;
-    std::int64_t deadline = 0;
-    const char* step = nullptr;  // the worker's step in the container's world, and its deadline
-    std::int64_t step_deadline = 0;
-
-    for (;;) {
-        if (exited && !output.active() && !errors.active())
-            break;
-        int timeout = -1;
-        if (exited) {
-            std::int64_t left = deadline - sys::monotonic_ms();
-            if (left <= 0)
-                break;
-            timeout = pty_ ? pty_idle_ms : static_cast<int>(left);
-        } else if (step) {
-            std::int64_t left = step_deadline - sys::monotonic_ms();
-            if (left <= 0 && refused) {
-                // A read a FUSE server has taken and not answered waits even
-                // through SIGKILL: it ends when the container's file system
-                // answers or goes (the container stops). Nothing of the host's
-                // is left in that process; the caller need not wait with it.
-                warn(name, "PID ", worker, " stays blocked in the container's file system until it answers");
-                break;
-            }
-            if (left <= 0) {
-                raw.restore();
-                report(name, Error::because("no answer within 0.75 s (a FUSE file system or a device behind it?)", step));
-                (void)sys::kill(worker, SIGKILL);
-                refused = true;
-                step_deadline = sys::monotonic_ms() + killed_worker_ms;
-                continue;
-            }
-            timeout = static_cast<int>(left);
-        }
-        struct pollfd fds[5] = {{control_outside_.get(), POLLIN, 0},
-                                {signals.value().get(), POLLIN, 0},
-                                input.wanted(), output.wanted(), errors.wanted()};
-        auto ready = sys::poll(fds, 5, timeout);
-        if (!ready.ok())
-            break;
-        if (ready.value() == 0) {
-            if (pty_)
-                break;  // the pty has been idle since the worker exited
-            continue;
-        }
-        if (fds[0].revents) {
-            auto got = sys::receive(control_outside_.get());
-            char tag = got.ok() ? got.value().tag : 0;
-            if (tag == 'T' && got.value().fd) {
-                master = static_cast<Fd&&>(got.value().fd);
-                (void)sys::set_nonblocking(master.get());
-                if (int terminal = caller_terminal(); terminal >= 0)
-                    copy_window_size(terminal, master.get());
-                if (relay_stdin_ && sys::isatty(0))
-                    (void)raw.enter(0);
-                if (relay_stdin_)
-                    input.start(0, master.get(), false, Stream::AtEnd::keep_to);
-                output.start(master.get(), 1, false, Stream::AtEnd::keep_to);
-            } else if (const char* described = tag ? describe_step(tag) : nullptr) {
-                step = described;
-                step_deadline = sys::monotonic_ms() + container_step_ms;
-            } else if (tag == 'R') {
-                step = nullptr;
-                auto checked = check_ready(worker);
-                if (checked.ok()) {
-                    (void)sys::send_fd(control_outside_.get(), 'G', -1);
-                } else {
-                    raw.restore();
-                    report(name, checked.error());
-                    (void)sys::kill(worker, SIGKILL);
-                    refused = true;
-                }
-            } else {
-                control_outside_.reset();  // the worker is done with it, or gone
-            }
-        }
-        if (fds[1].revents) {
-            auto read = sys::read_signal(fds[1].fd);
-            int signal = read.ok() ? read.value() : 0;
-            if (signal == SIGCHLD) {
-                auto waited = sys::waitpid(worker, WNOHANG);
-                if (waited.ok() && waited.value().pid == worker) {
-                    exited = true;
-                    status = waited.value().status;
-                    deadline = sys::monotonic_ms() + pipe_drain_ms;
-                    input.stop();
-                }
-            } else if (signal == SIGWINCH) {
-                if (int terminal = caller_terminal(); terminal >= 0 && master)
-                    copy_window_size(terminal, master.get());
-            } else if (signal && signal != SIGPIPE) {
-                (void)sys::kill(worker, signal);
-            }
-        }
-        input.step(fds[2].revents);
-        output.step(fds[3].revents);
-        errors.step(fds[4].revents);
-    }
-    raw.restore();
-    if (refused)
-        return 1;
-    return mirror_exit(status);
 }
 
 Result<void> keep_descriptors(std::span<Fd* const> keep, int first, const Fd* proc_self_fd)

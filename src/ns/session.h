@@ -16,11 +16,14 @@
 //                                       session.worker_attach(root) pty: opened, master sent out, stdio: the slave
 //                                       session.worker_step(...)    before each step in the container's world
 //                                       session.worker_ready()      waits for the outside's check of it
-//                                       session.worker_end()        nothing of the outside's is left
-//                                       fork -> session.command_begin() (setsid, controlling tty), exec
-//   session.relay(worker, check) -> the worker's exit status
+//                                       fork: the command waits (command_wait_placed)
+//   place(command): into the container's session.command_placed(pid) waits for the outside's word
+//   cgroups, from outside               session.worker_end()        nothing of the outside's is left
+//                                       the command: command_begin() (setsid, controlling tty), exec
+//   session.relay(worker, hooks) -> the worker's end (a waitpid status)
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -76,23 +79,44 @@ public:
     Result<void> worker_step(ContainerStep step);
     // Tells the outside it is ready to start the command, and waits for its word.
     Result<void> worker_ready();
+    // Tells the outside the command (a child that waits) exists, and waits
+    // until the outside has put it where it belongs (Hooks::place).
+    Result<void> command_placed(pid_t command);
     void worker_end() { control_inside_.reset(); }
     // In the command's own process, last before exec.
     Result<void> command_begin();
 
     // Outside: relays until the worker has exited and the output is drained
     // (at most 2 s more with pipes, as docker exec does; what the pty holds
-    // then). `check_ready` runs when the worker says it is ready; a failure
-    // kills it. Returns the worker's exit status, or dies of its signal.
-    using Check = FunctionRef<Result<void>(pid_t)>;
-    int relay(std::string_view name, pid_t worker, Check check_ready);
+    // then). Returns the worker's end as waitpid gives it, or 128 + signal
+    // as an exit status when the relay gave up waiting (below).
+    //   ready  runs when the worker says it is ready; a failure kills it
+    //   place  runs when the worker's command exists and waits; a failure
+    //          ends the command before it runs anything
+    // A signal that ends a session (HUP, INT, QUIT, TERM) is passed on; when
+    // the worker has not ended a second later (the container is frozen, the
+    // command ignores it), the relay says so, lets the worker go and returns.
+    struct Hooks {
+        FunctionRef<Result<void>(pid_t worker)> ready;
+        FunctionRef<Result<void>(pid_t command)> place;
+    };
+    struct End {
+        int status = 0;      // the worker's waitpid status
+        bool refused = false;  // a hook or a step refused: status 1, said already
+        int gave_up = 0;     // the signal after which the relay stopped waiting
+    };
+    End relay(std::string_view name, pid_t worker, Hooks hooks);
 
 private:
+    friend class SessionRelay;  // session_relay.cpp: relay()'s loop
     bool pty_ = false;
     bool relay_stdin_ = true;  // not a terminal we would be stopped for reading
     Fd control_outside_, control_inside_;
     Fd in_read_, in_write_, out_read_, out_write_, err_read_, err_write_;
 };
+
+// The signals the relay handles: blocked from prepare() on, read through a signalfd.
+sigset_t session_signals();
 
 // Moves the descriptors of `keep` to `first`, `first` + 1, ... (updating
 // them) and closes every other from `first` on. `proc_self_fd`, when one of

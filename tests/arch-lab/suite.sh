@@ -61,8 +61,8 @@ rc=0" $N nsenter --user-parent -t "$target" -U readlink /proc/self/ns/user
     check "$arch: nsenter --relay=pipes: the command's output through the relay" "relayed
 rc=0" $N nsenter --relay=pipes -t "$target" -a echo relayed
     # The docker-enter path without an engine: a private copy of nskit
-    # (memfd, execveat), a worker born in the target's cgroup (clone3), the
-    # target's capabilities and seccomp filters (ptrace), then the command.
+    # (memfd, execveat), a worker in our cgroups, the target's capabilities
+    # and seccomp filters (ptrace), then the command, placed in the target's cgroups.
     check "$arch: enter pid:N: the target's user, namespaces, and a private copy of nskit" "0 lab-target $(readlink /proc/$target/ns/mnt)
 rc=0" $N enter -T pid:$target sh -c 'echo $(id -u) $(hostname) $(readlink /proc/self/ns/mnt)'
     check "$arch: enter pid:N: the exit status" "rc=3" $N enter -T pid:$target sh -c 'exit 3'

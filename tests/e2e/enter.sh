@@ -15,6 +15,7 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/e2e/docker.sh"
 . "$TOP/tests/tools/differential.sh"
+. "$TOP/tests/tools/only-the-command.sh"
 
 docker_start "docker-enter" || exit 0
 IMAGE=nskit-test/busybox
@@ -106,6 +107,9 @@ expect "-u unknown name" --rc 1 --err "unable to find user nosuchuser: no matchi
     -- "${DE[@]}" -u nosuchuser plain true
 expect "-w missing directory" --rc 1 --err "cannot change directory to /no/such/dir" -- "${DE[@]}" -w /no/such/dir plain true
 expect "-v says what it did" --err "docker-enter: container plain id $PLAIN_ID" -- "${DE[@]}" -v plain true
+
+echo "-- only the command is in the container's cgroups (docker top, pause, pids, memory)"
+only_the_command_cases
 
 echo "-- bad input"
 expect "unknown name" --rc 1 --err "cannot find container no-such-thing: no such container" -- "${DE[@]}" no-such-thing true

@@ -16,6 +16,8 @@
 #   nsenter         -t PID -a, -Z, PID:INODE and thread targets on 6.1; unshare
 #   installer       the image, loaded into this engine, installs
 #   shapes          a container whose cgroup is not a leaf (subtree_control set)
+#   the command     alone in the container's cgroups: docker top, cgroup.procs,
+#                   paused (the v2 freezer), at its pids limit, out of memory
 #   attacks         tests/e2e/hostile.sh, in its lab mode
 #   userns-remap    the engine restarted with --userns-remap: a container in a
 #                   user namespace of its own
@@ -24,6 +26,7 @@ TOP=${TOP:-/lab}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/e2e/docker.sh"
 . "$TOP/tests/tools/differential.sh"
+. "$TOP/tests/tools/only-the-command.sh"
 DOCKER_DIR=$(mktemp -d)  # scratch for make_busybox_image
 IMAGE=nskit-test/busybox
 DE=(timeout 60 "$NSKIT" docker-enter)
@@ -44,6 +47,10 @@ differential "by name" lab-plain lab-plain
 differential "exec -u 1000:1000 -w /tmp -e X=1" lab-plain lab-plain -u 1000:1000 -w /tmp -e X=1
 expect "the command is in the container's v2 cgroup (cgroup.procs of its directory)" --out "listed" \
     -- "${DE[@]}" lab-plain sh -c 'sleep 5 & p=$!; grep -qx "$p" /sys/fs/cgroup/cgroup.procs && echo listed; kill $p'
+# Only the command joins: no process of ours outside the container's pid
+# namespace (a 0 in its cgroup.procs).
+expect "cgroup.procs as the container sees it: no process from outside its pid namespace" --out "0 outside" \
+    -- "${DE[@]}" lab-plain sh -c 'echo "$(grep -c "^0$" /sys/fs/cgroup/cgroup.procs) outside"'
 clock "differential"
 
 echo "-- AppArmor"
@@ -159,6 +166,10 @@ else
     fail "a container whose cgroup is not a leaf" "cannot make one in $dir"
 fi
 clock "non-leaf cgroup"
+
+echo "-- only the command is in the container's cgroups (pure cgroup v2: the v2 freezer, memory.events)"
+only_the_command_cases
+clock "only the command"
 
 echo "-- attacks (tests/e2e/hostile.sh)"
 NSKIT_LAB=1 SUITE=host-lab bash "$TOP/tests/e2e/hostile.sh"

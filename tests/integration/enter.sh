@@ -97,10 +97,114 @@ expect "-e adds to it" --out "$(printf 'FOO=bar\nPATH=/usr/bin:/bin\nX=1')" \
     -- "${DE[@]}" -e X=1 "pid:$target" /usr/bin/env
 expect "--env-from none" --out "Y=2" -- "${DE[@]}" --env-from none -e Y=2 "pid:$target" /usr/bin/env
 
+# The issue-24 cases: only the command is ever in the target's cgroups, and
+# the target's cgroup state (frozen, full, out of memory) never holds the
+# caller. They run against a holder in the cgroups made above.
+cgroup_dir() { for d in "${CGROUPS_MADE[@]}"; do case $d in /sys/fs/cgroup/$1/*) echo "$d"; return;; esac; done; }
+# members DIR: the command lines of the processes in a cgroup, one per line.
+members() { local p; for p in $(cat "$1/cgroup.procs"); do tr '\0' ' ' <"/proc/$p/cmdline"; echo; done | sort; }
+cgroups_section() {
+    echo "-- only the command joins the target's cgroups"
+    local target out relay dir started took rc
+    target=$(start_holder env CGROUPS="${CGROUPS_MADE[*]}" \
+        sh -c 'for d in $CGROUPS; do echo $$ > $d/cgroup.procs || exit 1; done; exec "$@"' sh unshare --pid --fork --uts)
+    [ -n "$target" ] || { fail "a cgroup target for the session cases" "did not start"; return; }
+    declare -A before=()
+    for dir in "${CGROUPS_MADE[@]}"; do before[$dir]=$(members "$dir"); done
+    out=$(mktemp); at_exit "rm -f $out"
+    "${DE[@]}" "pid:$target" sh -c 'echo ready; exec sleep 30' >"$out" 2>&1 </dev/null &
+    relay=$!
+    wait_for 200 grep -q ready "$out"
+    for dir in "${CGROUPS_MADE[@]}"; do
+        same "during a session, $dir gains the command alone" "$(members "$dir")" \
+            "$(printf '%s\nsleep 30 \n' "${before[$dir]}" | sort)"
+    done
+    # The relay and its worker stay where docker-enter was started.
+    same "the relay stays in our cgroups" "$(cat /proc/$relay/cgroup)" "$(cat /proc/self/cgroup)"
+    local worker; worker=$(pgrep -P "$relay")
+    same "the worker stays in our cgroups" "$(cat /proc/"$worker"/cgroup 2>&1)" "$(cat /proc/self/cgroup)"
+    kill -TERM "$relay"; wait "$relay"
+
+    # Frozen mid-session (docker pause; a container with a cgroup of its own
+    # may write cgroup.freeze itself): a signal still ends docker-enter within
+    # a second, and the command, which handles it, gets it when it runs again.
+    local freeze= thaw= frozen=
+    if dir=$(cgroup_dir freezer) && [ -n "$dir" ]; then
+        freeze="echo FROZEN >$dir/freezer.state" thaw="echo THAWED >$dir/freezer.state"
+        frozen="grep -qx FROZEN $dir/freezer.state"
+    elif dir=$(cgroup_dir unified) && [ -e "$dir/cgroup.freeze" ]; then
+        freeze="echo 1 >$dir/cgroup.freeze" thaw="echo 0 >$dir/cgroup.freeze" frozen="grep -qx 'frozen 1' $dir/cgroup.events"
+    fi
+    if [ -n "$freeze" ]; then
+        "${DE[@]}" "pid:$target" sh -c 'trap "exit 7" TERM; echo ready; while :; do sleep 0.1; done' >"$out" 2>&1 </dev/null &
+        relay=$!
+        wait_for 200 grep -q ready "$out"
+        eval "$freeze"; wait_for 100 eval "$frozen"
+        started=$(date +%s%N)
+        kill -TERM "$relay"
+        # A docker-enter the container holds would wait for ever: 5 s is enough to say so.
+        wait_for 100 eval '! kill -0 '"$relay"' 2>/dev/null' || { eval "$thaw"; kill -9 "$relay"; }
+        wait "$relay"; rc=$?
+        took=$(( ($(date +%s%N) - started) / 1000000 ))
+        if [ "$rc" = 143 ] && [ "$took" -lt 2000 ] && grep -q "has not ended a second after signal 15" "$out"; then
+            pass "frozen mid-session: SIGTERM ends docker-enter with a word ($took ms)"
+        else
+            fail "frozen mid-session: SIGTERM ends docker-enter with a word" "exit $rc after $took ms: $(tail -2 "$out")"
+        fi
+        same "frozen mid-session: no process of ours is left but the command" \
+            "$(pgrep -f "docker-enter pid:$target" | tr '\n' ' ')" ""
+        eval "$thaw"
+        wait_for 100 test -z "$(pgrep -f 'trap "exit 7" TERM')"
+        same "thawed, the command got the signal and ended" "$(pgrep -f 'trap "exit 7" TERM')" ""
+    else
+        skip "frozen mid-session" "no freezer here (v1 freezer, or v2 cgroup.freeze of Linux 5.2+)"
+    fi
+
+    # At its pids limit: refused within a second, nothing left behind.
+    local pids; pids=$(cgroup_dir pids)
+    [ -z "$pids" ] && [ -e "$(cgroup_dir unified)/pids.max" ] && pids=$(cgroup_dir unified)
+    if [ -n "$pids" ] && [ -e "$pids/pids.max" ]; then
+        local held; held=$(members "$pids")
+        cat "$pids/pids.current" >"$pids/pids.max"
+        started=$(date +%s%N)
+        out=$("${DE[@]}" "pid:$target" true 2>&1 </dev/null); rc=$?
+        took=$(( ($(date +%s%N) - started) / 1000000 ))
+        if [ "$rc" = 1 ] && [ "$took" -lt 1000 ] && grep -qF "is at its pids limit ($pids/pids.max is" <<<"$out"; then
+            pass "at its pids limit: refused, naming the limit ($took ms)"
+        else
+            fail "at its pids limit: refused, naming the limit" "exit $rc after $took ms: $out"
+        fi
+        same "at its pids limit: nothing is left in the cgroup" "$(members "$pids")" "$held"
+        echo max >"$pids/pids.max"
+    else
+        skip "at its pids limit" "no pids controller here"
+    fi
+
+    # Out of memory: the command is killed by the target's OOM killer;
+    # docker-enter, in our cgroups, survives it, says so and exits 137.
+    local memory limit=memory.limit_in_bytes
+    memory=$(cgroup_dir memory)
+    [ -z "$memory" ] && [ -e "$(cgroup_dir unified)/memory.max" ] && memory=$(cgroup_dir unified) && limit=memory.max
+    if [ -n "$memory" ] && [ -e "$memory/$limit" ]; then
+        echo 64M >"$memory/$limit"
+        out=$("${DE[@]}" "pid:$target" sh -c 'x=$(head -c 300000000 /dev/zero | tr "\0" a); echo ${#x}' 2>&1 </dev/null)
+        rc=$?
+        if [ "$rc" = 137 ] && grep -qF "the command was killed by the out-of-memory killer" <<<"$out"; then
+            pass "out of memory: the command is killed, docker-enter says so and exits 137"
+        else
+            fail "out of memory: the command is killed, docker-enter says so and exits 137" "exit $rc: $out"
+        fi
+        echo -1 >"$memory/$limit" 2>/dev/null || echo max >"$memory/$limit"
+    else
+        skip "out of memory" "no memory controller here"
+    fi
+}
+
 echo "-- cgroups of the target: every v1 hierarchy and v2"
 for dir in /sys/fs/cgroup/*/; do
     fs=$(stat -f -c %T "$dir" 2>/dev/null)
     [ "$fs" = cgroupfs ] || [ "$fs" = cgroup2fs ] || continue
+    dir=${dir%/}
     mkdir "$dir/nskit-enter-$$" 2>/dev/null || continue
     CGROUPS_MADE+=("$dir/nskit-enter-$$")
     # A v1 cpuset cgroup takes no process until it has cpus and mems.
@@ -122,28 +226,19 @@ else
         expect "--no-cgroup stays in ours" --out "$(cat /proc/self/cgroup)" \
             -- "${DE[@]}" --no-cgroup "pid:$target" cat /proc/self/cgroup
     fi
-    # With a pid namespace docker-enter forks: the child starts in the v2
-    # cgroup (clone3 CLONE_INTO_CGROUP) and enters the cgroup namespace after;
-    # where clone3 is refused, it moves itself first. Both must end the same.
+    # With pid and cgroup namespaces of its own: seen from there (rooted at
+    # its cgroups) "/" in each hierarchy; a command left in ours would read "/..".
     target=$(start_holder env CGROUPS="${CGROUPS_MADE[*]}" \
         sh -c 'for d in $CGROUPS; do echo $$ > $d/cgroup.procs || exit 1; done; exec "$@"' sh \
         unshare --pid --fork --cgroup --uts)
     if [ -z "$target" ]; then
         fail "cgroup target with pid and cgroup namespaces" "did not start"
     else
-        # Seen from the target's cgroup namespace (rooted at its cgroups): "/" in
-        # each hierarchy; a process left behind in ours would read "/..".
         want="$("$NSKIT" nsenter -t "$target" -C cat /proc/"$target"/cgroup) $(readlink /proc/"$target"/ns/cgroup)"
-        same "cgroups joined through clone3 into the cgroup, cgroup namespace after" "$want" \
+        same "cgroups joined, the target's cgroup namespace too" "$want" \
             "$("${DE[@]}" "pid:$target" sh -c 'echo "$(cat /proc/self/cgroup) $(readlink /proc/self/ns/cgroup)"')"
-        pretend=$(mktemp /tmp/nskit-pretend.XXXXXX); at_exit "rm -f $pretend"
-        if gcc -O2 -o "$pretend" "$TOP/tests/tools/pretend-kernel.c" 2>/dev/null; then
-            same "cgroups joined without clone3 (as before Linux 5.7)" "$want" \
-                "$("$pretend" no-clone3 "${DE[@]}" "pid:$target" sh -c 'echo "$(cat /proc/self/cgroup) $(readlink /proc/self/ns/cgroup)"')"
-        else
-            fail "cgroups joined without clone3" "cannot build tests/tools/pretend-kernel.c"
-        fi
     fi
+    cgroups_section
 fi
 
 echo "-- never more capabilities than the container: refuse instead"

@@ -9,9 +9,6 @@
  *       setns with a single CLONE_NEW* flag (how a namespace file is entered)
  *       fails with EPERM: only setns(pidfd, mask) with two or more flags
  *       works, so a success proves that path was taken.
- *   pretend-kernel no-clone3 PROGRAM [ARGS...]
- *       clone3 fails with ENOSYS, as before Linux 5.3 (and so no
- *       CLONE_INTO_CGROUP): docker-enter must move itself into the cgroup.
  *   pretend-kernel no-memfd PROGRAM [ARGS...]
  *       memfd_create fails with EACCES, as under vm.memfd_noexec = 2:
  *       docker-enter must run from a read-only clone of its binary instead.
@@ -47,12 +44,6 @@ static struct sock_filter no_pidfd[] = {
     IF_EQ(__NR_pidfd_open, 1), FAIL(ENOSYS),
     IF_EQ(__NR_pidfd_getfd, 1), FAIL(ENOSYS),
     IF_EQ(__NR_pidfd_send_signal, 1), FAIL(ENOSYS),
-    ALLOW,
-};
-
-static struct sock_filter no_clone3[] = {
-    LOAD_NR,
-    IF_EQ(__NR_clone3, 1), FAIL(ENOSYS),
     ALLOW,
 };
 
@@ -121,7 +112,6 @@ static const struct {
 } modes[] = {
     MODE("no-pidfd", no_pidfd),
     MODE("no-setns-by-file", no_setns_by_file),
-    MODE("no-clone3", no_clone3),
     MODE("no-memfd", no_memfd),
     MODE("no-memfd-no-mount-api", no_memfd_no_mount_api),
     MODE("no-mount-api", no_mount_api),
