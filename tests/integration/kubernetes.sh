@@ -89,8 +89,8 @@ same "--list: the pods' containers by NAMESPACE/POD/CONTAINER with PID and image
         "k8s default/web/app app-0123 $(pod_pid app-0123) running registry.example/app:1" \
         "k8s default/web/sidecar sidecar-4567 $(pod_pid sidecar-4567) running registry.example/sidecar:1" \
         "runc - plain-cdef $plain running -" | sort)"
-same "--list: a name holding terminal escapes is printed with '?' for each control character" \
-    "$(awk '$3 == "evil-0000" {print $2}' <<<"$listed")" "hostile/solo/evil?]0;pwned??[2J"
+same "--list: a name holding terminal escapes is shown visibly, each control byte as \\xHH" \
+    "$(awk '$3 == "evil-0000" {print $2}' <<<"$listed")" 'hostile/solo/evil\x1b]0;pwned\x07\x1b[2J'
 same "--list --format json: valid JSON, the escapes escaped, not written" \
     "$("$NSKIT" docker-enter --list --format json --state-dir "$state" --data-root "$work/no-docker" | python3 -c '
 import json, sys
