@@ -461,7 +461,14 @@ int last_capability()
     if (cached >= 0)
         return cached;
     cached = 40;  // CAP_CHECKPOINT_RESTORE, the last one as of Linux 5.9+
-    int fd = ::open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+    // Asked once, before any namespace is entered (callers see to it): a
+    // container's /proc is the container's to fake. Never waited on all the same.
+    int fd = ::open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        ::close(fd);
+        fd = -1;
+    }
     if (fd >= 0) {
         char buffer[8];
         ssize_t n = ::read(fd, buffer, sizeof buffer);

@@ -66,7 +66,7 @@ Result<void> Session::worker_attach(const ContainerRoot& where)
     if (!pty_)
         return {};
     TRY(worker_step(ContainerStep::pty));
-    Pty pty = TRY(open_pty_in_root(where).describe("cannot make a terminal for the command in its root (pipes need none)"));
+    Pty pty = TRY(open_pty_in_root(where).describe("cannot make a pty for the command with the container's /dev/pts/ptmx (-T needs none)"));
     TRY(sys::send_fd(control_inside_.get(), 'T', pty.master.get()));
     pty.master.reset();
     for (int fd = 0; fd <= 2; ++fd)

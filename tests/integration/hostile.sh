@@ -242,3 +242,46 @@ if start_container "$ROOT5" -- 'exec sleep 1000000'; then
 else
     fail "a container whose passwd names an escape sequence for a shell" "it did not start"
 fi
+
+echo "-- /proc and /dev/pts faked inside: nothing nskit writes or opens is redirected"
+# The container's root (holding every capability of its user namespace) mounts
+# a tmpfs over /proc whose self/oom_score_adj and self/attr/exec lead to a
+# file the host shares with it (as a volume would), and a tmpfs over /dev/pts
+# whose ptmx is a FIFO (runc's CVE-2025-31133 and -52881 shape). Whatever
+# nskit writes through /proc happens before it enters, or through the /proc it
+# opened on the host; the pty's multiplexer is checked before it is opened.
+ROOT6=$WORK/root6
+new_root "$ROOT6"
+mkdir -p "$ROOT6/volume"
+echo untouched >"$ROOT6/volume/victim"
+chown -R 100000:100000 "$ROOT6/volume"
+if start_container "$ROOT6" -- 'mkdir -p /dev/pts /real-proc; mount -t proc proc /real-proc
+    mount -t tmpfs fake /proc
+    for d in self thread-self 1; do mkdir -p /proc/$d/attr/apparmor; for f in oom_score_adj attr/exec attr/apparmor/exec setgroups uid_map gid_map; do ln -s /volume/victim /proc/$d/$f; done; done
+    mkdir -p /proc/sys/kernel; mkfifo /proc/sys/kernel/cap_last_cap
+    mount -t tmpfs fake /dev/pts; mkfifo /dev/pts/ptmx; ln -sf pts/ptmx /dev/ptmx
+    exec sleep 1000000'; then
+    CONTAINERS+=("$INIT")
+    wait_for 100 test -p "/proc/$INIT/root/dev/pts/ptmx"
+    echo 321 >"/proc/$INIT/oom_score_adj"
+    prlimit --pid "$INIT" --nofile=777:888
+    "${DE[@]}" -T "pid:$INIT" sleep 7 >/dev/null 2>"$WORK/fake-proc.err" </dev/null &
+    session=$!
+    wait_for 100 test -n "$(pgrep -f '^sleep 7$')"
+    command=$(pgrep -f '^sleep 7$' | head -1)
+    same "faked /proc: the command has the target's OOM score" "$(cat /proc/"$command"/oom_score_adj 2>&1)" 321
+    same "faked /proc: the command has the target's nofile limit" \
+        "$(awk '/^Max open files/ {print $4, $5}' /proc/"$command"/limits 2>&1)" "777 888"
+    kill "$session" 2>/dev/null; wait "$session" 2>/dev/null
+    same "faked /proc: the host's file behind it is untouched" "$(cat "$ROOT6/volume/victim")" untouched
+    expect "faked /dev/pts: a FIFO for ptmx is refused, never opened" --rc 1 \
+        --err "cannot make a pty for the command with the container's /dev/pts/ptmx (-T needs none): not the pty multiplexer" \
+        -- "${DE[@]}" -t "pid:$INIT" true
+    # nsenter --keep-caps raises the ambient capabilities after entering: how
+    # many this kernel has was asked of the host's /proc before.
+    expect "faked /proc: nsenter --keep-caps never waits on the container's cap_last_cap (a FIFO)" \
+        --out "CapAmb:	000001ffffffffff" -- "${NS[@]}" -t "$INIT" -a -r --keep-caps grep CapAmb /real-proc/self/status
+    same "faked /dev/pts: the host's file behind /proc is still untouched" "$(cat "$ROOT6/volume/victim")" untouched
+else
+    fail "a container that fakes /proc and /dev/pts" "it did not start"
+fi
