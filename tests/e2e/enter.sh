@@ -108,7 +108,9 @@ expect "-u unknown name" --rc 1 --err "unable to find user nosuchuser: no matchi
 expect "-w missing directory" --rc 1 --err "cannot change directory to /no/such/dir" -- "${DE[@]}" -w /no/such/dir plain true
 expect "-v says what it did" --err "docker-enter: container plain id $PLAIN_ID" -- "${DE[@]}" -v plain true
 
-echo "-- only the command is in the container's cgroups (docker top, pause, pids, memory)"
+echo "-- only the command is in the container's cgroups (docker top, pause, pids, memory, docker kill)"
+TOOLBOX=$(mktemp -d); at_exit "rm -rf $TOOLBOX"
+chmod 755 "$TOOLBOX"; cp /bin/busybox "$TOOLBOX/busybox"; ln -s busybox "$TOOLBOX/sh"
 only_the_command_cases
 
 echo "-- bad input"

@@ -8,6 +8,8 @@
 #           ignores its input, a reader that stops early, a background
 #           process holding the output (2 s at most, as docker exec), a
 #           command stopped by someone else does not stop the caller
+#   bounded a flood of 1 GiB to a reader that stalls keeps docker-enter's
+#           peak RSS under 512 KiB; a reader that goes away ends it all
 #   pty     exit status, window size and SIGWINCH, typed input, ^C, the
 #           caller's terminal restored after a normal end, an error and a
 #           SIGTERM; -t without a terminal, -T with one
@@ -53,6 +55,49 @@ wait_for 100 grep -q ready "$out"
 kill -TERM "$relay"
 wait "$relay"
 same "SIGTERM to docker-enter reaches the command, whose exit status it keeps" "$? $(tail -1 "$out")" "5 got TERM"
+
+echo "-- bounded: a flood, a slow reader, a reader that goes away"
+# peak_rss_kib PID...: the largest VmHWM among PIDS, polled until all are gone.
+peak_rss_kib() {
+    local peak=0 pid hwm alive
+    while :; do
+        alive=
+        for pid in "$@"; do
+            hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null) || continue
+            [ -n "$hwm" ] || continue
+            alive=1
+            [ "$hwm" -gt "$peak" ] && peak=$hwm
+        done
+        [ -n "$alive" ] || break
+        sleep 0.1
+    done
+    echo "$peak"
+}
+flood_out=$(mktemp); at_exit "rm -f $flood_out"
+# 1 GiB, read by a caller that stalls for 2 s first: the relay holds what
+# the pipe holds, never more.
+"${DE[@]}" -T "pid:$T" head -c 1073741824 /dev/zero </dev/null |
+    python3 -c 'import sys, time
+time.sleep(2); n = 0
+while True:
+    b = sys.stdin.buffer.read(1 << 20)
+    if not b: break
+    n += len(b)
+print(n)' >"$flood_out" &
+flood=$!
+wait_for 100 test -n "$(pgrep -f "docker-enter -T pid:$T head -c 1073741824")"
+peak=$(peak_rss_kib $(pgrep -f "docker-enter -T pid:$T head -c 1073741824"))
+wait "$flood"
+same "a flood of 1 GiB to a slow reader: every byte arrives" "$(cat "$flood_out")" 1073741824
+if [ "$peak" -gt 0 ] && [ "$peak" -lt 512 ]; then pass "a flood of 1 GiB to a slow reader: docker-enter's peak RSS stays at $peak KiB"
+else fail "a flood of 1 GiB to a slow reader: docker-enter's peak RSS stays under 512 KiB" "$peak KiB"; fi
+# A reader that goes away: the command's next write fails, and everything ends.
+started=$(date +%s%N)
+"${DE[@]}" -T "pid:$T" sh -c 'while :; do echo flood; done' </dev/null | head -c 1000 >/dev/null
+wait_for 100 test -z "$(pgrep -f "docker-enter -T pid:$T sh -c while")"
+took=$(( ($(date +%s%N) - started) / 1000000 ))
+same "a reader that goes away ends the session, leaving no process ($took ms)" \
+    "$(pgrep -f "docker-enter -T pid:$T sh -c while"; pgrep -f 'while :; do echo flood')" ""
 
 echo "-- a pty"
 need_cmd "a pty" python3 || exit 0

@@ -4,18 +4,19 @@
 # an engine up, IMAGE a busybox image and DE the docker-enter command line.
 #   only_the_command_cases   docker top during a session; docker pause
 #                            mid-session then SIGTERM; a container at its pids
-#                            limit; a command the container's OOM killer kills
+#                            limit; a command the container's OOM killer kills;
+#                            docker kill mid-session (with --tools too): nothing
+#                            of ours left on the host (TOOLBOX: a toolbox directory)
 
 # processes NAME: the command lines docker top lists, sorted, on one line.
 processes() { docker top "$1" -o pid,args | tail -n +2 | sed 's/^ *[0-9]* *//' | sort | tr '\n' ','; }
 
-# session_start NAME COMMAND...: docker-enter NAME COMMAND in the background,
+# session_start [OPTIONS] NAME COMMAND...: docker-enter ... in the background,
 # its output in SESSION_OUT and its pid in SESSION; returns once COMMAND
 # printed "ready".
 session_start() {
-    local name=$1; shift
     SESSION_OUT=$(mktemp); at_exit "rm -f $SESSION_OUT"
-    "${DE[@]}" "$name" "$@" >"$SESSION_OUT" 2>&1 </dev/null &
+    "${DE[@]}" "$@" >"$SESSION_OUT" 2>&1 </dev/null &
     SESSION=$!
     wait_for 200 grep -q ready "$SESSION_OUT"
 }
@@ -82,5 +83,26 @@ only_the_command_cases() {
     else
         fail "out of memory: the command is killed; docker-enter survives, says so and exits 137" "exit $rc: $out"
     fi
+
+    # docker kill mid-session: the session ends, and no process, mount or
+    # file of ours is left on the host.
+    local mounts_before files_before tools=() how
+    mounts_before=$(grep -c . /proc/self/mountinfo)
+    files_before=$(ls -a /tmp /dev/shm | sort | md5sum)
+    for how in plain tools; do
+        tools=(); [ "$how" = tools ] && tools=(--tools="$TOOLBOX")
+        docker run -d --network none --name otc-killed "$IMAGE" sleep 1000000 >/dev/null
+        session_start "${tools[@]}" otc-killed sh -c 'echo ready; exec sleep 32'
+        docker kill otc-killed >/dev/null
+        wait_for 100 eval '! kill -0 '"$SESSION"' 2>/dev/null'
+        wait "$SESSION" 2>/dev/null
+        same "docker kill mid-session ($how): docker-enter ends, no process of ours is left" \
+            "$(pgrep -f 'docker-enter.* otc-killed'; pgrep -f '^sleep 32$')" ""
+        rm -f "$SESSION_OUT"
+        docker rm -f otc-killed >/dev/null 2>&1
+    done
+    same "docker kill mid-session: no mount of ours is left on the host" "$(grep -c . /proc/self/mountinfo)" "$mounts_before"
+    same "docker kill mid-session: no file of ours is left in /tmp or /dev/shm" \
+        "$(ls -a /tmp /dev/shm | sort | md5sum)" "$files_before"
     docker rm -f otc-plain otc-pausable otc-pids otc-memory >/dev/null 2>&1
 }
