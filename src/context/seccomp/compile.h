@@ -19,7 +19,11 @@
 //
 // Names. Each name is looked up per ABI in the kernel's tables
 // (syscall_tables.h); a name an ABI lacks adds nothing there, as runc skips
-// names libseccomp cannot resolve. On x86, ppc64le, s390 and s390x the calls
+// names libseccomp cannot resolve. The tables are those of the kernel headers
+// they were generated from (Linux 6.1 today); a name newer than that counts
+// as unknown, where a libseccomp that knows it applies its rule and raises
+// the ENOSYS limit below (Debian 12's runc allows Docker's calls 451-456, we
+// give them ENOSYS). On x86, ppc64le, s390 and s390x the calls
 // socketcall(2) and ipc(2) multiplex (socket, bind, ..., semop, shmat...) are
 // also matched as socketcall/ipc with argument 0 equal to the call's number,
 // the rule's other conditions kept and its own argument-0 condition replaced,
@@ -49,6 +53,10 @@
 // (the multiplexer of unknown large numbers) is ENOSYS too. Names of
 // multiplexed calls do not count where they are multiplexed (libseccomp
 // resolves them to pseudo numbers there).
+//
+// Flags: those the profile names (TSYNC too: harmless in a single-threaded
+// caller, where runc drops it), or SPEC_ALLOW when it names none (runc 1.2).
+// WAIT_KILLABLE_RECV is refused: it only applies to a notify listener.
 #pragma once
 
 #include <cstdint>

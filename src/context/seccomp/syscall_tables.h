@@ -1,9 +1,12 @@
 // System call numbers by name for every ABI a process on one of nskit's
 // architectures can call the kernel with: the kernel's own tables, generated
 // from its UAPI headers by scripts/gen-syscall-tables into syscall_tables.cpp
-// (never edited by hand). Kernel 6.1's headers name exactly the calls
-// libseccomp 2.5.4's table names for these ABIs, with one alias more: arm's
-// sync_file_range2 (the kernel's other name for arm_sync_file_range).
+// (never edited by hand). Debian 12's kernel headers (6.1) name exactly the
+// calls upstream libseccomp 2.5.4's table names for these ABIs, with one alias
+// more: arm's sync_file_range2 (the kernel's other name for
+// arm_sync_file_range). Debian 12's own libseccomp (2.5.4-1+deb12u1) also
+// knows Linux 6.2-6.7's calls (cachestat ... futex_requeue, 451-456 on most
+// ABIs), which these tables will know once generated from newer headers.
 #pragma once
 
 #include <cstddef>
