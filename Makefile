@@ -139,6 +139,12 @@ $(BUILD)/tests/stack-smash: tests/tools/stack-smash.cpp Makefile $(if $(filter d
 	$(CXX) $(STATIC_FLAGS) -c $< -o $@.o
 	$(CC) $(LINK_FLAGS) $@.o -o $@
 
+# The seccomp compiler alone, built and linked as nskit is, for tests/integration/seccomp.sh.
+$(BUILD)/tests/seccomp-load: tests/tools/seccomp-load.cpp $(filter-out $(BUILD)/obj/main.o,$(OBJECTS)) Makefile $(if $(filter debian-musl,$(TOOLCHAIN)),$(PIE_SPECS)) | toolchain
+	@mkdir -p $(dir $@)
+	$(CXX) $(STATIC_FLAGS) -c $< -o $@.o
+	$(CC) $(LINK_FLAGS) $@.o $(filter-out $(BUILD)/obj/main.o,$(OBJECTS)) -o $@
+
 # The unit tests: the same sources (less main.cpp) built hosted, with glibc
 # and exceptions for Catch2 in the test files only, under AddressSanitizer and
 # UndefinedBehaviorSanitizer (any report fails the run). Clang when there is

@@ -1,0 +1,330 @@
+#include "context/seccomp/compile.h"
+
+#include <errno.h>
+
+#include "context/seccomp/assembler.h"
+#include "context/seccomp/rules.h"
+
+namespace nskit::seccomp {
+
+namespace {
+
+// AUDIT_ARCH_* (linux/audit.h): what the kernel puts in seccomp_data.arch.
+constexpr std::uint32_t audit_x86_64 = 0xc000003e;  // x86_64 and x32
+constexpr std::uint32_t audit_i386 = 0x40000003;
+constexpr std::uint32_t audit_aarch64 = 0xc00000b7;
+constexpr std::uint32_t audit_arm = 0x40000028;
+constexpr std::uint32_t audit_ppc64le = 0xc0000015;
+constexpr std::uint32_t audit_s390x = 0x80000016;
+constexpr std::uint32_t audit_s390 = 0x00000016;
+constexpr std::uint32_t x32_syscall_bit = 0x40000000;
+
+// struct seccomp_data: nr, arch, instruction_pointer, args[6].
+constexpr std::uint32_t offset_nr = 0;
+constexpr std::uint32_t offset_arch = 4;
+constexpr std::uint32_t offset_args = 16;
+
+constexpr std::uint32_t bad_arch_action = ret_kill_thread;  // libseccomp's default, which runc keeps
+constexpr std::uint32_t enosys_action = ret_errno | 38;     // ENOSYS
+
+struct AbiFacts {
+    Arch token;  // the SCMP_ARCH_* that puts it in the filter
+    std::uint32_t audit;
+};
+constexpr AbiFacts abi_facts[abi_count] = {
+    {Arch::x86_64, audit_x86_64}, {Arch::x86, audit_i386},        {Arch::x32, audit_x86_64},
+    {Arch::aarch64, audit_aarch64}, {Arch::arm, audit_arm},       {Arch::ppc64le, audit_ppc64le},
+    {Arch::s390x, audit_s390x},   {Arch::s390, audit_s390},
+};
+const AbiFacts& facts(Abi abi) { return abi_facts[static_cast<std::size_t>(abi)]; }
+
+struct FamilyFacts {
+    Abi abis[3];  // the native one first
+    std::size_t abi_count;
+    bool big_endian;
+};
+FamilyFacts family_facts(Family family)
+{
+    switch (family) {
+    case Family::x86_64: return {{Abi::x86_64, Abi::x86, Abi::x32}, 3, false};
+    case Family::aarch64: return {{Abi::aarch64, Abi::arm}, 2, false};
+    case Family::arm: return {{Abi::arm, Abi::aarch64}, 2, false};
+    case Family::ppc64le: return {{Abi::ppc64le}, 1, false};
+    case Family::s390x: return {{Abi::s390x, Abi::s390}, 2, true};
+    }
+    return {{Abi::x86_64}, 1, false};
+}
+
+bool big_endian(Arch arch)
+{
+    switch (arch) {
+    case Arch::mips: case Arch::mips64: case Arch::mips64n32: case Arch::ppc: case Arch::ppc64:
+    case Arch::s390: case Arch::s390x:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// The ABIs that share one AUDIT_ARCH value: x86_64 with x32, or one alone.
+struct Block {
+    std::uint32_t audit = 0;
+    AbiRules rules[2];
+    std::uint32_t enosys_above[2] = {0, 0};  // runc's stub: ENOSYS above this number (0: no stub)
+    std::size_t abi_count = 0;
+};
+
+// What the program does with one call number of a block.
+struct Outcome {
+    const Call* call = nullptr;  // conditional rules decide; else `action`
+    const AbiRules* rules = nullptr;
+    std::uint32_t action = 0;
+    bool operator==(const Outcome& other) const
+    {
+        return !call && !other.call && action == other.action;
+    }
+};
+
+const Call* find_call(const AbiRules& rules, std::uint32_t number)
+{
+    std::size_t low = 0, high = rules.calls.size();
+    while (low < high) {
+        std::size_t middle = low + (high - low) / 2;
+        if (rules.calls[middle].number == number)
+            return &rules.calls[middle];
+        if (rules.calls[middle].number < number)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return nullptr;
+}
+
+// The meaning of call `nr` in `block`, in runc's order: the ENOSYS stub, then
+// libseccomp's filter (x32 check, the rules, the default action).
+Outcome outcome_at(const Block& block, std::uint32_t nr, std::uint32_t default_action)
+{
+    for (std::size_t i = 0; i < block.abi_count; ++i) {
+        Abi abi = block.rules[i].abi;
+        std::uint32_t limit = block.enosys_above[i];
+        if (limit == 0)
+            continue;
+        // On x86_64 the stub tells x32 by bit 30 alone (jset).
+        if (block.audit == audit_x86_64 && ((nr & x32_syscall_bit) != 0) != (abi == Abi::x32))
+            continue;
+        if ((abi == Abi::s390 || abi == Abi::s390x) && nr == 0)
+            return {nullptr, nullptr, enosys_action};
+        if (nr > limit)
+            return {nullptr, nullptr, enosys_action};
+    }
+    if (block.audit == audit_x86_64 && block.abi_count == 1 && nr >= x32_syscall_bit)
+        return {nullptr, nullptr, nr == 0xffffffff ? default_action : bad_arch_action};
+    for (std::size_t i = 0; i < block.abi_count; ++i)
+        if (const Call* call = find_call(block.rules[i], nr))
+            return call->conditional ? Outcome{call, &block.rules[i], 0} : Outcome{nullptr, nullptr, call->action};
+    return {nullptr, nullptr, default_action};
+}
+
+struct Segment {
+    std::uint64_t start;  // up to the next segment's start
+    Outcome outcome;
+};
+
+// The call numbers 0 ... 2^32-1 of `block` cut into ranges of one outcome:
+// the outcome only changes where a rule's number, a stub limit or an x32
+// boundary begins or ends.
+Result<void> segments_of(const Block& block, std::uint32_t default_action, Array<Segment>& segments)
+{
+    Array<std::uint64_t> cuts;
+    bool pushed = cuts.push(0) && cuts.push(1) && cuts.push(0x40000000) && cuts.push(0x80000000) &&
+                  cuts.push(0xc0000000) && cuts.push(0xffffffff);
+    for (std::size_t i = 0; i < block.abi_count && pushed; ++i) {
+        pushed = cuts.push(std::uint64_t(block.enosys_above[i]) + 1);
+        for (const Call& call : block.rules[i].calls.view())
+            pushed = pushed && cuts.push(call.number) && cuts.push(std::uint64_t(call.number) + 1);
+    }
+    if (!pushed)
+        return Error::from_errno(ENOMEM, "cannot compile the seccomp profile");
+    sort(cuts.data(), cuts.size(), [](std::uint64_t a, std::uint64_t b) { return a < b; });
+    for (std::size_t i = 0; i < cuts.size(); ++i) {
+        std::uint64_t start = cuts[i];
+        if (start > 0xffffffff || (i > 0 && start == cuts[i - 1]))
+            continue;
+        Outcome outcome = outcome_at(block, static_cast<std::uint32_t>(start), default_action);
+        if (!segments.empty() && segments[segments.size() - 1].outcome == outcome)
+            continue;
+        if (!segments.push({start, outcome}))
+            return Error::from_errno(ENOMEM, "cannot compile the seccomp profile");
+    }
+    return {};
+}
+
+// One condition: falls through when it holds, jumps to `fail` when not.
+void emit_condition(Assembler& code, const Condition& c, bool wide, bool big_endian, Assembler::Label fail)
+{
+    std::uint32_t low_offset = offset_args + 8 * c.index + (big_endian ? 4 : 0);
+    std::uint32_t high_offset = offset_args + 8 * c.index + (big_endian ? 0 : 4);
+    auto low = static_cast<std::uint32_t>(c.value), high = static_cast<std::uint32_t>(c.value >> 32);
+    auto next = Assembler::next;
+    if (c.op == Op::masked_equal) {
+        auto masked = [&](std::uint32_t offset, std::uint32_t mask, std::uint32_t bits) {
+            if (mask == 0)
+                return;  // compares nothing
+            code.load(offset);
+            if (mask != 0xffffffff)
+                code.and_mask(mask);
+            code.jump_if(bpf_jeq, bits, next, fail);
+        };
+        if (wide)
+            masked(high_offset, high, static_cast<std::uint32_t>(c.value_two >> 32));
+        masked(low_offset, low, static_cast<std::uint32_t>(c.value_two));
+        return;
+    }
+    // On a wide ABI the high words decide unless they are equal (as libseccomp).
+    Assembler::Label pass = code.label();
+    if (wide) {
+        code.load(high_offset);
+        switch (c.op) {
+        case Op::equal: code.jump_if(bpf_jeq, high, next, fail); break;
+        case Op::not_equal: code.jump_if(bpf_jeq, high, next, pass); break;
+        case Op::greater:
+        case Op::greater_or_equal:
+            code.jump_if(bpf_jgt, high, pass, next);
+            code.jump_if(bpf_jeq, high, next, fail);
+            break;
+        case Op::less:
+        case Op::less_or_equal:
+            code.jump_if(bpf_jgt, high, fail, next);
+            code.jump_if(bpf_jeq, high, next, pass);
+            break;
+        case Op::masked_equal: break;
+        }
+    }
+    code.load(low_offset);
+    switch (c.op) {
+    case Op::equal: code.jump_if(bpf_jeq, low, next, fail); break;
+    case Op::not_equal: code.jump_if(bpf_jeq, low, fail, next); break;
+    case Op::greater: code.jump_if(bpf_jgt, low, next, fail); break;
+    case Op::greater_or_equal: code.jump_if(bpf_jge, low, next, fail); break;
+    case Op::less: code.jump_if(bpf_jge, low, fail, next); break;
+    case Op::less_or_equal: code.jump_if(bpf_jgt, low, fail, next); break;
+    case Op::masked_equal: break;
+    }
+    code.bind(pass);
+}
+
+// A call's conditional rules in order, then the default action.
+void emit_rules(Assembler& code, const AbiRules& rules, const Call& call, std::uint32_t default_action, bool big_endian)
+{
+    bool wide = wide_arguments(rules.abi);
+    for (std::uint32_t r = call.first_rule; r < call.first_rule + call.rule_count; ++r) {
+        const ResolvedRule& rule = rules.rules[r];
+        Assembler::Label fail = code.label();
+        for (std::uint32_t c = 0; c < rule.count; ++c)
+            emit_condition(code, rule.conditions[c], wide, big_endian, fail);
+        code.ret(rule.action);
+        code.bind(fail);
+    }
+    code.ret(default_action);
+}
+
+// A binary search over segments[first ... last] on the call number in the accumulator.
+void emit_search(Assembler& code, const Array<Segment>& segments, std::size_t first, std::size_t last,
+                 std::uint32_t default_action, bool big_endian)
+{
+    if (first == last) {
+        const Outcome& outcome = segments[first].outcome;
+        if (outcome.call)
+            emit_rules(code, *outcome.rules, *outcome.call, default_action, big_endian);
+        else
+            code.ret(outcome.action);
+        return;
+    }
+    std::size_t middle = first + (last - first + 1) / 2;
+    Assembler::Label upper = code.label();
+    code.jump_if(bpf_jge, static_cast<std::uint32_t>(segments[middle].start), upper, Assembler::next);
+    emit_search(code, segments, first, middle - 1, default_action, big_endian);
+    code.bind(upper);
+    emit_search(code, segments, middle, last, default_action, big_endian);
+}
+
+// The ABIs of the filter, grouped by AUDIT_ARCH value, with their rules.
+Result<std::size_t> build_blocks(const Profile& profile, const FamilyFacts& family, Block (&blocks)[3])
+{
+    std::size_t block_count = 0;
+    bool stub = !permissive(profile.default_action);
+    for (std::size_t i = 0; i < family.abi_count; ++i) {
+        Abi abi = family.abis[i];
+        if (i > 0 && !(profile.architectures & arch_bit(facts(abi).token)))
+            continue;  // the native ABI is always in the filter, the others when listed
+        Block* block = nullptr;
+        for (std::size_t b = 0; b < block_count; ++b)
+            if (blocks[b].audit == facts(abi).audit)
+                block = &blocks[b];
+        if (!block) {
+            block = &blocks[block_count++];
+            block->audit = facts(abi).audit;
+        }
+        std::size_t slot = block->abi_count++;
+        TRY(resolve_rules(profile, abi, block->rules[slot]));
+        if (stub)
+            block->enosys_above[slot] = highest_named(profile, abi);
+    }
+    return block_count;
+}
+
+}  // namespace
+
+Family native_family()
+{
+#if defined(__x86_64__)
+    return Family::x86_64;
+#elif defined(__aarch64__)
+    return Family::aarch64;
+#elif defined(__arm__)
+    return Family::arm;
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return Family::ppc64le;
+#elif defined(__s390x__)
+    return Family::s390x;
+#else
+#error "nskit's seccomp compiler does not know this architecture"
+#endif
+}
+
+Result<Program> compile(const Profile& profile, Family family)
+{
+    Program program;
+    if (!profile.filter)
+        return program;
+    FamilyFacts facts = family_facts(family);
+    for (unsigned arch = 0; arch <= static_cast<unsigned>(Arch::s390x); ++arch)
+        if ((profile.architectures & (1u << arch)) && big_endian(static_cast<Arch>(arch)) != facts.big_endian)
+            return Error::because("libseccomp does not put ABIs of both byte orders in one filter",
+                                  "cannot compile linux.seccomp.architectures");
+    // runc 1.2 asks for SPEC_ALLOW when the profile names no flags (runc 1.1 passes none).
+    program.flags = profile.flags_given ? profile.flags : flag_spec_allow;
+    if (program.flags & flag_wait_killable_recv)
+        return Error::because("it only applies to a notify listener, which nskit does not have (the kernel refuses "
+                              "it without one)",
+                              "cannot use SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+
+    Block blocks[3];
+    std::size_t block_count = TRY(build_blocks(profile, facts, blocks));
+    Assembler code;
+    code.load(offset_arch);
+    for (std::size_t b = 0; b < block_count; ++b) {
+        Array<Segment> segments;
+        TRY(segments_of(blocks[b], profile.default_action, segments));
+        Assembler::Label other = code.label();
+        code.jump_if(bpf_jeq, blocks[b].audit, Assembler::next, other);
+        code.load(offset_nr);
+        emit_search(code, segments, 0, segments.size() - 1, profile.default_action, facts.big_endian);
+        code.bind(other);
+    }
+    code.ret(bad_arch_action);
+    TRY(code.finish(program));
+    return program;
+}
+
+}  // namespace nskit::seccomp

@@ -1,0 +1,60 @@
+// Look-ups in the generated tables (syscall_tables.cpp).
+#include "context/seccomp/syscall_tables.h"
+
+namespace nskit::seccomp {
+
+namespace {
+
+// The row named `name`, by binary search over the rows sorted by name.
+const SyscallRow* find_row(std::string_view name)
+{
+    std::size_t low = 0, high = syscall_row_count;
+    while (low < high) {
+        std::size_t middle = low + (high - low) / 2;
+        int order = name.compare(syscall_rows[middle].name);
+        if (order == 0)
+            return &syscall_rows[middle];
+        if (order < 0)
+            high = middle;
+        else
+            low = middle + 1;
+    }
+    return nullptr;
+}
+
+std::optional<std::uint32_t> find_call(std::string_view name, const MultiplexedCall* calls, std::size_t count)
+{
+    for (std::size_t i = 0; i < count; ++i)
+        if (name == calls[i].name)
+            return calls[i].call;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::uint32_t> syscall_number(std::string_view name, Abi abi)
+{
+    const SyscallRow* row = find_row(name);
+    if (!row || row->number[static_cast<std::size_t>(abi)] < 0)
+        return std::nullopt;
+    return static_cast<std::uint32_t>(row->number[static_cast<std::size_t>(abi)]);
+}
+
+bool known_syscall(std::string_view name) { return find_row(name) != nullptr; }
+
+std::optional<Multiplexed> multiplexed(std::string_view name)
+{
+    if (auto call = find_call(name, socketcall_calls, socketcall_call_count))
+        return Multiplexed{"socketcall", *call};
+    if (auto call = find_call(name, ipc_calls, ipc_call_count))
+        return Multiplexed{"ipc", *call};
+    return std::nullopt;
+}
+
+const char* abi_name(Abi abi)
+{
+    static const char* const names[abi_count] = {"x86_64", "x86", "x32", "aarch64", "arm", "ppc64le", "s390x", "s390"};
+    return names[static_cast<std::size_t>(abi)];
+}
+
+}  // namespace nskit::seccomp
