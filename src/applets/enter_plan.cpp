@@ -106,16 +106,18 @@ Result<void> check_init(const EnterPlan& plan)
 }
 
 // The security context from the runtime's record: what `runc exec` applies.
-Result<void> take_from_record(const EnterRequest& request, EnterPlan& plan, std::string_view init_status)
+Result<void> take_from_record(const EnterRequest& request, EnterPlan& plan)
 {
     const RuntimeRecord& record = plan.record;
     const OciProcess& process = record.process;
     plan.caps = process.caps;
     if (request.privileged)
         plan.caps = full_capabilities(process.caps, TRY(current_capabilities()));
-    // The runtime's process tree's filters, then the runtime's own: the oldest ones.
-    std::size_t theirs = record.monitor_filters + (process.seccomp ? 1 : 0);
-    TRY(read_seccomp_filters(plan.info.pid, init_status, plan.seccomp, theirs));
+    // The runtime's process tree's filters, then config.json's, compiled:
+    // the container's own at its first instruction, whatever it added since.
+    TRY(plan.seccomp.add(record.monitor_filters));
+    if (record.seccomp.count)
+        TRY(plan.seccomp.add({record.seccomp.instructions(), record.seccomp.count}, record.seccomp.flags));
     plan.limits = record.monitor_limits;
     for (std::size_t resource = 0; resource < limit_count; ++resource)
         if (process.rlimits[resource])
@@ -135,7 +137,7 @@ Result<void> take_from_target(const EnterRequest& request, EnterPlan& plan, std:
         return Error::because("unexpected format", "cannot read the capabilities in /proc/", plan.info.pid, "/status");
     plan.caps = request.privileged ? full_capabilities(*caps, TRY(current_capabilities())) : *caps;
     TRY(read_seccomp_filters(plan.info.pid, init_status, plan.seccomp));
-    if (plan.seccomp.count) {
+    if (plan.seccomp.count()) {
         // Installed last, they cannot change how our privileges are set; the
         // kernel takes them from a process without CAP_SYS_ADMIN only with no_new_privs.
         plan.filters_last = true;
@@ -179,7 +181,7 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
              " was found, or only its rootless user's: its context is taken from its init, with no_new_privs if it "
              "has seccomp filters");
     if (plan.has_record)
-        TRY(take_from_record(request, plan, status));
+        TRY(take_from_record(request, plan));
     else
         TRY(take_from_target(request, plan, status));
 
@@ -244,7 +246,7 @@ void print_enter_plan(std::string_view name, const EnterRequest& request, const 
         err.put(name, ": security label: ", plan.label->label, '\n');
     if (plan.toolbox)
         err.put(name, ": toolbox: ", request.tools, " at ", toolbox_path, " in a private copy of the mount namespace", '\n');
-    err.put(name, ": seccomp: ", plan.seccomp.count, " filters, ", plan.seccomp.instructions, " instructions",
+    err.put(name, ": seccomp: ", plan.seccomp.count(), " filters, ", plan.seccomp.instructions(), " instructions",
             plan.filters_last ? " (the target's own, installed last)" : "", '\n');
 }
 
@@ -261,7 +263,7 @@ Result<void> check_worker(const EnterPlan& plan, pid_t worker)
         return Error::because("the process that would run it holds other capabilities than planned",
                               "refusing to run the command (CapEff ", capability_mask(held ? held->effective : 0),
                               ", planned ", capability_mask(planned.effective), ')');
-    std::size_t filters = plan.own_filters + (plan.filters_last ? 0 : plan.seccomp.count);
+    std::size_t filters = plan.own_filters + (plan.filters_last ? 0 : plan.seccomp.count());
     if (auto count = status_field(status, "Seccomp_filters"sv);
         count && parse_decimal(trim(*count)) != std::optional<std::uint64_t>(filters))
         return Error::because("the process that would run it holds other seccomp filters than planned",

@@ -395,9 +395,9 @@ Result<WaitStatus> waitpid_traced(pid_t pid)
     }
 }
 
-Result<void> seccomp_set_filter(const void* program)
+Result<void> seccomp_set_filter(const void* program, unsigned flags)
 {
-    return check(::syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, program), "seccomp failed");
+    return check(::syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, flags, program), "seccomp failed");
 }
 
 Result<std::size_t> getdents(int fd, void* buffer, std::size_t size)

@@ -113,7 +113,7 @@ Result<void> setrlimit(int resource, const Limit& limit);
 Result<long> ptrace(int request, pid_t pid, unsigned long address = 0, unsigned long data = 0);
 Result<WaitStatus> waitpid_traced(pid_t pid);  // waitpid(pid, __WALL), EINTR retried
 // seccomp(SECCOMP_SET_MODE_FILTER, 0, program)
-Result<void> seccomp_set_filter(const void* program);
+Result<void> seccomp_set_filter(const void* program, unsigned flags);  // flags: SECCOMP_FILTER_FLAG_*
 
 // Directory entries (linux_dirent64 records), see base/dir.h.
 Result<std::size_t> getdents(int fd, void* buffer, std::size_t size);
@@ -138,6 +138,11 @@ struct Pipe {
 Result<Pipe> pipe();
 // A close-on-exec unix stream socket pair: both ends read and write.
 Result<Pipe> socket_pair();
+// A lock no file stands for: a unix socket bound to an abstract `name`
+// (in our network namespace), held while the descriptor is open and let go
+// when it closes, however we end. Waits up to `wait_ms` for another holder
+// to let go; EBUSY after that.
+Result<Fd> abstract_lock(std::string_view name, int wait_ms);
 // The id of the mount that holds `path` (statx STATX_MNT_ID), as the first
 // field of /proc/self/mountinfo names it.
 Result<std::uint64_t> mount_id(const char* path);

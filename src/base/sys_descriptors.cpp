@@ -10,7 +10,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
 
 #include "base/buffer.h"
 #include "base/dir.h"
@@ -100,6 +104,30 @@ Result<Fd> openat2(int dir, const char* path, int flags, std::uint64_t resolve)
     if (fd < 0)
         return failed("cannot open ", path);
     return Fd(static_cast<int>(fd));
+}
+
+Result<Fd> abstract_lock(std::string_view name, int wait_ms)
+{
+    struct sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    if (name.size() + 1 > sizeof address.sun_path)
+        return Error::from_errno(ENAMETOOLONG, "cannot take the lock ", name);
+    __builtin_memcpy(address.sun_path + 1, name.data(), name.size());  // sun_path[0] = 0: abstract
+    auto length = static_cast<socklen_t>(offsetof(struct sockaddr_un, sun_path) + 1 + name.size());
+    std::int64_t deadline = monotonic_ms() + wait_ms;
+    for (int pause_us = 200;; pause_us = pause_us < 20000 ? pause_us * 2 : pause_us) {
+        int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            return failed("cannot take the lock ", name);
+        Fd lock(fd);
+        if (::bind(fd, reinterpret_cast<struct sockaddr*>(&address), length) == 0)
+            return lock;
+        if (errno != EADDRINUSE)
+            return failed("cannot take the lock ", name);
+        if (monotonic_ms() >= deadline)
+            return Error::from_errno(EBUSY, "cannot take the lock ", name);
+        ::usleep(static_cast<useconds_t>(pause_us));
+    }
 }
 
 Result<void> send_fd(int socket, char tag, int fd)

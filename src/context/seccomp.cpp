@@ -1,12 +1,10 @@
 #include "context/seccomp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
-#include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
-
-#include <cstdint>
 
 #include "base/sys.h"
 #include "ns/userns.h"
@@ -24,57 +22,56 @@ namespace {
 #define PTRACE_EVENT_STOP 128
 #endif
 
-struct Instruction {  // struct sock_filter
-    std::uint16_t code;
-    std::uint8_t jt, jf;
-    std::uint32_t k;
-};
+using seccomp::Instruction;
+constexpr std::size_t max_filters = 64;
+// How long an entry waits for another one reading the same process's filters.
+constexpr int trace_lock_wait_ms = 5000;
+
 struct Program {  // struct sock_fprog
     unsigned short length;
     const Instruction* filter;
 };
-constexpr std::size_t max_instructions = 4096;  // BPF_MAXINSNS
-constexpr std::size_t max_filters = 64;
 
-// Reads filter `index` (0 is the oldest: the kernel's get_nth_filter counts
-// back from the newest) into `out`, after its size.
-Result<std::size_t> read_filter(pid_t pid, std::size_t index, Buffer& out)
+// Filter `index` of a stopped, traced `pid` (0 is the oldest: the kernel's
+// get_nth_filter counts back from the newest), appended to `into`.
+Result<void> read_filter(pid_t pid, std::size_t index, SeccompFilters& into)
 {
     long count = TRY(sys::ptrace(PTRACE_SECCOMP_GET_FILTER, pid, index, 0));
-    if (count <= 0 || static_cast<std::size_t>(count) > max_instructions)
+    if (count <= 0 || static_cast<std::size_t>(count) > seccomp::max_instructions)
         return Error::because("the kernel gave an unexpected filter size", "cannot read the seccomp filter of PID ", pid);
-    std::uint32_t n = static_cast<std::uint32_t>(count);
-    std::size_t bytes = n * sizeof(Instruction);
-    if (!out.append({reinterpret_cast<const char*>(&n), sizeof n}) || !out.reserve_more(bytes))
-        return Error::from_errno(ENOMEM, "cannot read the seccomp filter of PID ", pid);
-    long again = TRY(sys::ptrace(PTRACE_SECCOMP_GET_FILTER, pid, index, reinterpret_cast<unsigned long>(out.spare().data())));
+    Instruction program[seccomp::max_instructions];
+    long again = TRY(sys::ptrace(PTRACE_SECCOMP_GET_FILTER, pid, index, reinterpret_cast<unsigned long>(program)));
     if (again != count)
         return Error::because("the filter changed while it was read", "cannot read the seccomp filter of PID ", pid);
-    out.commit(bytes);
-    return static_cast<std::size_t>(n);
+    // The flags a filter was installed with are not given back; a copy gets none.
+    return into.add({program, static_cast<std::size_t>(count)}, 0);
 }
 
-}  // namespace
-
-std::optional<int> seccomp_mode(std::string_view status)
+// "PID N is traced by PID M", when another process traces `pid`.
+Result<void> say_who_traces(pid_t pid)
 {
-    auto field = status_field(status, "Seccomp"sv);
-    if (!field)
-        return std::nullopt;
-    auto mode = parse_decimal(trim(*field), 2);
-    if (!mode)
-        return std::nullopt;
-    return static_cast<int>(*mode);
+    char text[4096];
+    auto status = read_small_file(AT_FDCWD, Text<40>("/proc/", pid, "/status").c_str(), text);
+    auto tracer = status.ok() ? status_field(status.value(), "TracerPid"sv) : std::nullopt;
+    auto number = tracer ? parse_decimal(trim(*tracer)) : std::nullopt;
+    if (number && *number != 0)
+        return Error::because("one process at a time may trace another", "cannot read the seccomp filters of PID ",
+                              pid, ": PID ", pid, " is traced by PID ", *number);
+    return {};
 }
-
-namespace {
 
 // Stops `pid` (a PTRACE_SEIZE and PTRACE_INTERRUPT), runs `work` while it is
-// stopped, and lets it go, giving back any signal the stop caught.
+// stopped, and lets it go, giving back any signal the stop caught. One
+// docker-enter at a time per process (the lock): a second tracer would be refused.
 template <class Work>
 Result<void> while_stopped(pid_t pid, Work work)
 {
-    TRY(sys::ptrace(PTRACE_SEIZE, pid).describe("cannot trace PID ", pid, " to read its seccomp filters"));
+    Fd lock = TRY(sys::abstract_lock(Text<48>("nskit/trace/", pid).view(), trace_lock_wait_ms)
+                      .describe("cannot read the seccomp filters of PID ", pid, " (another entry has held it for 5 s)"));
+    if (auto seized = sys::ptrace(PTRACE_SEIZE, pid); !seized.ok()) {
+        TRY(say_who_traces(pid));
+        return Error::from_errno(seized.error().code, "cannot trace PID ", pid, " to read its seccomp filters");
+    }
     int pass_on = 0;
     auto stopped = [&]() -> Result<void> {
         TRY(sys::ptrace(PTRACE_INTERRUPT, pid).describe("cannot stop PID ", pid, " to read its seccomp filters"));
@@ -111,36 +108,52 @@ Result<std::size_t> count_stopped(pid_t pid)
 
 }  // namespace
 
-Result<void> read_seccomp_filters(pid_t pid, std::string_view status, SeccompFilters& filters, std::size_t oldest)
+Result<void> SeccompFilters::add(std::span<const Instruction> program, std::uint32_t flags)
+{
+    Header header{flags, static_cast<std::uint32_t>(program.size())};
+    if (!programs_.append({reinterpret_cast<const char*>(&header), sizeof header}) ||
+        !programs_.append({reinterpret_cast<const char*>(program.data()), program.size_bytes()}))
+        return Error::from_errno(ENOMEM, "cannot keep a seccomp filter");
+    ++count_;
+    instructions_ += program.size();
+    return {};
+}
+
+Result<void> SeccompFilters::add(const SeccompFilters& other)
+{
+    bool ok = true;
+    other.for_each([&](std::span<const Instruction> program, std::uint32_t flags) { ok = ok && add(program, flags).ok(); });
+    if (!ok)
+        return Failure{};
+    return {};
+}
+
+std::optional<int> seccomp_mode(std::string_view status)
+{
+    auto field = status_field(status, "Seccomp"sv);
+    if (!field)
+        return std::nullopt;
+    auto mode = parse_decimal(trim(*field), 2);
+    if (!mode)
+        return std::nullopt;
+    return static_cast<int>(*mode);
+}
+
+Result<void> read_seccomp_filters(pid_t pid, std::string_view status, SeccompFilters& into)
 {
     auto mode = seccomp_mode(status);
-    if (!mode || oldest == 0)
-        return {};  // no seccomp in this kernel, or none wanted
-    if (*mode == 0) {
-        if (oldest != all_filters)
-            return Error::because("it has none, where its runtime gave it some", "cannot read the seccomp filters of PID ",
-                                  pid);
-        return {};
-    }
+    if (!mode || *mode == 0)
+        return {};  // no seccomp in this kernel, or no filter
     if (*mode == 1)
         return Error::because("it is in strict seccomp mode, which allows no exec", "cannot enter PID ", pid);
     auto read = while_stopped(pid, [&]() -> Result<void> {
         std::size_t count = TRY(count_stopped(pid));
-        if (oldest != all_filters && oldest > count)
-            return Error::because("it has fewer than its runtime gave it", "cannot read the seccomp filters of PID ",
-                                  pid, " (", count, " of ", oldest, ')');
-        // Oldest first, the order to install them in.
-        for (std::size_t index = 0; index < count && filters.count < oldest; ++index) {
-            filters.instructions += TRY(read_filter(pid, index, filters.programs));
-            ++filters.count;
-        }
+        for (std::size_t index = 0; index < count; ++index)  // oldest first, the order to install them in
+            TRY(read_filter(pid, index, into));
         return {};
     });
-    // Unprivileged (a rootless container's owner), the filters cannot be read,
-    // and nskit does not compile a config.json's linux.seccomp into one.
     if (!read.ok() && (read.error().code == EPERM || read.error().code == EACCES))
-        redescribe_error("cannot read the seccomp filters of PID ", pid,
-                         " (only root can, and no command runs without them)");
+        redescribe_error("cannot read the seccomp filters of PID ", pid, " (only root can)");
     return read;
 }
 
@@ -162,21 +175,13 @@ Result<std::size_t> count_seccomp_filters(pid_t pid, std::string_view status)
 
 Result<void> install_seccomp_filters(const SeccompFilters& filters)
 {
-    std::string_view rest = filters.programs.view();
-    while (rest.size() >= sizeof(std::uint32_t)) {
-        std::uint32_t n;
-        ::memcpy(&n, rest.data(), sizeof n);
-        rest.remove_prefix(sizeof n);
-        std::size_t bytes = n * sizeof(Instruction);
-        if (bytes > rest.size())
-            return Error::because("corrupt filter list", "cannot install the seccomp filters");
-        // A Buffer starts on a page and every count and instruction is a
-        // multiple of 4 bytes: the instructions are as aligned as they need.
-        static_assert(alignof(Instruction) == 4 && sizeof(Instruction) == 8);
-        Program fprog{static_cast<unsigned short>(n), reinterpret_cast<const Instruction*>(rest.data())};
-        TRY(sys::seccomp_set_filter(&fprog).describe("cannot install the container's seccomp filter"));
-        rest.remove_prefix(bytes);
-    }
+    bool ok = true;
+    filters.for_each([&](std::span<const Instruction> program, std::uint32_t flags) {
+        Program fprog{static_cast<unsigned short>(program.size()), program.data()};
+        ok = ok && sys::seccomp_set_filter(&fprog, flags).describe("cannot install the container's seccomp filter").ok();
+    });
+    if (!ok)
+        return Failure{};
     return {};
 }
 

@@ -144,8 +144,6 @@ Result<OciProcess> parse_oci_process(std::string_view config_json)
         return bad("process.apparmorProfile");
     if (json::Value label = spec_process.get("selinuxLabel"sv); label && !label.unescape(process.selinux_label))
         return bad("process.selinuxLabel");
-    json::Value seccomp = doc.get("linux"sv).get("seccomp"sv);
-    process.seccomp = seccomp && !seccomp.is_null();
     return process;
 }
 

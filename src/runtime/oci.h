@@ -31,7 +31,6 @@ struct OciProcess {
     std::optional<int> oom_score_adj;
     Text<256> apparmor_profile;   // process.apparmorProfile
     Text<512> selinux_label;      // process.selinuxLabel
-    bool seccomp = false;         // linux.seccomp: the runtime installed one filter of its own
 
     std::span<const gid_t> additional() const { return {additional_gids.data(), additional_gid_count}; }
 };

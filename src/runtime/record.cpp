@@ -7,6 +7,7 @@
 #include "base/buffer.h"
 #include "base/sys.h"
 #include "context/seccomp.h"
+#include "context/seccomp/profile.h"
 #include "ns/userns.h"
 
 namespace nskit {
@@ -65,9 +66,21 @@ Result<void> read_monitor(const Target& parent, RuntimeRecord& record)
     auto status = TRY(read_small_file(parent.proc_dir(), "status", text)
                           .describe("cannot read /proc/", parent.pid(), "/status"));
     record.monitor = parent.pid();
-    record.monitor_filters = TRY(count_seccomp_filters(parent.pid(), status));
+    TRY(read_seccomp_filters(parent.pid(), status, record.monitor_filters));
     record.monitor_umask = status_umask(status);
     return read_process_limits(parent.proc_dir(), record.monitor_limits);
+}
+
+// linux.seccomp of a config.json, compiled; a refusal names the file.
+Result<seccomp::Program> compile_seccomp(std::string_view config_json, std::string_view path)
+{
+    auto profile = seccomp::parse_config_profile(config_json);
+    auto program = profile.ok() ? seccomp::compile(profile.value()) : Result<seccomp::Program>(Failure{});
+    if (!program.ok()) {
+        Text<200> what = error_slot().what;
+        redescribe_error("cannot use the seccomp profile of ", path, ": ", what);
+    }
+    return program;
 }
 
 }  // namespace
@@ -151,6 +164,7 @@ Result<bool> find_runtime_record(const ContainerInfo& info, const Target& init, 
     Buffer text;
     TRY(read_all(config.get(), text, config_limit).describe("cannot read ", record.config_path));
     record.process = TRY(parse_oci_process(text.view()).describe("cannot use ", record.config_path));
+    record.seccomp = TRY(compile_seccomp(text.view(), record.config_path.view()));
     if (parent)
         TRY(parent->still_alive());
     TRY(init.still_alive());

@@ -20,6 +20,7 @@
 #include "base/result.h"
 #include "base/text.h"
 #include "context/limits.h"
+#include "context/seccomp.h"
 #include "ns/target.h"
 #include "runtime/container.h"
 #include "runtime/oci.h"
@@ -30,11 +31,13 @@ namespace nskit {
 struct RuntimeRecord {
     Text<600> config_path;  // for -v
     OciProcess process;
+    seccomp::Program seccomp;  // linux.seccomp, compiled; none when it has no filter
     // The init's parent: what the container inherited from the runtime's own
-    // process tree, and what an exec'd process inherits where config.json
-    // sets nothing (resource limits, OOM score, umask).
+    // process tree (its seccomp filters, read from it), and what an exec'd
+    // process inherits where config.json sets nothing (resource limits, OOM
+    // score, umask).
     pid_t monitor = 0;
-    std::size_t monitor_filters = 0;
+    SeccompFilters monitor_filters;
     ProcessLimits monitor_limits;
     std::optional<mode_t> monitor_umask;
 };

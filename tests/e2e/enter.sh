@@ -113,6 +113,19 @@ TOOLBOX=$(mktemp -d); at_exit "rm -rf $TOOLBOX"
 chmod 755 "$TOOLBOX"; cp /bin/busybox "$TOOLBOX/busybox"; ln -s busybox "$TOOLBOX/sh"
 only_the_command_cases
 
+echo "-- many entries at once"
+# Nothing is traced for a container with a record, and a pid:N target's
+# filters are read one entry at a time (a lock per process): entries at the
+# same time all get in. This counts failures; it does not time them.
+run_container busy
+failures() {  # COUNT PARALLEL TARGET: how many of COUNT entries failed
+    seq "$1" | xargs -P "$2" -I{} sh -c '"$0" docker-enter "$1" true </dev/null >/dev/null 2>&1 || echo failed' \
+        "$NSKIT" "$3" | grep -c failed
+}
+same "200 entries into one container, 20 at a time: none fails" "$(failures 200 20 busy)" 0
+same "100 entries into pid:N, 20 at a time (its filters read by one at a time): none fails" \
+    "$(failures 100 20 "pid:$(pid_of busy)")" 0
+
 echo "-- bad input"
 expect "unknown name" --rc 1 --err "cannot find container no-such-thing: no such container" -- "${DE[@]}" no-such-thing true
 expect "unknown name (state files)" --rc 1 --err "no such container" \

@@ -15,6 +15,8 @@
 #   TIOCSTI     keystrokes pushed into the caller's terminal (stdin, stdout, stderr)
 #   fds         an inherited descriptor, a redirected stdout made setuid
 #   accounts    /etc/passwd and /etc/group as symlinks to /proc/self/fd/N
+#   traced init the container ptraces its own init: still entered, with the
+#               record's filter (no ptrace of the init needed)
 # Run against another build with NSKIT=/path/to/nskit tests/run e2e/hostile.
 # With NSKIT_LAB=1 (the host lab's guest, tests/host-lab/suite.sh) it uses
 # the engine that runs there and the attack program built on the host, and
@@ -170,6 +172,24 @@ fresh_victim
 got=$("${DE[@]}" "pid:$(pid_of fakecaps-default)" grep -E '^Cap(Prm|Eff|Bnd|Amb):' /proc/self/status 2>&1 </dev/null)
 same "faking filter, pid:N: nothing beyond the init's bounding set" \
     "$(tr -d '\t' <<<"$got" | tr '\n' ' ')" "CapPrm:0000000000000000 CapEff:0000000000000000 CapBnd:0000000000000000 CapAmb:0000000000000000 "
+
+echo "-- an init the container traces itself: entering needs no ptrace of it"
+run_container traced --
+docker exec -d traced /hostile trace-init
+if wait_for 100 eval '! grep -q "^TracerPid:[[:space:]]*0$" /proc/'"$(pid_of traced)"'/status'; then
+    SECCOMP_PROBE='grep "^Seccomp" /proc/self/status; unshare -U true 2>&1; echo "unshare rc=$?"'
+    expected=$(docker exec traced sh -c "$SECCOMP_PROBE" 2>&1)
+    fresh_victim
+    same "traced init: docker-enter is let in, with the record's filter (as docker exec)" \
+        "$("${DE[@]}" traced sh -c "$SECCOMP_PROBE" 2>&1 </dev/null)" "$expected"
+    same "traced init: docker-enter (daemonless) is let in, with the record's filter" \
+        "$("${DAEMONLESS[@]}" "${DE[@]}" "${STATE[@]}" traced sh -c "$SECCOMP_PROBE" 2>&1 </dev/null)" "$expected"
+    # pid:N has no record: it must trace the init, and says who holds it.
+    expect "traced init, pid:N: refused, naming the tracer" --rc 1 --err "is traced by PID" \
+        -- "${DE[@]}" "pid:$(pid_of traced)" true
+else
+    fail "a container that traces its own init" "the tracer did not attach: $(docker logs traced 2>&1 | tail -2)"
+fi
 
 # One container for what follows (its /etc/passwd is broken last).
 run_container misc --

@@ -31,6 +31,11 @@
  *       PROGRAM: whoever copies the filters in the wrong order gets EAGAIN.
  *   hostile getppid
  *       Prints what getppid gives: "getppid: errno N" or "getppid: ok".
+ *   hostile trace-init
+ *       Traces the container's own init (PTRACE_SEIZE of PID 1, which a
+ *       default container may do: same user, same capabilities), and keeps
+ *       tracing it while it sleeps: whoever must trace the init to enter
+ *       (to read its seccomp filters) is locked out.
  *   hostile fuse-hang DIR NAME...
  *       Mounts a FUSE file system of its own over DIR (the container's root
  *       may, in a user namespace of its own, with /dev/fuse) in which each
@@ -54,6 +59,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -308,6 +314,18 @@ static int two_filters(char **program)
     return 127;
 }
 
+static int trace_init(void)
+{
+    if (ptrace(PTRACE_SEIZE, 1, 0, 0) != 0) {
+        perror("PTRACE_SEIZE 1");
+        return 1;
+    }
+    printf("tracing PID 1\n");
+    fflush(stdout);
+    for (;;)
+        pause();
+}
+
 /* One reply to a FUSE request: a header, then `size` bytes of `body`. */
 static void fuse_reply(int fuse, uint64_t unique, int error, const void *body, size_t size)
 {
@@ -427,9 +445,11 @@ int main(int argc, char **argv)
             printf("getppid: ok\n");
         return 0;
     }
+    if (argc == 2 && strcmp(argv[1], "trace-init") == 0)
+        return trace_init();
     if (argc >= 4 && strcmp(argv[1], "fuse-hang") == 0)
         return fuse_hang(argv[2], argv + 3, argc - 3);
     fprintf(stderr, "usage: hostile race SECONDS | tiocsti FD TEXT | fake-caps [PROGRAM ARGS...] | "
-                    "two-filters PROGRAM ARGS... | getppid | fuse-hang DIR NAME...\n");
+                    "two-filters PROGRAM ARGS... | getppid | trace-init | fuse-hang DIR NAME...\n");
     return 2;
 }

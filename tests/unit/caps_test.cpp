@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include <fcntl.h>
 
 #include <string>
@@ -78,9 +80,27 @@ TEST_CASE("seccomp mode from /proc/PID/status")
     CHECK_FALSE(seccomp_mode("Seccomp:\t7\n"));
     SeccompFilters none, strict;
     REQUIRE(read_seccomp_filters(getpid(), "Seccomp:\t0\n", none).ok());
-    CHECK(none.count == 0);
+    CHECK(none.count() == 0);
     CHECK(install_seccomp_filters(none).ok());
     CHECK_FALSE(read_seccomp_filters(getpid(), "Seccomp:\t1\n", strict).ok());
+}
+
+TEST_CASE("seccomp filters are kept oldest first, each with its flags")
+{
+    seccomp::Instruction allow[] = {{0x06, 0, 0, 0x7fff0000}};                      // ret ALLOW
+    seccomp::Instruction two[] = {{0x20, 0, 0, 0}, {0x06, 0, 0, 0x7fff0000}};      // ld nr; ret ALLOW
+    SeccompFilters filters, more;
+    REQUIRE(filters.add(allow, 0).ok());
+    REQUIRE(more.add(two, 4).ok());
+    REQUIRE(filters.add(more).ok());
+    CHECK(filters.count() == 2);
+    CHECK(filters.instructions() == 3);
+    std::vector<std::pair<std::size_t, std::uint32_t>> seen;
+    filters.for_each([&](std::span<const seccomp::Instruction> program, std::uint32_t flags) {
+        seen.emplace_back(program.size(), flags);
+        CHECK(program.back().k == 0x7fff0000u);
+    });
+    CHECK(seen == std::vector<std::pair<std::size_t, std::uint32_t>>{{1, 0}, {2, 4}});
 }
 
 #include "context/limits.h"
