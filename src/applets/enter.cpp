@@ -32,29 +32,29 @@ enum OptionId : int {
 };
 
 constexpr Option options[] = {
-    {USER, 'u', Arg::required, OPTION_TEXT("user", "user[:group]", "user and group, names from the container's /etc/passwd")},
-    {WORKDIR, 'w', Arg::required, OPTION_TEXT("workdir", "dir", "working directory inside the container")},
-    {ENV, 'e', Arg::required, OPTION_TEXT("env", "name[=value]", "set an environment variable (repeatable)")},
-    {ENV_FILE, '\0', Arg::required, OPTION_TEXT("env-file", "file", "read environment variables from a file (repeatable)")},
-    {PRIVILEGED, '\0', Arg::none, OPTION_TEXT("privileged", "", "keep every capability (as docker exec --privileged)")},
-    {RUNTIME, '\0', Arg::required, OPTION_TEXT("runtime", "docker|podman|state|pid", "ask only this source (state: the runtime's files)")},
-    {ENV_FROM, '\0', Arg::required, OPTION_TEXT("env-from", "config|process|none", "where the environment comes from")},
-    {NO_CGROUP, '\0', Arg::none, OPTION_TEXT("no-cgroup", "", "do not join the container's cgroups")},
-    {VERBOSE, 'v', Arg::none, OPTION_TEXT("verbose", "", "print what was resolved and applied")},
-    {TIMEOUT, '\0', Arg::required, OPTION_TEXT("timeout", "seconds", "how long the engine may take (default 2)")},
-    {STATE_DIR, '\0', Arg::required, OPTION_TEXT("state-dir", "dir", "also look for runtime state here (repeatable)")},
-    {DATA_ROOT, '\0', Arg::required, OPTION_TEXT("data-root", "dir", "Docker's data root (default /var/lib/docker)")},
-    {INTERACTIVE, 'i', Arg::none, OPTION_TEXT("interactive", "", "accepted for docker exec habits: stdin is always relayed")},
-    {TTY, 't', Arg::none, OPTION_TEXT("tty", "", "a new pty for the command (the default when stdin is a terminal)")},
-    {NO_TTY, 'T', Arg::none, OPTION_TEXT("no-tty", "", "no pty: the command's stdin, stdout and stderr are pipes")},
-    {PRESERVE_FDS, '\0', Arg::required, OPTION_TEXT("preserve-fds", "n",
-     "also pass descriptors 3 to 2+n: the container can keep and use them")},
-    {TOOLS, '\0', Arg::optional, OPTION_TEXT("tools", "dir",
-     "show a toolbox of static programs at /.nskit/tools (default /usr/local/lib/nskit/tools)")},
-    {LIST, '\0', Arg::none, OPTION_TEXT("list", "", "list the running containers of every source, from their state files")},
-    {FORMAT, '\0', Arg::required, OPTION_TEXT("format", "table|json", "how --list prints them (default table)")},
-    {HELP, 'h', Arg::none, OPTION_TEXT("help", "", "display this help")},
-    {VERSION, 'V', Arg::none, OPTION_TEXT("version", "", "display version")},
+    {USER, 'u', Arg::required, "user", "user[:group]", "user and group, names from the container's /etc/passwd"},
+    {WORKDIR, 'w', Arg::required, "workdir", "dir", "working directory inside the container"},
+    {ENV, 'e', Arg::required, "env", "name[=value]", "set an environment variable (repeatable)"},
+    {ENV_FILE, '\0', Arg::required, "env-file", "file", "read environment variables from a file (repeatable)"},
+    {PRIVILEGED, '\0', Arg::none, "privileged", "", "keep every capability (as docker exec --privileged)"},
+    {RUNTIME, '\0', Arg::required, "runtime", "docker|podman|state|pid", "ask only this source (state: the runtime's files)"},
+    {ENV_FROM, '\0', Arg::required, "env-from", "config|process|none", "where the environment comes from"},
+    {NO_CGROUP, '\0', Arg::none, "no-cgroup", "", "do not join the container's cgroups"},
+    {VERBOSE, 'v', Arg::none, "verbose", "", "print what was resolved and applied"},
+    {TIMEOUT, '\0', Arg::required, "timeout", "seconds", "how long the engine may take (default 2)"},
+    {STATE_DIR, '\0', Arg::required, "state-dir", "dir", "also look for runtime state here (repeatable)"},
+    {DATA_ROOT, '\0', Arg::required, "data-root", "dir", "Docker's data root (default /var/lib/docker)"},
+    {INTERACTIVE, 'i', Arg::none, "interactive", "", "accepted for docker exec habits: stdin is always relayed"},
+    {TTY, 't', Arg::none, "tty", "", "a new pty for the command (the default when stdin is a terminal)"},
+    {NO_TTY, 'T', Arg::none, "no-tty", "", "no pty: the command's stdin, stdout and stderr are pipes"},
+    {PRESERVE_FDS, '\0', Arg::required, "preserve-fds", "n",
+     "also pass descriptors 3 to 2+n: the container can keep and use them"},
+    {TOOLS, '\0', Arg::optional, "tools", "dir",
+     "show a toolbox of static programs at /.nskit/tools (default /usr/local/lib/nskit/tools)"},
+    {LIST, '\0', Arg::none, "list", "", "list the running containers of every source, from their state files"},
+    {FORMAT, '\0', Arg::required, "format", "table|json", "how --list prints them (default table)"},
+    {HELP, 'h', Arg::none, "help", "", "display this help"},
+    {VERSION, 'V', Arg::none, "version", "", "display version"},
 };
 
 constexpr Usage usage{"[options] <container> [<command> [<argument>...]]",
@@ -92,7 +92,7 @@ Result<int> choose(const OptionHit& hit, const char* words, const char* expected
     for (int index = 0; *words; ++index, words += std::string_view(words).size() + 1)
         if (value == words)
             return index;
-    return Error::because(expected, "bad --", hit.option->long_name(), " '", value, "'");
+    return Error::because(expected, "bad --", hit.option->long_name, " '", value, "'");
 }
 
 // False when --help or --version was answered.

@@ -28,13 +28,13 @@ using namespace install;
 enum { HELP = 1, COPIES, APPLETS, FORCE, DRY_RUN, PLUGIN_DIR };
 
 constexpr Option install_options[] = {
-    {COPIES, 'c', Arg::none, OPTION_TEXT("copies", "", "install copies of the binary instead of symbolic links")},
-    {APPLETS, 'a', Arg::required, OPTION_TEXT("applets", "list", "install only these applets (comma-separated; \"\" for none)")},
-    {FORCE, 'f', Arg::none, OPTION_TEXT("force", "", "replace files nskit did not install, keeping NAME.nskit-backup")},
-    {DRY_RUN, 'n', Arg::none, OPTION_TEXT("dry-run", "", "print what would be done and change nothing")},
-    {PLUGIN_DIR, 'p', Arg::required, OPTION_TEXT("plugin-dir", "dir",
-     "also put a copy named docker-enter there: a Docker CLI plugin (docker enter)")},
-    {HELP, 'h', Arg::none, OPTION_TEXT("help", "", "display this help")},
+    {COPIES, 'c', Arg::none, "copies", "", "install copies of the binary instead of symbolic links"},
+    {APPLETS, 'a', Arg::required, "applets", "list", "install only these applets (comma-separated; \"\" for none)"},
+    {FORCE, 'f', Arg::none, "force", "", "replace files nskit did not install, keeping NAME.nskit-backup"},
+    {DRY_RUN, 'n', Arg::none, "dry-run", "", "print what would be done and change nothing"},
+    {PLUGIN_DIR, 'p', Arg::required, "plugin-dir", "dir",
+     "also put a copy named docker-enter there: a Docker CLI plugin (docker enter)"},
+    {HELP, 'h', Arg::none, "help", "", "display this help"},
 };
 constexpr Usage install_usage = {
     "[options] [<directory>]",
@@ -45,9 +45,9 @@ constexpr Usage install_usage = {
 };
 
 constexpr Option uninstall_options[] = {
-    {DRY_RUN, 'n', Arg::none, OPTION_TEXT("dry-run", "", "print what would be done and change nothing")},
-    {PLUGIN_DIR, 'p', Arg::required, OPTION_TEXT("plugin-dir", "dir", "also remove the docker-enter plugin from there")},
-    {HELP, 'h', Arg::none, OPTION_TEXT("help", "", "display this help")},
+    {DRY_RUN, 'n', Arg::none, "dry-run", "", "print what would be done and change nothing"},
+    {PLUGIN_DIR, 'p', Arg::required, "plugin-dir", "dir", "also remove the docker-enter plugin from there"},
+    {HELP, 'h', Arg::none, "help", "", "display this help"},
 };
 constexpr Usage uninstall_usage = {
     "[options] [<directory>]",
@@ -58,7 +58,7 @@ constexpr Usage uninstall_usage = {
 };
 
 constexpr Option export_options[] = {
-    {HELP, 'h', Arg::none, OPTION_TEXT("help", "", "display this help")},
+    {HELP, 'h', Arg::none, "help", "", "display this help"},
 };
 constexpr Usage export_usage = {
     "> nskit",

@@ -47,30 +47,30 @@ enum OptionId : int {
 constexpr auto options = [] {
     std::array<Option, 19 + namespace_kinds.size()> table{};
     std::size_t i = 0;
-    table[i++] = {ALL, 'a', Arg::none, OPTION_TEXT("all", "", "enter all namespaces of the target")};
-    table[i++] = {TARGET, 't', Arg::required, OPTION_TEXT("target", "pid[:inode]", "target process to get namespaces from")};
+    table[i++] = {ALL, 'a', Arg::none, "all", "", "enter all namespaces of the target"};
+    table[i++] = {TARGET, 't', Arg::required, "target", "pid[:inode]", "target process to get namespaces from"};
     for (const NsInfo& ns : namespace_kinds)
-        table[i++] = {static_cast<short>(NAMESPACE + static_cast<int>(ns.kind)), ns.short_option, Arg::optional, ns.option_text,
-                      HelpVerb::enter};
-    table[i++] = {NET_SOCKET, 'N', Arg::required, OPTION_TEXT("net-socket", "fd", "network namespace of the target's socket fd")};
-    table[i++] = {USER_PARENT, '\0', Arg::none, OPTION_TEXT("user-parent", "", "enter the parent user namespace")};
-    table[i++] = {SETUID, 'S', Arg::required, OPTION_TEXT("setuid", "uid|follow", "set uid in entered namespace")};
-    table[i++] = {SETGID, 'G', Arg::required, OPTION_TEXT("setgid", "gid|follow", "set gid in entered namespace")};
-    table[i++] = {PRESERVE_CREDENTIALS, '\0', Arg::none, OPTION_TEXT("preserve-credentials", "", "do not touch uids or gids")};
-    table[i++] = {KEEP_CAPS, '\0', Arg::none, OPTION_TEXT("keep-caps", "", "keep capabilities granted in the user namespace")};
-    table[i++] = {ROOT, 'r', Arg::optional, OPTION_TEXT("root", "dir", "set the root directory")};
-    table[i++] = {WD, 'w', Arg::optional, OPTION_TEXT("wd", "dir", "set the working directory")};
-    table[i++] = {WDNS, 'W', Arg::required, OPTION_TEXT("wdns", "dir", "set the working directory in namespace")};
-    table[i++] = {ENV, 'e', Arg::none, OPTION_TEXT("env", "", "inherit environment variables from target process")};
-    table[i++] = {JOIN_CGROUP, 'c', Arg::none, OPTION_TEXT("join-cgroup", "", "join the cgroups of the target process")};
-    table[i++] = {NO_FORK, 'F', Arg::none, OPTION_TEXT("no-fork", "", "do not fork before exec'ing <program>")};
-    table[i++] = {FOLLOW_CONTEXT, 'Z', Arg::none, OPTION_TEXT("follow-context", "", "set security context of the target")};
-    table[i++] = {RELAY, '\0', Arg::optional, OPTION_TEXT("relay", "pty|pipes",
-                  "the program gets pipes or a pty of its own, in its own session, and no other descriptor")};
-    table[i++] = {TOOLS, '\0', Arg::optional, OPTION_TEXT("tools", "dir",
-                  "show a toolbox of static programs at /.nskit/tools (default /usr/local/lib/nskit/tools)")};
-    table[i++] = {HELP, 'h', Arg::none, OPTION_TEXT("help", "", "display this help")};
-    table[i++] = {VERSION, 'V', Arg::none, OPTION_TEXT("version", "", "display version")};
+        table[i++] = {static_cast<short>(NAMESPACE + static_cast<int>(ns.kind)), ns.short_option, Arg::optional, ns.long_option, "file", ns.description,
+                      "enter "};
+    table[i++] = {NET_SOCKET, 'N', Arg::required, "net-socket", "fd", "network namespace of the target's socket fd"};
+    table[i++] = {USER_PARENT, '\0', Arg::none, "user-parent", "", "enter the parent user namespace"};
+    table[i++] = {SETUID, 'S', Arg::required, "setuid", "uid|follow", "set uid in entered namespace"};
+    table[i++] = {SETGID, 'G', Arg::required, "setgid", "gid|follow", "set gid in entered namespace"};
+    table[i++] = {PRESERVE_CREDENTIALS, '\0', Arg::none, "preserve-credentials", "", "do not touch uids or gids"};
+    table[i++] = {KEEP_CAPS, '\0', Arg::none, "keep-caps", "", "keep capabilities granted in the user namespace"};
+    table[i++] = {ROOT, 'r', Arg::optional, "root", "dir", "set the root directory"};
+    table[i++] = {WD, 'w', Arg::optional, "wd", "dir", "set the working directory"};
+    table[i++] = {WDNS, 'W', Arg::required, "wdns", "dir", "set the working directory in namespace"};
+    table[i++] = {ENV, 'e', Arg::none, "env", "", "inherit environment variables from target process"};
+    table[i++] = {JOIN_CGROUP, 'c', Arg::none, "join-cgroup", "", "join the cgroups of the target process"};
+    table[i++] = {NO_FORK, 'F', Arg::none, "no-fork", "", "do not fork before exec'ing <program>"};
+    table[i++] = {FOLLOW_CONTEXT, 'Z', Arg::none, "follow-context", "", "set security context of the target"};
+    table[i++] = {RELAY, '\0', Arg::optional, "relay", "pty|pipes",
+                  "the program gets pipes or a pty of its own, in its own session, and no other descriptor"};
+    table[i++] = {TOOLS, '\0', Arg::optional, "tools", "dir",
+                  "show a toolbox of static programs at /.nskit/tools (default /usr/local/lib/nskit/tools)"};
+    table[i++] = {HELP, 'h', Arg::none, "help", "", "display this help"};
+    table[i++] = {VERSION, 'V', Arg::none, "version", "", "display version"};
     return table;
 }();
 static_assert(options.back().id == VERSION, "every slot of the option table is filled");
@@ -188,7 +188,7 @@ Result<Request> parse_command_line(int argc, char** argv)
     if (!request.target) {
         for (const NsInfo& ns : namespace_kinds)
             if (request.wish(ns.kind).wanted && !request.wish(ns.kind).file)
-                return Error::because("neither a file nor --target given", "cannot enter the ", ns.description());
+                return Error::because("neither a file nor --target given", "cannot enter the ", ns.description);
         const char* needs_target = request.all                              ? "--all"
                                    : request.net_socket                     ? "--net-socket"
                                    : request.root && !request.root_dir      ? "--root without a directory"
@@ -248,7 +248,7 @@ Result<void> select_namespaces(const Request& request, const Target* target, NsS
                 if (!selection.wants(ns.kind))
                     continue;
                 int owner = TRY(sys::ioctl(selection.file(ns.kind).get(), sys::ns_get_userns)
-                                    .describe("cannot get the user namespace that owns the ", ns.description()));
+                                    .describe("cannot get the user namespace that owns the ", ns.description));
                 selection.from_file(NsKind::user, Fd(owner));
                 break;
             }

@@ -46,33 +46,33 @@ enum : int {
 };
 
 constexpr Option other_options[] = {
-    {FORK, 'f', Arg::none, OPTION_TEXT("fork", "", "fork before launching <program>")},
-    {KILL_CHILD, '\0', Arg::optional, OPTION_TEXT("kill-child", "signame", "when dying, kill the forked child (implies --fork)")},
-    {FORWARD_SIGNALS, '\0', Arg::none, OPTION_TEXT("forward-signals", "", "forward SIGTERM and SIGINT to the child (implies --fork)")},
-    {MOUNT_PROC, '\0', Arg::optional, OPTION_TEXT("mount-proc", "dir", "mount proc filesystem first (implies --mount)")},
-    {PROPAGATION, '\0', Arg::required, OPTION_TEXT("propagation", "slave|shared|private|unchanged",
-     "modify mount propagation in mount namespace")},
-    {SETGROUPS, '\0', Arg::required, OPTION_TEXT("setgroups", "allow|deny", "control the setgroups syscall in user namespaces")},
-    {MAP_ROOT, 'r', Arg::none, OPTION_TEXT("map-root-user", "", "map current user to root (implies --user)")},
-    {MAP_CURRENT, 'c', Arg::none, OPTION_TEXT("map-current-user", "", "map current user to itself (implies --user)")},
-    {MAP_USER, '\0', Arg::required, OPTION_TEXT("map-user", "uid|name", "map current user to uid (implies --user)")},
-    {MAP_GROUP, '\0', Arg::required, OPTION_TEXT("map-group", "gid|name", "map current group to gid (implies --user)")},
-    {MAP_USERS, '\0', Arg::required, OPTION_TEXT("map-users", "inner:outer:count",
-     "map count users from outeruid to inneruid (implies --user); also auto, subids, all")},
-    {MAP_GROUPS, '\0', Arg::required, OPTION_TEXT("map-groups", "inner:outer:count",
-     "map count groups from outergid to innergid (implies --user); also auto, subids, all")},
-    {MAP_AUTO, '\0', Arg::none, OPTION_TEXT("map-auto", "", "map users and groups automatically (implies --user)")},
-    {MAP_SUBIDS, '\0', Arg::none, OPTION_TEXT("map-subids", "", "identity map the subordinate ids (implies --user)")},
-    {OWNER, '\0', Arg::required, OPTION_TEXT("owner", "uid:gid", "owner of the new user namespace (implies --user)")},
-    {KEEP_CAPS, '\0', Arg::none, OPTION_TEXT("keep-caps", "", "retain capabilities granted in user namespaces")},
-    {ROOT, 'R', Arg::required, OPTION_TEXT("root", "dir", "run the command with root directory set to <dir>")},
-    {WD, 'w', Arg::required, OPTION_TEXT("wd", "dir", "change working directory to <dir>")},
-    {SETUID, 'S', Arg::required, OPTION_TEXT("setuid", "uid", "set uid in entered namespace")},
-    {SETGID, 'G', Arg::required, OPTION_TEXT("setgid", "gid", "set gid in entered namespace")},
-    {MONOTONIC, '\0', Arg::required, OPTION_TEXT("monotonic", "offset", "set clock monotonic offset (seconds) in time namespaces")},
-    {BOOTTIME, '\0', Arg::required, OPTION_TEXT("boottime", "offset", "set clock boottime offset (seconds) in time namespaces")},
-    {HELP, 'h', Arg::none, OPTION_TEXT("help", "", "display this help")},
-    {VERSION, 'V', Arg::none, OPTION_TEXT("version", "", "display version")},
+    {FORK, 'f', Arg::none, "fork", "", "fork before launching <program>"},
+    {KILL_CHILD, '\0', Arg::optional, "kill-child", "signame", "when dying, kill the forked child (implies --fork)"},
+    {FORWARD_SIGNALS, '\0', Arg::none, "forward-signals", "", "forward SIGTERM and SIGINT to the child (implies --fork)"},
+    {MOUNT_PROC, '\0', Arg::optional, "mount-proc", "dir", "mount proc filesystem first (implies --mount)"},
+    {PROPAGATION, '\0', Arg::required, "propagation", "slave|shared|private|unchanged",
+     "modify mount propagation in mount namespace"},
+    {SETGROUPS, '\0', Arg::required, "setgroups", "allow|deny", "control the setgroups syscall in user namespaces"},
+    {MAP_ROOT, 'r', Arg::none, "map-root-user", "", "map current user to root (implies --user)"},
+    {MAP_CURRENT, 'c', Arg::none, "map-current-user", "", "map current user to itself (implies --user)"},
+    {MAP_USER, '\0', Arg::required, "map-user", "uid|name", "map current user to uid (implies --user)"},
+    {MAP_GROUP, '\0', Arg::required, "map-group", "gid|name", "map current group to gid (implies --user)"},
+    {MAP_USERS, '\0', Arg::required, "map-users", "inner:outer:count",
+     "map count users from outeruid to inneruid (implies --user); also auto, subids, all"},
+    {MAP_GROUPS, '\0', Arg::required, "map-groups", "inner:outer:count",
+     "map count groups from outergid to innergid (implies --user); also auto, subids, all"},
+    {MAP_AUTO, '\0', Arg::none, "map-auto", "", "map users and groups automatically (implies --user)"},
+    {MAP_SUBIDS, '\0', Arg::none, "map-subids", "", "identity map the subordinate ids (implies --user)"},
+    {OWNER, '\0', Arg::required, "owner", "uid:gid", "owner of the new user namespace (implies --user)"},
+    {KEEP_CAPS, '\0', Arg::none, "keep-caps", "", "retain capabilities granted in user namespaces"},
+    {ROOT, 'R', Arg::required, "root", "dir", "run the command with root directory set to <dir>"},
+    {WD, 'w', Arg::required, "wd", "dir", "change working directory to <dir>"},
+    {SETUID, 'S', Arg::required, "setuid", "uid", "set uid in entered namespace"},
+    {SETGID, 'G', Arg::required, "setgid", "gid", "set gid in entered namespace"},
+    {MONOTONIC, '\0', Arg::required, "monotonic", "offset", "set clock monotonic offset (seconds) in time namespaces"},
+    {BOOTTIME, '\0', Arg::required, "boottime", "offset", "set clock boottime offset (seconds) in time namespaces"},
+    {HELP, 'h', Arg::none, "help", "", "display this help"},
+    {VERSION, 'V', Arg::none, "version", "", "display version"},
 };
 
 // The namespace options come from the kind table: -U/--user[=FILE] and so on.
@@ -82,7 +82,7 @@ constexpr auto make_options()
     std::size_t i = 0;
     for (const NsInfo& ns : namespace_kinds)
         table[i++] = {static_cast<short>(namespace_base + static_cast<int>(ns.kind)), ns.short_option, Arg::optional_long,
-                      ns.option_text, HelpVerb::unshare};
+                      ns.long_option, "file", ns.description, "unshare "};
     for (const Option& option : other_options)
         table[i++] = option;
     return table;

@@ -4,8 +4,8 @@ namespace nskit {
 
 Text<48> option_name(const Option& option)
 {
-    if (*option.long_name())
-        return Text<48>("--", option.long_name());
+    if (!option.long_name.empty())
+        return Text<48>("--", option.long_name);
     return Text<48>('-', option.short_name);
 }
 
@@ -42,7 +42,7 @@ Result<bool> OptionParser::next_long(std::string_view word, OptionHit& hit)
     const Option* found = nullptr;
     int prefix_matches = 0;
     for (const Option& option : options_) {
-        std::string_view long_name = option.long_name();
+        std::string_view long_name = option.long_name;
         if (long_name.empty())
             continue;
         if (long_name == name) {
@@ -63,12 +63,12 @@ Result<bool> OptionParser::next_long(std::string_view word, OptionHit& hit)
     switch (found->arg) {
     case Arg::none:
         if (value)
-            return Error::because("option does not take an argument", "--", found->long_name());
+            return Error::because("option does not take an argument", "--", found->long_name);
         break;
     case Arg::required:
         if (!value) {
             if (index_ >= argc_)
-                return Error::because("option requires an argument", "--", found->long_name());
+                return Error::because("option requires an argument", "--", found->long_name);
             value = argv_[index_++];
         }
         break;
@@ -112,25 +112,23 @@ void print_help(Writer& out, std::string_view program, const Usage& usage)
     out.put("\nUsage:\n ", program, ' ', usage.synopsis, "\n\n", usage.summary, "\n\nOptions:\n");
     for (const Option& option : usage.options) {
         Text<64> left(' ');
-        bool has_long = *option.long_name();
+        bool has_long = !option.long_name.empty();
         if (option.short_name)
             left.append('-', option.short_name, has_long ? ", " : "");
         else
             left.append("    ");
         if (has_long)
-            left.append("--", option.long_name());
+            left.append("--", option.long_name);
         if (option.arg == Arg::required)
-            left.append(" <", option.arg_name(), '>');
+            left.append(" <", option.arg_name, '>');
         else if (option.arg == Arg::optional || option.arg == Arg::optional_long)
-            left.append(has_long ? "[=<" : "[<", option.arg_name(), ">]");
+            left.append(has_long ? "[=<" : "[<", option.arg_name, ">]");
         out.put(left);
         for (std::size_t pad = left.size(); pad < 30; ++pad)
             out.put(' ');
         if (left.size() >= 30)
             out.put(' ');
-        if (option.help_verb != HelpVerb::none)
-            out.put(option.help_verb == HelpVerb::enter ? "enter " : "unshare ");
-        out.put(option.help(), '\n');
+        out.put(option.help_prefix, option.help, '\n');
     }
     out.put("\nFor more details see ", usage.manual, "(1).\n");
 }

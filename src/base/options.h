@@ -19,33 +19,16 @@ namespace nskit {
 // long one (unshare's -U / --user[=FILE], as util-linux declares them).
 enum class Arg : std::uint8_t { none, required, optional, optional_long };
 
-// A word put before an option's help, so that one table of namespace kinds
-// serves two applets: "enter" + "user namespace". A small number, not a
-// pointer: every pointer in these tables is a relocation in a PIE.
-enum class HelpVerb : std::uint8_t { none, enter, unshare };
-
-// An option's words, in the one string an Option points to:
-//   OPTION_TEXT("target", "pid[:inode]", "target process to get namespaces from")
-// is "target\0pid[:inode]\0target process ...": the long name ("" for a
-// short-only option), the argument's name in --help ("" for none), the help.
-#define OPTION_TEXT(long_name, arg_name, help) long_name "\0" arg_name "\0" help
-
 struct Option {
-    // Small integers and one pointer: every pointer in a static table is a
-    // 24-byte relocation in a PIE, and with three strings each these tables
-    // were two thirds of the binary's relocations.
     short id;
-    char short_name;  // '\0' for a long-only option
+    char short_name;             // '\0' for a long-only option
     Arg arg;
-    const char* text;  // OPTION_TEXT(...)
-    HelpVerb help_verb = HelpVerb::none;
-
-    const char* long_name() const { return text; }
-    const char* arg_name() const { return after(text); }
-    const char* help() const { return after(arg_name()); }
-
-private:
-    static const char* after(const char* word) { return word + std::string_view(word).size() + 1; }
+    std::string_view long_name;  // "" for a short-only option
+    std::string_view arg_name;   // the argument's name in --help, "" for none
+    std::string_view help;
+    // A word before the help, so that one table of namespace kinds serves
+    // two applets: "enter " + "user namespace", "unshare " + "user namespace".
+    std::string_view help_prefix = {};
 };
 
 struct Usage {

@@ -38,7 +38,7 @@ Result<Fd> open_namespace_file(const char* path, NsKind expected)
         auto actual = kind_of_clone_flag(type.value());
         return Error::because("wrong kind of namespace", "cannot use ", path, " (a ",
                               actual ? info(*actual).proc_name : "different", " namespace) as the ",
-                              info(expected).description());
+                              info(expected).description);
     }
     return fd;
 }

@@ -15,7 +15,6 @@
 #include <optional>
 #include <string_view>
 
-#include "base/options.h"
 
 namespace nskit {
 
@@ -26,12 +25,8 @@ struct NsInfo {
     int clone_flag;                // CLONE_NEW*
     std::string_view proc_name;    // under /proc/PID/ns/
     char short_option;             // nsenter's and unshare's -U, -C, ...
-    // nsenter's and unshare's option, OPTION_TEXT("user", "file", "user namespace"),
-    // whose words are also the kind's long option and its description.
-    const char* option_text;
-
-    std::string_view long_option() const { return option_text; }  // "user", "mount", ...
-    std::string_view description() const { return Option{0, 0, Arg::none, option_text}.help(); }  // "user namespace"
+    std::string_view long_option;  // their --user, --mount, ...
+    std::string_view description;  // "user namespace", also their options' help
 };
 
 #ifndef CLONE_NEWTIME
@@ -41,19 +36,16 @@ struct NsInfo {
 #define CLONE_NEWCGROUP 0x02000000
 #endif
 
-#define NSKIT_KIND(kind, flag, proc, short_option, long_option, description) \
-    {NsKind::kind, flag, proc, short_option, OPTION_TEXT(long_option, "file", description)}
 inline constexpr std::array<NsInfo, 8> namespace_kinds = {{
-    NSKIT_KIND(user, CLONE_NEWUSER, "user", 'U', "user", "user namespace"),
-    NSKIT_KIND(cgroup, CLONE_NEWCGROUP, "cgroup", 'C', "cgroup", "cgroup namespace"),
-    NSKIT_KIND(ipc, CLONE_NEWIPC, "ipc", 'i', "ipc", "System V IPC namespace"),
-    NSKIT_KIND(uts, CLONE_NEWUTS, "uts", 'u', "uts", "UTS namespace (hostname etc)"),
-    NSKIT_KIND(net, CLONE_NEWNET, "net", 'n', "net", "network namespace"),
-    NSKIT_KIND(pid, CLONE_NEWPID, "pid", 'p', "pid", "pid namespace"),
-    NSKIT_KIND(mnt, CLONE_NEWNS, "mnt", 'm', "mount", "mount namespace"),
-    NSKIT_KIND(time, CLONE_NEWTIME, "time", 'T', "time", "time namespace"),
+    {NsKind::user, CLONE_NEWUSER, "user", 'U', "user", "user namespace"},
+    {NsKind::cgroup, CLONE_NEWCGROUP, "cgroup", 'C', "cgroup", "cgroup namespace"},
+    {NsKind::ipc, CLONE_NEWIPC, "ipc", 'i', "ipc", "System V IPC namespace"},
+    {NsKind::uts, CLONE_NEWUTS, "uts", 'u', "uts", "UTS namespace (hostname etc)"},
+    {NsKind::net, CLONE_NEWNET, "net", 'n', "net", "network namespace"},
+    {NsKind::pid, CLONE_NEWPID, "pid", 'p', "pid", "pid namespace"},
+    {NsKind::mnt, CLONE_NEWNS, "mnt", 'm', "mount", "mount namespace"},
+    {NsKind::time, CLONE_NEWTIME, "time", 'T', "time", "time namespace"},
 }};
-#undef NSKIT_KIND
 
 constexpr bool table_is_indexed_by_kind()
 {

@@ -43,7 +43,7 @@ Result<bool> mount_is_shared(std::uint64_t id)
 // "cannot persist the mount namespace at FILE" for whatever failed.
 [[gnu::noinline]] void describe_persist_failure(const Persist& persist)
 {
-    redescribe_error("cannot persist the ", info(persist.kind).description(), " at ", persist.file);
+    redescribe_error("cannot persist the ", info(persist.kind).description, " at ", persist.file);
 }
 
 Result<void> check_file(const Persist& persist)

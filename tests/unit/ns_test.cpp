@@ -21,7 +21,7 @@ TEST_CASE("the namespace table: one entry per kind, flags distinct, user first")
     CHECK(seen == all_clone_flags());
     CHECK(namespace_kinds.front().kind == NsKind::user);
     CHECK(info(NsKind::mnt).proc_name == "mnt");
-    CHECK(info(NsKind::mnt).long_option() == "mount");
+    CHECK(info(NsKind::mnt).long_option == "mount");
     CHECK(info(NsKind::net).short_option == 'n');
     CHECK_FALSE(kind_of_proc_name("pid_for_children"));
 }

@@ -11,13 +11,13 @@ namespace {
 
 enum { TARGET = 1, MOUNT, NET, ALL, PRESERVE, WD, WDNS };
 constexpr Option table[] = {
-    {TARGET, 't', Arg::required, OPTION_TEXT("target", "pid", "target process")},
-    {MOUNT, 'm', Arg::optional, OPTION_TEXT("mount", "file", "enter mount namespace")},
-    {NET, 'n', Arg::optional, OPTION_TEXT("net", "file", "enter network namespace")},
-    {ALL, 'a', Arg::none, OPTION_TEXT("all", "", "enter all namespaces")},
-    {PRESERVE, '\0', Arg::none, OPTION_TEXT("preserve-credentials", "", "keep ids")},
-    {WD, 'w', Arg::optional, OPTION_TEXT("wd", "dir", "working directory")},
-    {WDNS, 'W', Arg::required, OPTION_TEXT("wdns", "dir", "working directory in namespace")},
+    {TARGET, 't', Arg::required, "target", "pid", "target process"},
+    {MOUNT, 'm', Arg::optional, "mount", "file", "enter mount namespace"},
+    {NET, 'n', Arg::optional, "net", "file", "enter network namespace"},
+    {ALL, 'a', Arg::none, "all", "", "enter all namespaces"},
+    {PRESERVE, '\0', Arg::none, "preserve-credentials", "", "keep ids"},
+    {WD, 'w', Arg::optional, "wd", "dir", "working directory"},
+    {WDNS, 'W', Arg::required, "wdns", "dir", "working directory in namespace"},
 };
 
 // Parses argv and renders what was found as "id=value" words, then "| rest".
