@@ -23,7 +23,7 @@ using namespace std::literals;
 namespace {
 
 // "container NAME: why" or "container NAME is paused: unpause it first".
-const Error& refuse(const EnterPlan& plan, const char* why, std::string_view more = {})
+Error refuse(const EnterPlan& plan, const char* why, std::string_view more = {})
 {
     return Error::because(why, "container ", plan.shown, more);
 }
@@ -32,7 +32,8 @@ Result<void> find(std::string_view name, const EnterRequest& request, EnterPlan&
 {
     FindReport report;
     ContainerInfo& found = plan.info;
-    bool ok = find_container(request.container, request.find, report, found).ok();
+    auto looked = find_container(request.container, request.find, report, found);
+    bool ok = looked.ok();
     if (report.engine_failed && (request.verbose || !ok)) {
         const Error& e = report.engine_error;
         Writer err(2, Shown::visible);
@@ -43,7 +44,7 @@ Result<void> find(std::string_view name, const EnterRequest& request, EnterPlan&
             err.put("looked in the state files too (", state::describe_places(request.find.places), ")", '\n');
     }
     if (!ok)
-        return Failure{};
+        return looked.take_error();
     plan.shown = found.name.empty() ? found.id.view() : found.name.view();
     if (!found.running)
         return refuse(plan, not_running);

@@ -191,7 +191,7 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
         ready.workdir_later = workdir;
     if (auto given = session.give_stdio_to(creds.uid); !given.ok() && given.error().code != EPERM &&
                                                        given.error().code != EINVAL)
-        return Failure{};
+        return given.take_error();
     root.reset();
 
     if (request.verbose) {

@@ -117,7 +117,7 @@ Result<void> prepare_process(const UnsharePlan& plan)
         // Dropping supplementary groups may be denied in a user namespace; only insist when allowed.
         auto dropped = sys::setgroups({});
         if (!dropped.ok() && plan.setgroups == Setgroups::allow)
-            return Failure{};  // the error is in the slot
+            return dropped.take_error();
         TRY(sys::setresgid(*plan.setgid));
     }
     if (plan.setuid)
@@ -127,16 +127,12 @@ Result<void> prepare_process(const UnsharePlan& plan)
     return {};
 }
 
-[[gnu::noinline, noreturn]] void exec(const UnsharePlan& plan, std::string_view applet)
+[[noreturn]] void exec(const UnsharePlan& plan, std::string_view applet)
 {
-    if (plan.program) {
-        (void)exec_program(plan.program, environ);
-    } else {
-        (void)exec_login_shell(environ);  // the user's shell, as a login shell, as util-linux does
-    }
-    // Both build their error in the slot (and return a copy we need not make).
-    report(applet, error_slot());
-    ::_exit(exit_status_for(error_slot()));
+    // The program, or the user's shell as a login shell, as util-linux does.
+    Error failed = plan.program ? exec_program(plan.program, environ) : exec_login_shell(environ);
+    report(applet, failed);
+    ::_exit(exit_status_for(failed));
 }
 
 // --fork: the child's pid in the parent, 0 in the child, which goes on

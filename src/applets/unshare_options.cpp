@@ -98,7 +98,7 @@ constexpr Usage unshare_usage = {"[options] [<program> [<argument>...]]", "Run a
 namespace {
 
 // "invalid --option 'value': reason", built in one place rather than at every call.
-[[gnu::noinline]] Error invalid(const char* option, std::string_view value, const char* reason)
+Error invalid(const char* option, std::string_view value, const char* reason)
 {
     return Error::because(reason, "invalid ", option, " '", value, '\'');
 }
@@ -115,7 +115,7 @@ std::optional<std::int64_t> parse_offset(std::string_view text)
 }
 
 // An id given as a number or, looked up in /etc/passwd or /etc/group, a name.
-[[gnu::noinline]] Result<std::uint32_t> parse_id_or_name(std::string_view text, IdKind kind)
+Result<std::uint32_t> parse_id_or_name(std::string_view text, IdKind kind)
 {
     const char* option = kind == IdKind::user ? "--map-user" : "--map-group";
     if (auto id = parse_decimal(text, 0xfffffffeu))
@@ -151,7 +151,7 @@ Text<64> caller_name(uid_t uid)
 }
 
 // /etc/subuid's (/etc/subgid's) range for the caller.
-[[gnu::noinline]] Result<IdRange> subordinate_range(IdKind kind, uid_t caller_uid)
+Result<IdRange> subordinate_range(IdKind kind, uid_t caller_uid)
 {
     const char* file = kind == IdKind::user ? "/etc/subuid" : "/etc/subgid";
     Buffer subids = TRY(read_file(AT_FDCWD, file, 16 << 20));
@@ -170,7 +170,7 @@ Result<void> add_ranges(IdMap& map, std::string_view text, IdKind kind, uid_t ca
         added = add_identity_of(map, current.view());
     } else if (word < 0) {
         auto range = parse_id_range(text);
-        added = range.ok() ? map.add(range.value()) : Result<void>(Failure{});
+        added = range.ok() ? map.add(range.value()) : Result<void>(range.take_error());
     } else {
         IdRange range = TRY(subordinate_range(kind, caller_uid));  // its error says where it looked
         if (word == 1)
@@ -204,7 +204,7 @@ Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, b
         auto more = parser.next(hit);
         if (!more.ok()) {
             bad_usage = true;
-            return Failure{};  // the error is in the slot
+            return more.take_error();
         }
         if (!more.value())
             break;

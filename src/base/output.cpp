@@ -77,27 +77,6 @@ void Writer::flush()
     used_ = 0;
 }
 
-Error& error_slot()
-{
-    static Error slot;
-    return slot;
-}
-
-Error& Error::begin(int code, const char* reason)
-{
-    Error& e = error_slot();
-    e.what.clear();
-    e.code = code;
-    e.reason = reason;
-    return e;
-}
-
-void stash_error(const Error& e)
-{
-    if (&e != &error_slot())
-        error_slot() = e;
-}
-
 const char* Error::why() const
 {
     if (reason)

@@ -27,9 +27,9 @@ public:
     ~Writer() { flush(); }
 
     template <class... Parts>
-    [[gnu::always_inline]] Writer& put(const Parts&... parts)
+    Writer& put(const Parts&... parts)
     {
-        (put_one(message_part(parts)), ...);
+        (put_one(parts), ...);
         return *this;
     }
     void flush();
@@ -58,14 +58,9 @@ void report(std::string_view applet, const Error& error);
 
 // "APPLET: text" on stderr, shown visibly.
 template <class... Parts>
-void warn_parts(std::string_view applet, Parts... parts)
+void warn(std::string_view applet, const Parts&... parts)
 {
     Writer(2, Shown::visible).put(applet, ": ", parts..., '\n');
-}
-template <class... Parts>
-[[gnu::always_inline]] inline void warn(std::string_view applet, const Parts&... parts)
-{
-    warn_parts(applet, message_part(parts)...);
 }
 
 }  // namespace nskit

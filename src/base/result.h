@@ -1,7 +1,8 @@
-// Errors are values: every fallible step returns Result<T>, and only an
-// applet's entry turns an Error into a message. An Error carries what failed
-// (a short text with the path or value, copied in: no allocation) and why
-// (errno, or a static reason when no syscall failed).
+// Errors are values: every fallible step returns Result<T>, holding either
+// its value or the Error, and only an applet's entry turns an Error into a
+// message. An Error carries what failed (a short text with the path or
+// value, copied in: no allocation) and why (errno, or a static reason when
+// no system call failed).
 #pragma once
 
 #include <new>
@@ -13,136 +14,121 @@
 namespace nskit {
 
 struct Error {
-    Text<200> what;              // "cannot open /proc/42/ns/net"
-    int code = 0;                // errno value, 0 when `reason` explains
+    Text<200> what;                // "cannot open /proc/42/ns/net"
+    int code = 0;                  // errno value, 0 when `reason` explains
     const char* reason = nullptr;  // static text for failures without errno
 
-    // Both build the error where it is reported from (error_slot(), below)
-    // and return it, so handing it to a Result copies nothing.
     template <class... Parts>
-    [[gnu::always_inline]] static const Error& from_errno(int code, const Parts&... what)
+    static Error from_errno(int code, const Parts&... what)
     {
-        return start(code, nullptr, message_part(what)...);
+        Error e;
+        e.code = code;
+        e.what.append(what...);
+        return e;
     }
 
     template <class... Parts>
-    [[gnu::always_inline]] static const Error& because(const char* reason, const Parts&... what)
+    static Error because(const char* reason, const Parts&... what)
     {
-        return start(0, reason, message_part(what)...);
+        Error e;
+        e.reason = reason;
+        e.what.append(what...);
+        return e;
+    }
+
+    // Replaces the text of what failed, keeping why.
+    template <class... Parts>
+    Error& describe(const Parts&... what)
+    {
+        this->what.clear();
+        this->what.append(what...);
+        return *this;
     }
 
     // Text for the part after "what: ", errno text or the reason.
     const char* why() const;
-
-private:
-    static Error& begin(int code, const char* reason);
-    template <class... Parts>  // normalised parts (text.h's message_part)
-    static const Error& start(int code, const char* reason, Parts... what)
-    {
-        Error& e = begin(code, reason);
-        e.what.append(what...);
-        return e;
-    }
-};
-
-// Where the error being reported lives. nskit is single-threaded and an
-// error travels straight up to the applet's entry, so one slot holds it and
-// a failed Result is only a flag: no 200-byte copy at every TRY (this took
-// 13% off the binary). The rule that comes with it: a failure after a
-// failure replaces the first one in the slot, so code that cleans up after
-// an error and then reports it copies it first:
-//     Error saved = result.take_error();  cleanup();  return saved;
-Error& error_slot();
-void stash_error(const Error& e);
-
-// Replaces the text of what failed in the slot, keeping why.
-template <class... Parts>
-void redescribe_error_parts(Parts... what)
-{
-    error_slot().what.clear();
-    error_slot().what.append(what...);
-}
-template <class... Parts>
-[[gnu::always_inline]] inline void redescribe_error(const Parts&... what)
-{
-    redescribe_error_parts(message_part(what)...);
-}
-
-// Returned by TRY: "failed, and the error is already in the slot".
-struct Failure {};
-
-// What every Result has: the flag, the error in the slot, describe().
-template <class Self>
-class ResultBase {
-public:
-    bool ok() const { return ok_; }
-    explicit operator bool() const { return ok_; }
-    const Error& error() const { return error_slot(); }
-    Error take_error() { return error_slot(); }
-
-    // On failure, replace the text of what failed, keeping why.
-    template <class... Parts>
-    [[gnu::always_inline]] Self describe(const Parts&... what) &&
-    {
-        if (!ok_)
-            redescribe_error(what...);
-        return std::move(static_cast<Self&>(*this));
-    }
-
-protected:
-    explicit ResultBase(bool ok) : ok_(ok) {}
-    bool ok_;
 };
 
 template <class T>
-class [[nodiscard]] Result : public ResultBase<Result<T>> {
-    using Base = ResultBase<Result<T>>;
-
+class [[nodiscard]] Result {
 public:
-    Result(T value) : Base(true) { new (&value_) T(std::move(value)); }
-    Result(const Error& error) : Base(false) { stash_error(error); }
-    Result(Failure) : Base(false) {}
-    Result(Result&& other) : Base(other.ok_)
+    Result(T value) : ok_(true) { new (&value_) T(std::move(value)); }
+    Result(Error error) : ok_(false) { new (&error_) Error(std::move(error)); }
+    Result(Result&& other) : ok_(other.ok_)
     {
-        if (this->ok_)
+        if (ok_)
             new (&value_) T(std::move(other.value_));
+        else
+            new (&error_) Error(std::move(other.error_));
     }
     Result(const Result&) = delete;
     Result& operator=(const Result&) = delete;
     ~Result()
     {
-        if (this->ok_)
+        if (ok_)
             value_.~T();
+        else
+            error_.~Error();
     }
 
+    bool ok() const { return ok_; }
+    explicit operator bool() const { return ok_; }
     T& value() { return value_; }
     const T& value() const { return value_; }
     T take_value() { return std::move(value_); }
+    const Error& error() const { return error_; }
+    Error take_error() { return std::move(error_); }
+
+    // On failure, replace the text of what failed, keeping why.
+    template <class... Parts>
+    Result describe(const Parts&... what) &&
+    {
+        if (!ok_)
+            error_.describe(what...);
+        return std::move(*this);
+    }
 
 private:
+    bool ok_;
     union {
         T value_;
+        Error error_;
     };
 };
 
 template <>
-class [[nodiscard]] Result<void> : public ResultBase<Result<void>> {
+class [[nodiscard]] Result<void> {
 public:
-    Result() : ResultBase(true) {}
-    Result(const Error& error) : ResultBase(false) { stash_error(error); }
-    Result(Failure) : ResultBase(false) {}
+    Result() = default;
+    Result(Error error) : ok_(false), error_(std::move(error)) {}
 
+    bool ok() const { return ok_; }
+    explicit operator bool() const { return ok_; }
     void take_value() {}
+    const Error& error() const { return error_; }
+    Error take_error() { return std::move(error_); }
+
+    template <class... Parts>
+    Result describe(const Parts&... what) &&
+    {
+        if (!ok_)
+            error_.describe(what...);
+        return std::move(*this);
+    }
+
+private:
+    bool ok_ = true;
+    Error error_;
 };
 
-// TRY(expr): evaluate a Result, return its failure from the enclosing
-// function, or yield its value (GNU statement expression, as GCC and Clang
-// both have).
+// TRY(expr): evaluate a Result; on failure return its Error from the
+// enclosing function (which returns a Result too), else yield its value
+// (GNU statement expression, as GCC and Clang both have).
 #define TRY(expr)                                   \
     ({                                              \
         auto try_result_ = (expr);                  \
         if (!try_result_.ok())                      \
-            return ::nskit::Failure{};              \
+            return try_result_.take_error();        \
         try_result_.take_value();                   \
     })
 

@@ -9,7 +9,7 @@
 namespace nskit::sys {
 
 template <class... Parts>
-[[gnu::always_inline]] inline const Error& failed(const Parts&... what)
+Error failed(const Parts&... what)
 {
     return Error::from_errno(errno, what...);
 }

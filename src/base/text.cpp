@@ -2,37 +2,16 @@
 
 namespace nskit {
 
-void text_append(TextHead& text, std::size_t capacity, std::string_view piece)
+char* format_decimal(unsigned long long magnitude, bool negative, char (&digits)[24])
 {
-    char* data = reinterpret_cast<char*>(&text + 1);
-    std::size_t room = capacity - 1 - text.size;
-    if (piece.size() > room) {
-        piece = piece.substr(0, room);
-        text.truncated = true;
-    }
-    for (char c : piece)
-        data[text.size++] = c;
-    data[text.size] = '\0';
-}
-
-void text_append(TextHead& text, std::size_t capacity, const char* piece)
-{
-    text_append(text, capacity, std::string_view(piece ? piece : "(null)"));
-}
-
-void text_append(TextHead& text, std::size_t capacity, char c) { text_append(text, capacity, std::string_view(&c, 1)); }
-
-void text_append_number(TextHead& text, std::size_t capacity, unsigned long long magnitude, bool negative)
-{
-    char digits[24];
-    std::size_t n = sizeof digits;
+    char* first = digits + sizeof digits;
     do {
-        digits[--n] = static_cast<char>('0' + magnitude % 10);
+        *--first = static_cast<char>('0' + magnitude % 10);
         magnitude /= 10;
     } while (magnitude);
     if (negative)
-        digits[--n] = '-';
-    text_append(text, capacity, {digits + n, sizeof digits - n});
+        *--first = '-';
+    return first;
 }
 
 std::optional<std::uint64_t> parse_decimal(std::string_view s, std::uint64_t max)

@@ -11,45 +11,12 @@
 
 namespace nskit {
 
-// The out-of-line part of Text<N>: every append goes through these
-// functions, so a message built from five pieces costs five calls, not an
-// inlined copy loop per call site (this keeps the static binary small). A
-// call passes the Text's head and capacity in registers; its characters
-// follow the head directly.
-struct TextHead {
-    std::size_t size = 0;
-    bool truncated = false;
-};
-struct TextSpan {  // any Text<N>, for code that fills one through one out-of-line function
-    TextHead* head;
-    std::size_t capacity;  // including the terminating NUL
-};
-void text_append(TextHead& text, std::size_t capacity, std::string_view piece);
-void text_append(TextHead& text, std::size_t capacity, const char* piece);  // "(null)" for a null pointer
-void text_append(TextHead& text, std::size_t capacity, char c);
-void text_append_number(TextHead& text, std::size_t capacity, unsigned long long magnitude, bool negative);
+// The decimal digits of a number, written backwards into the end of `digits`;
+// returns where they start.
+char* format_decimal(unsigned long long magnitude, bool negative, char (&digits)[24]);
 
-template <std::size_t N>
-class Text;
-
-// What a part of a message becomes before it is appended: strings a pointer
-// or a view, integers widened. The templates that take parts (Text::append,
-// Error::because, Writer::put, ...) pass them on normalised, so each is
-// instantiated once per shape of message, not once per literal's length and
-// integer type.
-inline const char* message_part(const char* s) { return s; }
-inline std::string_view message_part(std::string_view s) { return s; }
-inline char message_part(char c) { return c; }
-template <std::size_t M>
-std::string_view message_part(const Text<M>& t) { return t.view(); }
-template <class I>
-    requires(std::is_integral_v<I> && std::is_signed_v<I> && !std::is_same_v<I, char> && !std::is_same_v<I, bool>)
-long long message_part(I value) { return value; }
-template <class I>
-    requires(std::is_integral_v<I> && std::is_unsigned_v<I> && !std::is_same_v<I, bool>)
-unsigned long long message_part(I value) { return value; }
-
-// A NUL-terminated string in a fixed buffer; appends past the end are cut.
+// A NUL-terminated string in a fixed buffer; appends past the end are cut
+// (and truncated() says so).
 template <std::size_t N>
 class Text {
 public:
@@ -62,35 +29,40 @@ public:
     }
 
     template <class... Parts>
-    [[gnu::always_inline]] Text& append(const Parts&... parts)
+    Text& append(const Parts&... parts)
     {
-        (append_one(message_part(parts)), ...);
+        (append_one(parts), ...);
         return *this;
     }
 
     const char* c_str() const { return data_; }
-    std::string_view view() const { return {data_, head_.size}; }
-    std::size_t size() const { return head_.size; }
-    bool empty() const { return head_.size == 0; }
-    bool truncated() const { return head_.truncated; }
+    std::string_view view() const { return {data_, size_}; }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    bool truncated() const { return truncated_; }
     void clear()
     {
-        head_ = {};
+        size_ = 0;
+        truncated_ = false;
         data_[0] = '\0';
     }
 
-    TextSpan span()
-    {
-        static_assert(offsetof(Text, data_) == sizeof(TextHead), "the characters follow the head");
-        return {&head_, N};
-    }
-
 private:
-    void append_one(std::string_view s) { text_append(head_, N, s); }
-    void append_one(const char* s) { text_append(head_, N, s); }
-    void append_one(char c) { text_append(head_, N, c); }
+    void append_one(std::string_view piece)
+    {
+        std::size_t room = N - 1 - size_;
+        if (piece.size() > room) {
+            piece = piece.substr(0, room);
+            truncated_ = true;
+        }
+        for (char c : piece)
+            data_[size_++] = c;
+        data_[size_] = '\0';
+    }
+    void append_one(const char* s) { append_one(std::string_view(s ? s : "(null)")); }
+    void append_one(char c) { append_one(std::string_view(&c, 1)); }
     template <std::size_t M>
-    void append_one(const Text<M>& t) { text_append(head_, N, t.view()); }
+    void append_one(const Text<M>& t) { append_one(t.view()); }
     template <class I>
         requires(std::is_integral_v<I> && !std::is_same_v<I, char> && !std::is_same_v<I, bool>)
     void append_one(I value)
@@ -98,10 +70,13 @@ private:
         bool negative = value < 0;
         unsigned long long magnitude = negative ? 0ull - static_cast<unsigned long long>(value)
                                                 : static_cast<unsigned long long>(value);
-        text_append_number(head_, N, magnitude, negative);
+        char digits[24];
+        char* first = format_decimal(magnitude, negative, digits);
+        append_one(std::string_view(first, static_cast<std::size_t>(digits + sizeof digits - first)));
     }
 
-    TextHead head_;
+    std::size_t size_ = 0;
+    bool truncated_ = false;
     char data_[N];
 };
 

@@ -23,13 +23,12 @@ bool has(std::uint64_t set, int cap) { return set >> cap & 1; }
 Result<void> prctl_step(int option, unsigned long a2, unsigned long a3, const char* what, int cap = -1,
                         const char* tail = "")
 {
-    if (sys::prctl(option, a2, a3).ok())
+    auto done = sys::prctl(option, a2, a3);
+    if (done.ok())
         return {};
     if (cap < 0)
-        redescribe_error(what);
-    else
-        redescribe_error(what, cap, tail);
-    return Failure{};
+        return done.take_error().describe(what);
+    return done.take_error().describe(what, cap, tail);
 }
 
 

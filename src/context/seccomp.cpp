@@ -82,14 +82,8 @@ Result<void> while_stopped(pid_t pid, Work work)
             pass_on = WSTOPSIG(waited.status);
         return work();
     }();
-    // The error lives in one slot (base/result.h): keep it across the detach.
-    Error saved;
-    if (!stopped.ok())
-        saved = stopped.take_error();
     (void)sys::ptrace(PTRACE_DETACH, pid, 0, static_cast<unsigned long>(pass_on));
-    if (!stopped.ok())
-        return saved;
-    return {};
+    return stopped;
 }
 
 // The number of filters of a stopped process: the first index past the
@@ -101,7 +95,7 @@ Result<std::size_t> count_stopped(pid_t pid)
         if (probe.ok() && count < max_filters)
             continue;
         if (!probe.ok() && probe.error().code != ENOENT)
-            return Failure{};
+            return probe.take_error();
         return count;
     }
 }
@@ -121,11 +115,12 @@ Result<void> SeccompFilters::add(std::span<const Instruction> program, std::uint
 
 Result<void> SeccompFilters::add(const SeccompFilters& other)
 {
-    bool ok = true;
-    other.for_each([&](std::span<const Instruction> program, std::uint32_t flags) { ok = ok && add(program, flags).ok(); });
-    if (!ok)
-        return Failure{};
-    return {};
+    Result<void> added;
+    other.for_each([&](std::span<const Instruction> program, std::uint32_t flags) {
+        if (added.ok())
+            added = add(program, flags);
+    });
+    return added;
 }
 
 std::optional<int> seccomp_mode(std::string_view status)
@@ -153,7 +148,7 @@ Result<void> read_seccomp_filters(pid_t pid, std::string_view status, SeccompFil
         return {};
     });
     if (!read.ok() && (read.error().code == EPERM || read.error().code == EACCES))
-        redescribe_error("cannot read the seccomp filters of PID ", pid, " (only root can)");
+        return read.take_error().describe("cannot read the seccomp filters of PID ", pid, " (only root can)");
     return read;
 }
 
@@ -175,14 +170,13 @@ Result<std::size_t> count_seccomp_filters(pid_t pid, std::string_view status)
 
 Result<void> install_seccomp_filters(const SeccompFilters& filters)
 {
-    bool ok = true;
+    Result<void> installed;
     filters.for_each([&](std::span<const Instruction> program, std::uint32_t flags) {
         Program fprog{static_cast<unsigned short>(program.size()), program.data()};
-        ok = ok && sys::seccomp_set_filter(&fprog, flags).describe("cannot install the container's seccomp filter").ok();
+        if (installed.ok())
+            installed = sys::seccomp_set_filter(&fprog, flags).describe("cannot install the container's seccomp filter");
     });
-    if (!ok)
-        return Failure{};
-    return {};
+    return installed;
 }
 
 }  // namespace nskit

@@ -24,18 +24,15 @@ Name temporary_name(const char* name, unsigned attempt)
     return Name('.', name, ".nskit-new.", ::getpid(), '.', attempt);
 }
 
-// Removes the temporary file when the replacement did not happen, keeping
-// the error being reported (a failed cleanup must not replace it).
+// Removes the temporary file when the replacement did not happen (the
+// error being reported is the replacement's; a failed cleanup has none of its own).
 class Temporary {
 public:
     Temporary(int dir, const Name& name) : dir_(dir), name_(name) {}
     ~Temporary()
     {
-        if (armed_) {
-            Error saved = error_slot();
-            if (!sys::unlinkat(dir_, name_.c_str(), 0).ok())
-                stash_error(saved);
-        }
+        if (armed_)
+            (void)sys::unlinkat(dir_, name_.c_str(), 0);
     }
     void disarm() { armed_ = false; }
     const char* c_str() const { return name_.c_str(); }
@@ -92,7 +89,7 @@ Result<void> replace(const Entry& entry, std::string_view bytes, const char* lin
             if (created.ok())
                 file = created.take_value();
             else
-                made = Failure{};
+                made = created.take_error();
         }
         if (made.ok())
             break;
@@ -122,7 +119,7 @@ Result<bool> backup_needed(const Entry& entry, const char* backup)
 {
     auto kept = sys::fstatat(entry.dir, backup, AT_SYMLINK_NOFOLLOW);
     if (!kept.ok())
-        return kept.error().code == ENOENT ? Result<bool>(true) : Failure{};
+        return kept.error().code == ENOENT ? Result<bool>(true) : Result<bool>(kept.take_error());
     struct stat now = TRY(sys::fstatat(entry.dir, entry.name, AT_SYMLINK_NOFOLLOW));
     if (now.st_ino == kept.value().st_ino && now.st_dev == kept.value().st_dev)
         return false;

@@ -24,7 +24,7 @@ Result<void> Helper::start(Job job, const void* context)
             ::_exit(0);
         auto done = job(caller, context);
         if (!done.ok()) {
-            const Error& error = done.error();  // the slot: a failed write ends here anyway
+            const Error& error = done.error();
             (void)sys::write_all(channel, {reinterpret_cast<const char*>(&error), sizeof error});
             ::_exit(1);
         }

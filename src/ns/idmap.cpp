@@ -87,7 +87,7 @@ Result<IdRange> parse_id_range(std::string_view text)
     return range;
 }
 
-[[gnu::noinline]] Result<IdRange> find_subordinate_range(std::string_view subid_text, std::string_view name, std::uint32_t id)
+Result<IdRange> find_subordinate_range(std::string_view subid_text, std::string_view name, std::uint32_t id)
 {
     while (!subid_text.empty()) {
         std::string_view line = trim(split_first(subid_text, '\n'));
@@ -173,8 +173,7 @@ Result<void> run_id_map_helper(pid_t pid, IdKind kind, const IdMap& map)
 
     pid_t child = TRY(sys::fork());
     if (child == 0) {
-        (void)exec_program(argv, environ);  // builds its error in the slot
-        ::_exit(exit_status_for(error_slot()));
+        ::_exit(exit_status_for(exec_program(argv, environ)));
     }
     auto waited = TRY(sys::waitpid(child, 0));
     int status = waited.status;

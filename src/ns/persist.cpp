@@ -41,9 +41,9 @@ Result<bool> mount_is_shared(std::uint64_t id)
 }
 
 // "cannot persist the mount namespace at FILE" for whatever failed.
-[[gnu::noinline]] void describe_persist_failure(const Persist& persist)
+Error persist_failure(Error error, const Persist& persist)
 {
-    redescribe_error("cannot persist the ", info(persist.kind).description, " at ", persist.file);
+    return error.describe("cannot persist the ", info(persist.kind).description, " at ", persist.file);
 }
 
 Result<void> check_file(const Persist& persist)
@@ -65,12 +65,12 @@ Text<48> proc_ns_path(pid_t pid, NsKind kind)
 
 }  // namespace
 
-[[gnu::noinline]] Result<void> check_persist_target(const Persist& persist)
+Result<void> check_persist_target(const Persist& persist)
 {
     auto checked = check_file(persist);
     if (!checked.ok())
-        describe_persist_failure(persist);
-    return checked;
+        return persist_failure(checked.take_error(), persist);
+    return {};
 }
 
 Result<void> bind_namespaces(pid_t pid, std::span<const Persist> persists)
@@ -79,9 +79,7 @@ Result<void> bind_namespaces(pid_t pid, std::span<const Persist> persists)
         auto source = proc_ns_path(pid, persists[i].kind);
         auto bound = sys::mount(source.c_str(), persists[i].file, nullptr, MS_BIND);
         if (!bound.ok()) {
-            // Saved before the clean-up, whose own failures would take the error slot.
-            describe_persist_failure(persists[i]);
-            Error failed = bound.take_error();
+            Error failed = persist_failure(bound.take_error(), persists[i]);
             while (i-- > 0)
                 (void)sys::umount2(persists[i].file, MNT_DETACH);
             return failed;

@@ -19,8 +19,8 @@ Result<pid_t> fork_child();
 // exits, as posix_spawn does (clone with CLONE_VM | CLONE_VFORK, on a stack
 // of its own): none of our address space is copied, so the program starts
 // sooner (about 70 us here), and we are suspended until then. `child` must
-// end in execve or _exit, never return; anything it writes in memory (the
-// error slot, errno) is ours to see afterwards. Returns the child's pid.
+// end in execve or _exit, never return; anything it writes in memory
+// (errno) is ours to see afterwards. Returns the child's pid.
 Result<pid_t> spawn_child(FunctionRef<void()> child);
 
 // In the parent: waits for `child`, stops when it stops (and continues it

@@ -225,7 +225,7 @@ void SessionRelay::on_message()
     } else if (phase_ == Phase::checked && tag == 'C') {
         phase_ = Phase::placed;
         auto command = named_command(control.get());
-        auto placed = command.ok() ? hooks_.place(command.value()) : Result<void>(Failure{});
+        auto placed = command.ok() ? hooks_.place(command.value()) : Result<void>(command.take_error());
         if (placed.ok()) {
             (void)sys::send_fd(control.get(), 'P', -1);
         } else {

@@ -178,13 +178,12 @@ Result<Toolbox> Toolbox::open(const char* dir)
                               "by all (chmod 755)",
                               "toolbox ", dir, " is not open to all users");
     Checked checked;
-    bool failed = false;
+    Result<void> entries;
     TRY(for_each_entry(box.get(), [&](const DirEntry& entry) {
-        failed = !check_entry(dir, box.get(), entry.name, checked).ok();
-        return !failed;
+        entries = check_entry(dir, box.get(), entry.name, checked);
+        return entries.ok();
     }));
-    if (failed)
-        return Failure{};
+    TRY(std::move(entries));
     auto tree = sys::open_tree(box.get(), "", sys::open_tree_clone | at_empty_path);
     if (!tree.ok() && tree.error().code == ENOSYS)
         return Error::because("this kernel has no open_tree (Linux 5.2 or later needed)", "cannot clone the toolbox ",
@@ -213,18 +212,15 @@ Result<void> Toolbox::show_over(int root_before)
     TRY(sys::move_mount(view.get(), "", old_root, "", sys::move_mount_f_empty_path | sys::move_mount_t_empty_path)
             .describe("cannot stack a tmpfs over the root"));
 
-    bool failed = false;
+    Result<void> shown;
     TRY(for_each_entry(listing.get(), [&](const DirEntry& entry) {
-        if (entry.name == ".nskit"sv) {
-            Error::because("--tools shows the toolbox there", "the container's root has a .nskit of its own");
-            failed = true;
-        } else {
-            failed = !show_entry(old_root, view.get(), entry.name.data()).ok();
-        }
-        return !failed;
+        if (entry.name == ".nskit"sv)
+            shown = Error::because("--tools shows the toolbox there", "the container's root has a .nskit of its own");
+        else
+            shown = show_entry(old_root, view.get(), entry.name.data());
+        return shown.ok();
     }));
-    if (failed)
-        return Failure{};
+    TRY(std::move(shown));
 
     TRY(sys::mkdirat(view.get(), ".nskit", 0755));
     TRY(sys::mkdirat(view.get(), ".nskit/tools", 0755));

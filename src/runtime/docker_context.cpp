@@ -41,7 +41,7 @@ Result<Text<100>> current_context(const Text<300>& config)
     auto text = read_file(AT_FDCWD, path.c_str(), max_config_size);
     Text<100> name;
     if (!text.ok())
-        return text.error().code == ENOENT ? Result<Text<100>>(name) : Failure{};
+        return text.error().code == ENOENT ? Result<Text<100>>(name) : Result<Text<100>>(text.take_error());
     json::Value root = TRY(json::parse(text.value().view()).describe("cannot read ", path));
     json::Value current = root.get("currentContext"sv);
     if (current && !current.unescape(name))

@@ -71,15 +71,14 @@ Result<void> request(const char* socket, std::string_view target, std::size_t ma
 {
     std::int64_t left = timeout_ms - (sys::monotonic_ms() - started);
     http::Limits limits{static_cast<int>(left > 1 ? left : 1), max_body};
-    if (http::get(socket, target, limits, reply).ok())
-        return {};
-    if (error_slot().code == ETIMEDOUT)
-        redescribe_error("no reply from the engine API at ", socket, " within ", timeout_ms, " ms");
-    return Failure{};
+    auto got = http::get(socket, target, limits, reply);
+    if (!got.ok() && got.error().code == ETIMEDOUT)
+        return got.take_error().describe("no reply from the engine API at ", socket, " within ", timeout_ms, " ms");
+    return got;
 }
 
 // The daemon does not name the candidates of an ambiguous prefix: list them.
-const Error& ambiguity(const char* socket, std::string_view version, std::string_view query, int timeout_ms,
+Error ambiguity(const char* socket, std::string_view version, std::string_view query, int timeout_ms,
                        std::int64_t started)
 {
     Text<200> matches;  // " ID (NAME), ID (NAME)"

@@ -46,9 +46,9 @@ std::optional<std::uint64_t> parse_chunk_size(std::string_view line)
     return parse_hex(line);
 }
 
-const Error& bad_reply(const char* why) { return Error::because(why, "bad reply"); }
+Error bad_reply(const char* why) { return Error::because(why, "bad reply"); }
 
-const Error& too_large(std::size_t limit)
+Error too_large(std::size_t limit)
 {
     return Error::because("the reply is too large", "reply body over ", limit, " bytes");
 }

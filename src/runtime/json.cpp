@@ -245,7 +245,7 @@ Kind kind_of(char c)
     }
 }
 
-void append_utf8(std::uint32_t code, bool (*sink)(void*, char), void* context, bool& ok)
+void append_utf8(std::uint32_t code, FunctionRef<bool(char)> sink, bool& ok)
 {
     char bytes[4];
     int n = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
@@ -254,7 +254,7 @@ void append_utf8(std::uint32_t code, bool (*sink)(void*, char), void* context, b
     // The lead byte: the code itself, or n one bits, a zero, then its top bits.
     bytes[0] = static_cast<char>(n == 1 ? code : (0xFF00 >> n | code));
     for (int i = 0; i < n; ++i)
-        ok = ok && sink(context, bytes[i]);
+        ok = ok && sink(bytes[i]);
 }
 
 std::uint32_t hex4(std::string_view s, std::size_t i)
@@ -370,7 +370,7 @@ std::optional<std::int64_t> Value::integer() const
 
 std::optional<std::uint64_t> Value::unsigned_integer() const { return parse_decimal(raw_); }
 
-bool Value::decode(bool (*sink)(void*, char), void* context) const
+bool Value::decode(FunctionRef<bool(char)> sink) const
 {
     if (!is_string())
         return false;
@@ -379,17 +379,17 @@ bool Value::decode(bool (*sink)(void*, char), void* context) const
     for (std::size_t i = 0; ok && i < s.size(); ++i) {
         char c = s[i];
         if (c != '\\') {
-            ok = sink(context, c);
+            ok = sink(c);
             continue;
         }
         if (++i >= s.size())
             return false;
         switch (s[i]) {
-        case 'b': ok = sink(context, '\b'); break;
-        case 'f': ok = sink(context, '\f'); break;
-        case 'n': ok = sink(context, '\n'); break;
-        case 'r': ok = sink(context, '\r'); break;
-        case 't': ok = sink(context, '\t'); break;
+        case 'b': ok = sink('\b'); break;
+        case 'f': ok = sink('\f'); break;
+        case 'n': ok = sink('\n'); break;
+        case 'r': ok = sink('\r'); break;
+        case 't': ok = sink('\t'); break;
         case 'u': {
             std::uint32_t code = hex4(s, i + 1);
             i += 4;
@@ -402,10 +402,10 @@ bool Value::decode(bool (*sink)(void*, char), void* context) const
             }
             if (code >= 0xD800 && code < 0xE000)
                 code = 0xFFFD;  // a lone surrogate
-            append_utf8(code, sink, context, ok);
+            append_utf8(code, sink, ok);
             break;
         }
-        default: ok = sink(context, s[i]); break;  // '"', '\\', '/'
+        default: ok = sink(s[i]); break;  // '"', '\\', '/'
         }
     }
     return ok;
@@ -419,54 +419,29 @@ bool Value::equals(std::string_view text) const
     std::string_view inner = raw_.substr(1, raw_.size() - 2);
     if (inner.find('\\') == std::string_view::npos)
         return inner == text;
-    struct Cursor {
-        std::string_view want;
-        std::size_t at = 0;
-    } cursor{text};
-    bool same = decode(
-        [](void* context, char c) {
-            auto& k = *static_cast<Cursor*>(context);
-            return k.at < k.want.size() && k.want[k.at++] == c;
-        },
-        &cursor);
-    return same && cursor.at == text.size();
+    std::size_t at = 0;
+    bool same = decode([&](char c) { return at < text.size() && text[at++] == c; });
+    return same && at == text.size();
 }
 
 bool Value::starts_with(std::string_view prefix) const
 {
     if (!is_string())
         return false;
-    struct Cursor {
-        std::string_view want;
-        std::size_t at = 0;
-    } cursor{prefix};
-    decode(
-        [](void* context, char c) {
-            auto& k = *static_cast<Cursor*>(context);
-            if (k.at < k.want.size() && k.want[k.at] == c) {
-                ++k.at;
-                return k.at < k.want.size();
-            }
-            return false;
-        },
-        &cursor);
-    return cursor.at == prefix.size();
+    std::size_t at = 0;
+    decode([&](char c) {
+        if (at < prefix.size() && prefix[at] == c) {
+            ++at;
+            return at < prefix.size();
+        }
+        return false;
+    });
+    return at == prefix.size();
 }
 
 bool Value::unescape(Buffer& out) const
 {
-    return decode([](void* context, char c) { return static_cast<Buffer*>(context)->append({&c, 1}); }, &out);
-}
-
-bool Value::unescape(TextSpan out) const
-{
-    return decode(
-        [](void* context, char c) {
-            auto& text = *static_cast<TextSpan*>(context);
-            text_append(*text.head, text.capacity, c);
-            return !text.head->truncated;
-        },
-        &out);
+    return decode([&](char c) { return out.append({&c, 1}); });
 }
 
 }  // namespace nskit::json

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "base/buffer.h"
+#include "base/function_ref.h"
 #include "base/result.h"
 #include "base/text.h"
 
@@ -50,9 +51,11 @@ public:
     template <std::size_t N>
     bool unescape(Text<N>& out) const
     {
-        return unescape(out.span());
+        return decode([&](char c) {
+            out.append(c);
+            return !out.truncated();
+        });
     }
-    bool unescape(TextSpan out) const;
     [[nodiscard]] bool unescape(Buffer& out) const;
 
 private:
@@ -61,8 +64,9 @@ private:
     friend Result<Value> parse(std::string_view document);
     explicit Value(std::string_view raw) : raw_(raw) {}
     bool is_string() const { return raw_.size() >= 2 && raw_[0] == '"'; }
-    // Feeds the unescaped text to sink(context, c) until it returns false.
-    bool decode(bool (*sink)(void*, char), void* context) const;
+    // Feeds the unescaped text to sink(c) until it returns false; false
+    // when not a string, or when the sink said stop.
+    bool decode(FunctionRef<bool(char)> sink) const;
 
     std::string_view raw_;
 };

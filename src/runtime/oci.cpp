@@ -20,7 +20,7 @@ constexpr std::string_view capability_names =
 constexpr std::string_view limit_names =
     "CPU FSIZE DATA STACK CORE RSS NPROC NOFILE MEMLOCK AS LOCKS SIGPENDING MSGQUEUE NICE RTPRIO RTTIME ";
 
-const Error& bad(const char* what) { return Error::because("not understood", "the OCI configuration's ", what); }
+Error bad(const char* what) { return Error::because("not understood", "the OCI configuration's ", what); }
 
 // A set of capabilities given by name; names this kernel table lacks grant nothing.
 Result<std::uint64_t> capability_set(json::Value list, const char* what)

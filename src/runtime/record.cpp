@@ -75,10 +75,11 @@ Result<void> read_monitor(const Target& parent, RuntimeRecord& record)
 Result<seccomp::Program> compile_seccomp(std::string_view config_json, std::string_view path)
 {
     auto profile = seccomp::parse_config_profile(config_json);
-    auto program = profile.ok() ? seccomp::compile(profile.value()) : Result<seccomp::Program>(Failure{});
+    auto program = profile.ok() ? seccomp::compile(profile.value()) : Result<seccomp::Program>(profile.take_error());
     if (!program.ok()) {
-        Text<200> what = error_slot().what;
-        redescribe_error("cannot use the seccomp profile of ", path, ": ", what);
+        Error error = program.take_error();
+        Text<200> what = error.what;
+        return error.describe("cannot use the seccomp profile of ", path, ": ", what);
     }
     return program;
 }

@@ -220,13 +220,12 @@ Result<sources::Named> resolve(std::string_view query, const Places& places)
     }
     if (candidates.count == 0)
         return Error::because(no_such_container, "cannot find container ", query);
-    Error& error = error_slot();
-    Error::because(ambiguous_prefix, "'", query, "' matches");
+    Error error = Error::because(ambiguous_prefix, "'", query, "' matches");
     for (std::size_t i = 0; i < candidates.count && i < Candidates::shown; ++i)
         error.what.append(i ? ", " : " ", candidates.ids[i].view().substr(0, 12));
     if (candidates.count > Candidates::shown)
         error.what.append(" and ", candidates.count - Candidates::shown, " more");
-    return Failure{};
+    return error;
 }
 
 Result<void> read_task(const Path& dir, ContainerInfo& info)

@@ -2,7 +2,7 @@
 # The static binary is hardened, and stays so: a static PIE (its load
 # address changes every run), full RELRO, code in a segment of its own, a
 # stack protector that really stops a smashed frame in the freestanding
-# build, and the whole binary within its size budget.
+# build, and the whole binary within its 512 KiB ceiling.
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP/tests/lib.sh"
 
@@ -39,5 +39,6 @@ if need_cmd "canary checks in nskit" objdump; then
 fi
 
 size=$(stat -c %s "$NSKIT")
-if [ "$size" -le $((192 * 1024)) ]; then pass "the binary is within 192 KiB ($size bytes)"
-else fail "the binary is within 192 KiB" "$size bytes"; fi
+# Its size is a figure (README), with one ceiling: 512 KiB.
+if [ "$size" -le $((512 * 1024)) ]; then pass "the binary is within its 512 KiB ceiling ($size bytes)"
+else fail "the binary is within its 512 KiB ceiling" "$size bytes"; fi

@@ -177,7 +177,8 @@ if [ -d /sys/fs/cgroup/pids ] || [ -f /sys/fs/cgroup/cgroup.controllers ] || [ -
             echo "$TG" >"$dir/nskit-test-$$/cgroup.procs" && made="$made $dir/nskit-test-$$"
         fi
     done
-    at_exit "for d in $made; do rmdir \$d; done"
+    # The target must be gone before its cgroups can be: at_exit runs last in, first out.
+    at_exit "kill -9 $TG; for d in $made; do for i in 1 2 3 4 5 6 7 8 9 10; do rmdir \$d && break; sleep 0.1; done; done"
     expect "-c joins every cgroup of the target (v1 and v2)" --out "$(cat /proc/$TG/cgroup)" -- "$NSENTER" -t "$TG" -n -c cat /proc/self/cgroup
 else
     skip "-c joins cgroups" "no cgroup file system mounted"

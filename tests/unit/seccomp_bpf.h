@@ -87,9 +87,8 @@ inline std::uint32_t run(const Program& program, const SyscallData& call, bool b
     throw std::runtime_error("the program runs off its end");
 }
 
-inline std::string error_text()
+inline std::string error_text(const Error& e)
 {
-    const Error& e = error_slot();
     return std::string(e.what.view()) + ": " + e.why();
 }
 
@@ -98,13 +97,13 @@ inline Program compile_text(const std::string& text, Family family = Family::x86
 {
     auto doc = json::parse(text);
     if (!doc.ok())
-        throw std::runtime_error("bad JSON: " + error_text());
+        throw std::runtime_error("bad JSON: " + error_text(doc.error()));
     auto profile = parse_profile(doc.value());
     if (!profile.ok())
-        throw std::runtime_error(error_text());
+        throw std::runtime_error(error_text(profile.error()));
     auto program = compile(profile.value(), family);
     if (!program.ok())
-        throw std::runtime_error(error_text());
+        throw std::runtime_error(error_text(program.error()));
     return program.take_value();
 }
 

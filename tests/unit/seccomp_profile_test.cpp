@@ -18,7 +18,7 @@ std::string parse_error(const std::string& text)
     if (!doc.ok())
         return "bad JSON";
     auto profile = parse_profile(doc.value());
-    return profile.ok() ? "ok" : error_text();
+    return profile.ok() ? "ok" : error_text(profile.error());
 }
 
 }  // namespace

@@ -333,7 +333,8 @@ TEST_CASE("SOURCE:NAME finds a name in that source; NAME alone, in every source"
     CHECK(info.name.view() == "podman:web");
     CHECK(env_of(info) == "ID=podaaa777;");
     ContainerInfo none;
-    REQUIRE_FALSE(state::find("podman:nosuch", tree.places, none).ok());
-    CHECK(std::string(error_slot().what.view()) == "cannot find container podman:nosuch");
-    CHECK(error_slot().reason == no_such_container);
+    auto missing = state::find("podman:nosuch", tree.places, none);
+    REQUIRE_FALSE(missing.ok());
+    CHECK(std::string(missing.error().what.view()) == "cannot find container podman:nosuch");
+    CHECK(missing.error().reason == no_such_container);
 }

@@ -39,7 +39,7 @@ struct Field {
         return deeper;
     }
 
-    const Error& bad(const char* why) const { return Error::because(why, path.view()); }
+    Error bad(const char* why) const { return Error::because(why, path.view()); }
 };
 
 // Every member of `object` is one of `known`; an unknown one is named.

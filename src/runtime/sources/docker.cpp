@@ -14,7 +14,7 @@ bool docker_record(std::string_view id, const state::Places& places, Named& name
 {
     Text<600> record(places.data_root, "/containers/", id, "/config.v2.json");
     auto text = read_file(AT_FDCWD, record.c_str(), 8 * 1024 * 1024);
-    auto doc = text.ok() ? json::parse(text.value().view()) : Result<json::Value>(Failure{});
+    auto doc = text.ok() ? json::parse(text.value().view()) : Result<json::Value>(text.take_error());
     if (!doc.ok())
         return false;
     Text<258> slashed;

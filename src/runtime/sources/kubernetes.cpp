@@ -30,7 +30,7 @@ bool name(const state::StateEntry& entry, const state::Places&, Named& named)
         type = annotations.get("io.kubernetes.cri-o.ContainerType"sv);
         auto doc = annotations.get("io.kubernetes.cri-o.Labels"sv).unescape(crio_labels)
                        ? json::parse(crio_labels.view())
-                       : Result<json::Value>(Failure{});
+                       : Result<json::Value>(Error::because("not a string", "io.kubernetes.cri-o.Labels"));
         if (!type || !doc.ok())
             return false;
         labels = doc.value();

@@ -25,7 +25,7 @@ void list(FunctionRef<bool(Named&)> visit)
         char buffer[4096];
         auto read = entry.type == DT_REG && entry.name.find(':') == std::string_view::npos
                         ? read_small_file(dir.value().get(), entry.name.data(), buffer)
-                        : Result<std::string_view>(Failure{});
+                        : Result<std::string_view>(Error::because("not a machine's record", entry.name));
         // "...\nLEADER=PID\nCLASS=container\n...", after a first line of comment
         std::string_view text = read.ok() ? read.value() : std::string_view();
         std::size_t leader = text.find("\nLEADER="sv);

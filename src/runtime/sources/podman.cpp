@@ -28,7 +28,7 @@ bool name(const state::StateEntry& entry, const state::Places&, Named& named)
     storage.remove_suffix(entry.id.size());
     Text<600> list(storage, "containers.json");
     auto text = read_file(AT_FDCWD, list.c_str(), 64 * 1024 * 1024);
-    auto doc = text.ok() ? json::parse(text.value().view()) : Result<json::Value>(Failure{});
+    auto doc = text.ok() ? json::parse(text.value().view()) : Result<json::Value>(text.take_error());
     json::Value container;
     for (json::Elements e(doc.ok() ? doc.value() : json::Value()); e.next(container);) {
         Text<256> given;
@@ -39,7 +39,7 @@ bool name(const state::StateEntry& entry, const state::Places&, Named& named)
         named.name = given;
         Buffer metadata;
         if (auto image = container.get("metadata"sv).unescape(metadata) ? json::parse(metadata.view())
-                                                                         : Result<json::Value>(Failure{});
+                                                                         : Result<json::Value>(Error::because("not a string", "metadata"));
             image.ok())
             (void)image.value().get("image-name"sv).unescape(named.image);
         return true;
