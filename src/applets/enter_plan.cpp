@@ -164,6 +164,11 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
         plan.toolbox = TRY(Toolbox::open(request.tools));
     TRY(find(name, request, plan));
     const ContainerInfo& info = plan.info;
+    // Every step from here (groups, limits, namespaces, cgroups) takes the
+    // host's privilege; a rootless container's own user has none of it.
+    if (::geteuid() != 0)
+        return Error::because("entering needs root (a rootless container's own user cannot enter it yet)",
+                              "cannot enter container ", plan.shown, " as uid ", ::geteuid());
     pid_t pid = info.pid;
     plan.target = TRY(pin_target(TargetSpec{pid, std::nullopt}).describe("cannot pin the init of ", plan.shown,
                                                                         " (PID ", pid, ")"));

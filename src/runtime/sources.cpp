@@ -35,6 +35,7 @@ void for_each(const state::Places& places, FunctionRef<bool(const Named&)> visit
     Buffer seen;  // "\0ID\0ID\0...": a container has a record per runtime that keeps one
     (void)seen.append("\0"sv);
     bool go_on = true;
+    Walk walk{places};
     state::for_each_state(places, [&](const state::StateEntry& entry) {
         Text<82> key('\0', entry.id, '\0');
         if (seen.view().find(key.view()) != std::string_view::npos)
@@ -45,7 +46,7 @@ void for_each(const state::Places& places, FunctionRef<bool(const Named&)> visit
         named.id.append(entry.id);
         named.pid = entry.pid;
         for (const Source* source : all)
-            if (source->name && source->name(entry, places, named)) {
+            if (source->name && source->name(entry, walk, named)) {
                 named.by = source;
                 named.source = source->prefix;
                 break;

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <sys/types.h>
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -28,6 +29,7 @@
 #include "base/result.h"
 #include "base/text.h"
 #include "runtime/container.h"
+#include "runtime/json.h"
 #include "runtime/state.h"
 
 namespace nskit::sources {
@@ -47,11 +49,26 @@ struct Named {
     bool sandbox = false;           // a pod's sandbox (pause): nothing to enter or list
 };
 
+// One walk of the runtimes' state (for_each): where it looks, and what its
+// sources read once for all the records they name.
+struct Walk {
+    const state::Places& places;
+    // Podman: each containers/storage's containers.json, read and parsed
+    // once (a host has one or two: root's, a rootless user's).
+    struct PodmanStorage {
+        Text<600> path;
+        Buffer text;
+        json::Value doc;  // absent when it could not be read
+    };
+    std::array<PodmanStorage, 4> podman_storages;
+    std::size_t podman_storage_count = 0;
+};
+
 struct Source {
     std::string_view prefix;  // "docker": its containers are docker:NAME
     // Names the container of one runtime state record when it is this
     // source's; false, and `named` untouched, when it is not.
-    bool (*name)(const state::StateEntry& entry, const state::Places& places, Named& named) = nullptr;
+    bool (*name)(const state::StateEntry& entry, Walk& walk, Named& named) = nullptr;
     // Visits the running containers this source keeps outside the OCI
     // runtimes' state, each with its name, init and the init's start time;
     // null for the sources that name OCI containers.

@@ -27,9 +27,9 @@ bool docker_record(std::string_view id, const state::Places& places, Named& name
 
 namespace {
 
-bool name(const state::StateEntry& entry, const state::Places& places, Named& named)
+bool name(const state::StateEntry& entry, Walk& walk, Named& named)
 {
-    return docker_record(entry.id, places, named);
+    return docker_record(entry.id, walk.places, named);
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ using namespace std::literals;
 
 namespace {
 
-bool name(const state::StateEntry& entry, const state::Places&, Named& named)
+bool name(const state::StateEntry& entry, Walk&, Named& named)
 {
     json::Value annotations = entry.config.get("annotations"sv);
     json::Value type = annotations.get("io.kubernetes.cri.container-type"sv);

@@ -8,7 +8,7 @@ using namespace std::literals;
 
 namespace {
 
-bool name(const state::StateEntry& entry, const state::Places&, Named& named)
+bool name(const state::StateEntry& entry, Walk&, Named& named)
 {
     Text<256> given;
     if (!entry.config.get("annotations"sv).get("nerdctl/name"sv).unescape(given) || given.empty())

@@ -16,7 +16,28 @@ using namespace std::literals;
 
 namespace {
 
-bool name(const state::StateEntry& entry, const state::Places&, Named& named)
+// The storage's containers.json, read and parsed once per walk.
+json::Value containers_of(Walk& walk, std::string_view storage)
+{
+    Text<600> path(storage, "containers.json");
+    for (std::size_t i = 0; i < walk.podman_storage_count; ++i)
+        if (walk.podman_storages[i].path.view() == path.view())
+            return walk.podman_storages[i].doc;
+    if (walk.podman_storage_count == walk.podman_storages.size())
+        walk.podman_storage_count = 0;  // more storages than a host has: start over
+    Walk::PodmanStorage& slot = walk.podman_storages[walk.podman_storage_count++];
+    slot.path = path;
+    slot.doc = json::Value();
+    auto text = read_file(AT_FDCWD, path.c_str(), 64 * 1024 * 1024);
+    if (text.ok()) {
+        slot.text = text.take_value();
+        if (auto doc = json::parse(slot.text.view()); doc.ok())
+            slot.doc = doc.value();
+    }
+    return slot.doc;
+}
+
+bool name(const state::StateEntry& entry, Walk& walk, Named& named)
 {
     std::string_view storage = entry.bundle;
     if (!entry.config.get("annotations"sv).get("io.container.manager"sv).equals("libpod"sv) ||
@@ -26,11 +47,8 @@ bool name(const state::StateEntry& entry, const state::Places&, Named& named)
     if (!storage.ends_with(entry.id))
         return false;
     storage.remove_suffix(entry.id.size());
-    Text<600> list(storage, "containers.json");
-    auto text = read_file(AT_FDCWD, list.c_str(), 64 * 1024 * 1024);
-    auto doc = text.ok() ? json::parse(text.value().view()) : Result<json::Value>(text.take_error());
     json::Value container;
-    for (json::Elements e(doc.ok() ? doc.value() : json::Value()); e.next(container);) {
+    for (json::Elements e(containers_of(walk, storage)); e.next(container);) {
         Text<256> given;
         json::Value first;
         if (!container.get("id"sv).equals(entry.id) || !json::Elements(container.get("names"sv)).next(first) ||
@@ -38,10 +56,9 @@ bool name(const state::StateEntry& entry, const state::Places&, Named& named)
             continue;
         named.name = given;
         Buffer metadata;
-        if (auto image = container.get("metadata"sv).unescape(metadata) ? json::parse(metadata.view())
-                                                                         : Result<json::Value>(Error::because("not a string", "metadata"));
-            image.ok())
-            (void)image.value().get("image-name"sv).unescape(named.image);
+        if (container.get("metadata"sv).unescape(metadata))
+            if (auto image = json::parse(metadata.view()); image.ok())
+                (void)image.value().get("image-name"sv).unescape(named.image);
         return true;
     }
     return false;
