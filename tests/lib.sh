@@ -104,6 +104,9 @@ spawn() {
 }
 
 # wait_for COUNT CONDITION...: retry CONDITION every 0.05 s, COUNT times at most.
+# CONDITION's words are expanded once, when wait_for is called: a condition
+# on what changes ($(pgrep ...)) goes in quotes after eval, so that each try
+# asks again: wait_for 100 eval 'test -n "$(pgrep sleep)"'.
 wait_for() {
     local tries=$1; shift
     while [ "$tries" -gt 0 ]; do

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "applets/applets.h"
+#include "applets/nsenter.h"
 #include "base/buffer.h"
 #include "base/exec.h"
 #include "base/options.h"
@@ -37,177 +38,6 @@ extern char** environ;
 namespace nskit {
 
 namespace {
-
-enum OptionId : int {
-    ALL = 1, TARGET, SETUID, SETGID, PRESERVE_CREDENTIALS, KEEP_CAPS, ROOT, WD, WDNS, ENV,
-    JOIN_CGROUP, NO_FORK, NET_SOCKET, USER_PARENT, FOLLOW_CONTEXT, RELAY, TOOLS, HELP, VERSION,
-    NAMESPACE = 100,  // NAMESPACE + NsKind: -U, -C, -i, -u, -n, -p, -m, -T
-};
-
-constexpr auto options = [] {
-    std::array<Option, 19 + namespace_kinds.size()> table{};
-    std::size_t i = 0;
-    table[i++] = {ALL, 'a', Arg::none, "all", "", "enter all namespaces of the target"};
-    table[i++] = {TARGET, 't', Arg::required, "target", "pid[:inode]", "target process to get namespaces from"};
-    for (const NsInfo& ns : namespace_kinds)
-        table[i++] = {static_cast<short>(NAMESPACE + static_cast<int>(ns.kind)), ns.short_option, Arg::optional, ns.long_option, "file", ns.description,
-                      "enter "};
-    table[i++] = {NET_SOCKET, 'N', Arg::required, "net-socket", "fd", "network namespace of the target's socket fd"};
-    table[i++] = {USER_PARENT, '\0', Arg::none, "user-parent", "", "enter the parent user namespace"};
-    table[i++] = {SETUID, 'S', Arg::required, "setuid", "uid|follow", "set uid in entered namespace"};
-    table[i++] = {SETGID, 'G', Arg::required, "setgid", "gid|follow", "set gid in entered namespace"};
-    table[i++] = {PRESERVE_CREDENTIALS, '\0', Arg::none, "preserve-credentials", "", "do not touch uids or gids"};
-    table[i++] = {KEEP_CAPS, '\0', Arg::none, "keep-caps", "", "keep capabilities granted in the user namespace"};
-    table[i++] = {ROOT, 'r', Arg::optional, "root", "dir", "set the root directory"};
-    table[i++] = {WD, 'w', Arg::optional, "wd", "dir", "set the working directory"};
-    table[i++] = {WDNS, 'W', Arg::required, "wdns", "dir", "set the working directory in namespace"};
-    table[i++] = {ENV, 'e', Arg::none, "env", "", "inherit environment variables from target process"};
-    table[i++] = {JOIN_CGROUP, 'c', Arg::none, "join-cgroup", "", "join the cgroups of the target process"};
-    table[i++] = {NO_FORK, 'F', Arg::none, "no-fork", "", "do not fork before exec'ing <program>"};
-    table[i++] = {FOLLOW_CONTEXT, 'Z', Arg::none, "follow-context", "", "set security context of the target"};
-    table[i++] = {RELAY, '\0', Arg::optional, "relay", "pty|pipes",
-                  "the program gets pipes or a pty of its own, in its own session, and no other descriptor"};
-    table[i++] = {TOOLS, '\0', Arg::optional, "tools", "dir",
-                  "show a toolbox of static programs at /.nskit/tools (default /usr/local/lib/nskit/tools)"};
-    table[i++] = {HELP, 'h', Arg::none, "help", "", "display this help"};
-    table[i++] = {VERSION, 'V', Arg::none, "version", "", "display version"};
-    return table;
-}();
-static_assert(options.back().id == VERSION, "every slot of the option table is filled");
-
-constexpr Usage usage{"[options] [<program> [<argument>...]]", "Run a program with namespaces of other processes.",
-                      options, "nskit-nsenter"};
-
-// -S/-G: a number, or "follow" (the target's own id).
-struct IdChoice {
-    bool follow = false;
-    std::uint32_t id = 0;
-};
-
-struct Request {
-    std::optional<TargetSpec> target;
-    bool all = false;
-    struct NamespaceWish {
-        bool wanted = false;
-        const char* file = nullptr;
-    };
-    std::array<NamespaceWish, namespace_kinds.size()> namespaces{};
-    std::optional<int> net_socket;
-    bool user_parent = false;
-    std::optional<IdChoice> uid, gid;
-    bool preserve_credentials = false, keep_caps = false, no_fork = false;
-    bool inherit_env = false, join_cgroup = false, follow_context = false;
-    std::optional<Terminal> relay;
-    bool root = false, wd = false;
-    const char* root_dir = nullptr;
-    const char* wd_dir = nullptr;
-    const char* wdns = nullptr;
-    const char* tools = nullptr;  // --tools: the toolbox directory
-    bool help = false, version = false;
-    int program = 0;  // argv index of the program, argc when none
-
-    NamespaceWish& wish(NsKind kind) { return namespaces[static_cast<std::size_t>(kind)]; }
-    const NamespaceWish& wish(NsKind kind) const { return namespaces[static_cast<std::size_t>(kind)]; }
-    bool any_namespace() const
-    {
-        for (const NamespaceWish& w : namespaces)
-            if (w.wanted)
-                return true;
-        return all || net_socket.has_value();
-    }
-};
-
-Result<IdChoice> parse_id(const char* text, const char* what)
-{
-    if (std::string_view(text) == "follow")
-        return IdChoice{true, 0};
-    auto id = parse_decimal(text, 0xfffffffeu);
-    if (!id)
-        return Error::because("not a number or 'follow'", "invalid ", what, " '", text, "'");
-    return IdChoice{false, static_cast<std::uint32_t>(*id)};
-}
-
-Result<Request> parse_command_line(int argc, char** argv)
-{
-    Request request;
-    OptionParser parser(options, argc, argv);
-    OptionHit hit;
-    while (TRY(parser.next(hit))) {
-        switch (hit.id) {
-        case ALL: request.all = true; break;
-        case TARGET: request.target = TRY(parse_target(hit.value)); break;
-        case NET_SOCKET: {
-            auto fd = parse_decimal(hit.value, 0x7fffffff);
-            if (!fd)
-                return Error::because("not a file descriptor number", "invalid --net-socket '", hit.value, "'");
-            request.net_socket = static_cast<int>(*fd);
-            break;
-        }
-        case USER_PARENT: request.user_parent = true; break;
-        case SETUID: request.uid = TRY(parse_id(hit.value, "uid")); break;
-        case SETGID: request.gid = TRY(parse_id(hit.value, "gid")); break;
-        case PRESERVE_CREDENTIALS: request.preserve_credentials = true; break;
-        case KEEP_CAPS: request.keep_caps = true; break;
-        case ROOT: request.root = true; request.root_dir = hit.value; break;
-        case WD: request.wd = true; request.wd_dir = hit.value; break;
-        case WDNS: request.wdns = hit.value; break;
-        case ENV: request.inherit_env = true; break;
-        case JOIN_CGROUP: request.join_cgroup = true; break;
-        case NO_FORK: request.no_fork = true; break;
-        case FOLLOW_CONTEXT: request.follow_context = true; break;
-        case RELAY: {
-            int mode = hit.value ? word_index(hit.value, "pty pipes ") : -1;
-            if (hit.value && mode < 0)
-                return Error::because("expected pty or pipes", "bad --relay '", hit.value, "'");
-            request.relay = mode < 0 ? Terminal::automatic : mode == 0 ? Terminal::pty : Terminal::pipes;
-            break;
-        }
-        case TOOLS: request.tools = hit.value ? hit.value : default_toolbox; break;
-        case HELP: request.help = true; return request;
-        case VERSION: request.version = true; return request;
-        default: {
-            auto& wish = request.wish(static_cast<NsKind>(hit.id - NAMESPACE));
-            wish.wanted = true;
-            wish.file = hit.value;
-        }
-        }
-    }
-    request.program = parser.index();
-
-    // Combinations that cannot work are refused before anything is opened.
-    if (request.wd && request.wdns)
-        return Error::because("mutually exclusive options", "--wd and --wdns");
-    if (request.net_socket && request.wish(NsKind::net).wanted)
-        return Error::because("mutually exclusive options", "--net and --net-socket");
-    // The toolbox is shown in a copy of the entered mount namespace; a
-    // directory opened before entering would lie outside that view.
-    if (request.tools && !request.all && !request.wish(NsKind::mnt).wanted)
-        return Error::because("it is shown in the entered mount namespace: add -m or --all", "cannot use --tools");
-    if (request.tools && request.wd)
-        return Error::because("the directory is opened before the view is made: use --wdns", "cannot use --tools with --wd");
-    if (!request.target) {
-        for (const NsInfo& ns : namespace_kinds)
-            if (request.wish(ns.kind).wanted && !request.wish(ns.kind).file)
-                return Error::because("neither a file nor --target given", "cannot enter the ", ns.description);
-        const char* needs_target = request.all                              ? "--all"
-                                   : request.net_socket                     ? "--net-socket"
-                                   : request.root && !request.root_dir      ? "--root without a directory"
-                                   : request.wd && !request.wd_dir          ? "--wd without a directory"
-                                   : request.inherit_env                    ? "--env"
-                                   : request.join_cgroup                    ? "--join-cgroup"
-                                   : request.follow_context                 ? "--follow-context"
-                                   : request.uid && request.uid->follow     ? "--setuid follow"
-                                   : request.gid && request.gid->follow     ? "--setgid follow"
-                                                                            : nullptr;
-        if (needs_target)
-            return Error::because("it needs --target", "cannot use ", needs_target);
-    }
-    bool does_something = request.any_namespace() || request.root || request.wd || request.wdns || request.uid ||
-                          request.gid || request.inherit_env || request.join_cgroup || request.follow_context;
-    if (!does_something)
-        return Error::because("use --all, or one of -m -u -i -n -p -U -C -T (see --help)", "no namespace selected");
-    return request;
-}
 
 // Turns the request's namespace wishes into open files or target kinds.
 Result<void> select_namespaces(const Request& request, const Target* target, NsSelection& selection)
@@ -327,86 +157,93 @@ Result<void> attach_relay(RelayWorker& relay)
     return {};
 }
 
-// Everything up to the exec; returns the exit status when the exec fails or
-// when this is the parent waiting for the forked program.
-Result<int> run_pinned(std::string_view name, const Request& request, std::optional<Target>& target, int argc,
-                       char** argv, RelayWorker* relay)
-{
-    const Target* pinned = target ? &*target : nullptr;
-
+// What is read and opened before anything changes, and decided from it.
+struct Prepared {
     NsSelection selection;
-    TRY(select_namespaces(request, pinned, selection));
-    bool entering_userns = selection.wants(NsKind::user);
-
-    std::optional<std::uint32_t> uid, gid;
-    if (request.uid)
-        uid = request.uid->follow ? TRY(follow_id(*target, true, entering_userns)) : request.uid->id;
-    if (request.gid)
-        gid = request.gid->follow ? TRY(follow_id(*target, false, entering_userns)) : request.gid->id;
-    if (entering_userns && !request.preserve_credentials) {
-        // In a user namespace nsenter always picks its ids: root by default.
-        uid = uid.value_or(0);
-        gid = gid.value_or(0);
-    }
-
+    bool entering_userns = false;
+    std::optional<std::uint32_t> uid, gid;  // to switch to after entering
     Fd root, wd;
-    if (request.root)
-        root = TRY(open_directory(pinned, request.root_dir, "root"));
-    if (request.wd)
-        wd = TRY(open_directory(pinned, request.wd_dir, "cwd"));
     std::optional<ExecLabel> label;
-    if (request.follow_context)
-        label = TRY(read_exec_label(*target));
     Environment environment;
-    if (request.inherit_env)
-        TRY(take_environment(*target, environment));
     std::optional<CgroupJoin> cgroups;
-    if (request.join_cgroup)
-        cgroups = TRY(plan_cgroup_join(target->pid()));
     std::optional<Toolbox> toolbox;
+    bool groups_dropped = false;    // before entering
+    bool setgroups_denied = false;  // by the target's user namespace, for good
+};
+
+Result<void> prepare(const Request& request, const Target* target, Prepared& prepared)
+{
+    TRY(select_namespaces(request, target, prepared.selection));
+    prepared.entering_userns = prepared.selection.wants(NsKind::user);
+    if (request.uid)
+        prepared.uid = request.uid->follow ? TRY(follow_id(*target, true, prepared.entering_userns)) : request.uid->id;
+    if (request.gid)
+        prepared.gid = request.gid->follow ? TRY(follow_id(*target, false, prepared.entering_userns)) : request.gid->id;
+    if (prepared.entering_userns && !request.preserve_credentials) {
+        // In a user namespace nsenter always picks its ids: root by default.
+        prepared.uid = prepared.uid.value_or(0);
+        prepared.gid = prepared.gid.value_or(0);
+    }
+    if (request.root)
+        prepared.root = TRY(open_directory(target, request.root_dir, "root"));
+    if (request.wd)
+        prepared.wd = TRY(open_directory(target, request.wd_dir, "cwd"));
+    if (request.follow_context)
+        prepared.label = TRY(read_exec_label(*target));
+    if (request.inherit_env)
+        TRY(take_environment(*target, prepared.environment));
+    if (request.join_cgroup)
+        prepared.cgroups = TRY(plan_cgroup_join(target->pid()));
     if (request.tools) {
-        toolbox = TRY(Toolbox::open(request.tools));
+        prepared.toolbox = TRY(Toolbox::open(request.tools));
         if (!request.inherit_env)
             for (char** entry = environ; *entry; ++entry)
-                TRY(environment.set(*entry));
-        TRY(add_toolbox_to_path(environment));
+                TRY(prepared.environment.set(*entry));
+        TRY(add_toolbox_to_path(prepared.environment));
     }
     if (target)
         TRY(target->still_alive());
+    return {};
+}
 
+// On the host still: cgroups, the label for the exec, supplementary groups.
+Result<void> act_on_host(const Request& request, const Target* target, Prepared& prepared)
+{
     // Cgroups are joined from here, where their file systems are mounted;
     // the forked program below inherits them.
-    if (cgroups)
-        TRY(cgroups->join(::getpid()));
-
+    if (prepared.cgroups)
+        TRY(prepared.cgroups->join(::getpid()));
     // The label is written now, by this task (the kernel takes it from no
     // other), while /proc is still ours; fork, setns and setuid keep it.
-    if (label)
-        TRY(apply_exec_label(*label));
-
+    if (prepared.label)
+        TRY(apply_exec_label(*prepared.label));
     // Supplementary groups are dropped before entering and again after: one
     // of the two must work (a user namespace may deny setgroups).
-    bool groups_dropped = entering_userns && !request.preserve_credentials && sys::setgroups({}).ok();
+    bool userns = prepared.entering_userns;
+    prepared.groups_dropped = userns && !request.preserve_credentials && sys::setgroups({}).ok();
     // A user namespace made by an unprivileged user (unshare -r) denies
     // setgroups for good; its groups are then the caller's own, and unmapped.
-    bool setgroups_denied = entering_userns && target && !request.wish(NsKind::user).file &&
-                            setgroups_is_denied(*target);
+    prepared.setgroups_denied = userns && target && !request.wish(NsKind::user).file && setgroups_is_denied(*target);
+    return {};
+}
 
-    // A new pid namespace applies to children only: fork so the program is in it.
-    bool fork_into_pid_namespace = selection.wants(NsKind::pid) && !request.no_fork;
-    bool selection_had_mnt = selection.wants(NsKind::mnt);
-    TRY(enter_namespaces(pinned, selection));
-
+// Enters, then takes the root and working directory the program gets.
+Result<void> enter(const Request& request, const Target* target, Prepared& prepared)
+{
+    bool selection_had_mnt = prepared.selection.wants(NsKind::mnt);
+    TRY(enter_namespaces(target, prepared.selection));
+    Fd& root = prepared.root;
+    Fd& wd = prepared.wd;
     // util-linux's --all re-enters our own mount namespace, which moves us to
     // its root; --all here leaves out namespaces we share, so do that part.
     if (request.all && !selection_had_mnt && !root && !wd && !request.wdns)
         TRY(sys::chdir("/"));
-    if (toolbox) {
+    if (prepared.toolbox) {
         // Over the root the program would have had: --root's, or the namespace's.
         if (!root)
             root = TRY(sys::open("/", O_PATH | O_DIRECTORY));
-        TRY(toolbox->show_over(root.get()));
-        toolbox.reset();
+        TRY(prepared.toolbox->show_over(root.get()));
+        prepared.toolbox.reset();
         root.reset();
     }
     if (root && !wd && !request.wdns)
@@ -421,54 +258,71 @@ Result<int> run_pinned(std::string_view name, const Request& request, std::optio
         TRY(sys::fchdir(wd.get()).describe("cannot change directory to ", request.wd_dir ? request.wd_dir : "the target's"));
     root.reset();
     wd.reset();
-    if (relay) {
-        cgroups.reset();  // joined already
-        target.reset();   // nothing more is read of it
-        TRY(attach_relay(*relay));
-    }
+    return {};
+}
 
-    // The program's own last steps: credentials, then exec. Its exit status
-    // when the exec fails (having said why).
-    auto finish = [&]() -> int {
-        auto credentials = [&]() -> Result<void> {
-            if (gid) {
-                auto dropped = sys::setgroups({});
-                if (!dropped.ok() && !groups_dropped && !setgroups_denied)
-                    return dropped.take_error();
-                TRY(sys::setresgid(*gid).describe("cannot set gid ", *gid));
-            }
-            if (uid)
-                TRY(sys::setresuid(*uid).describe("cannot set uid ", *uid));
-            if (request.keep_caps && entering_userns)
-                TRY(raise_ambient_capabilities());
-            if (relay)
-                TRY(relay->session.command_begin());
-            return {};
-        }();
-        if (!credentials.ok()) {
-            report(name, credentials.error());
+// The program's own last steps: credentials, then exec. Its exit status
+// when the exec fails (having said why).
+int finish(std::string_view name, const Request& request, Prepared& prepared, int argc, char** argv,
+           RelayWorker* relay)
+{
+    auto credentials = [&]() -> Result<void> {
+        if (prepared.gid) {
+            auto dropped = sys::setgroups({});
+            if (!dropped.ok() && !prepared.groups_dropped && !prepared.setgroups_denied)
+                return dropped.take_error();
+            TRY(sys::setresgid(*prepared.gid).describe("cannot set gid ", *prepared.gid));
+        }
+        if (prepared.uid)
+            TRY(sys::setresuid(*prepared.uid).describe("cannot set uid ", *prepared.uid));
+        if (request.keep_caps && prepared.entering_userns)
+            TRY(raise_ambient_capabilities());
+        if (relay)
+            TRY(relay->session.command_begin());
+        return {};
+    }();
+    if (!credentials.ok()) {
+        report(name, credentials.error());
+        return 1;
+    }
+    char* const* envp = environ;
+    if (request.inherit_env || request.tools) {
+        auto built = prepared.environment.envp();
+        if (!built.ok()) {
+            report(name, built.error());
             return 1;
         }
-        char* const* envp = environ;
-        if (request.inherit_env || request.tools) {
-            auto built = environment.envp();
-            if (!built.ok()) {
-                report(name, built.error());
-                return 1;
-            }
-            envp = built.value();
-        }
-        char* toolbox_argv[] = {const_cast<char*>(toolbox_shell), nullptr};
-        Error failed = request.program < argc ? exec_program(argv + request.program, envp)
-                       : request.tools        ? exec_program(toolbox_argv, envp)
-                                              : exec_login_shell(envp);
-        report(name, failed);
-        return exit_status_for(failed);
-    };
-    if (!fork_into_pid_namespace)
-        return finish();
+        envp = built.value();
+    }
+    char* toolbox_argv[] = {const_cast<char*>(toolbox_shell), nullptr};
+    Error failed = request.program < argc ? exec_program(argv + request.program, envp)
+                   : request.tools        ? exec_program(toolbox_argv, envp)
+                                          : exec_login_shell(envp);
+    report(name, failed);
+    return exit_status_for(failed);
+}
 
-    auto spawned = spawn_child([&] { ::_exit(finish()); });
+// Everything up to the exec; returns the exit status when the exec fails or
+// when this is the parent waiting for the forked program.
+Result<int> run_pinned(std::string_view name, const Request& request, std::optional<Target>& target, int argc,
+                       char** argv, RelayWorker* relay)
+{
+    const Target* pinned = target ? &*target : nullptr;
+    Prepared prepared;
+    TRY(prepare(request, pinned, prepared));
+    TRY(act_on_host(request, pinned, prepared));
+    // A new pid namespace applies to children only: fork so the program is in it.
+    bool fork_into_pid_namespace = prepared.selection.wants(NsKind::pid) && !request.no_fork;
+    TRY(enter(request, pinned, prepared));
+    if (relay) {
+        prepared.cgroups.reset();  // joined already
+        target.reset();            // nothing more is read of it
+        TRY(attach_relay(*relay));
+    }
+    if (!fork_into_pid_namespace)
+        return finish(name, request, prepared, argc, argv, relay);
+
+    auto spawned = spawn_child([&] { ::_exit(finish(name, request, prepared, argc, argv, relay)); });
     if (!spawned.ok() && spawned.error().code == ENOMEM)  // what fork says in a pid namespace without init
         return Error::because("its init (pid 1) has exited, so it takes no new process",
                               "cannot fork into the pid namespace");
@@ -525,7 +379,7 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
 
 int nsenter_main(std::string_view name, int argc, char** argv)
 {
-    auto request = parse_command_line(argc, argv);
+    auto request = parse_nsenter_command_line(argc, argv);
     if (!request.ok()) {
         report(name, request.error());
         Writer(2).put("Try '", name, " --help' for more information.\n");
@@ -533,7 +387,7 @@ int nsenter_main(std::string_view name, int argc, char** argv)
     }
     if (request.value().help) {
         Writer out(1);
-        print_help(out, name, usage);
+        print_help(out, name, nsenter_usage);
         return 0;
     }
     if (request.value().version) {

@@ -154,7 +154,7 @@ cgroups_section() {
         same "frozen mid-session: no process of ours is left but the command" \
             "$(pgrep -f "docker-enter pid:$target" | tr '\n' ' ')" ""
         eval "$thaw"
-        wait_for 100 test -z "$(pgrep -f 'trap "exit 7" TERM')"
+        wait_for 100 eval 'test -z "$(pgrep -f "trap \"exit 7\" TERM")"' 
         same "thawed, the command got the signal and ended" "$(pgrep -f 'trap "exit 7" TERM')" ""
     else
         skip "frozen mid-session" "no freezer here (v1 freezer, or v2 cgroup.freeze of Linux 5.2+)"

@@ -221,7 +221,7 @@ if start_container "$ROOT4" -- 'exec sleep 1000000'; then
         worker=$(pgrep -f "docker-enter -u root pid:$INIT")
         same "the worker blocked in the FUSE read is the one process left" "$(wc -w <<<"$worker")" 1
         kill -9 "$INIT"
-        wait_for 100 test -z "$(pgrep -f "docker-enter -u root pid:$INIT")"
+        wait_for 100 eval 'test -z "$(pgrep -f "docker-enter -u root pid:$INIT")"'
         same "the worker blocked in the FUSE read ends with the container" "$(pgrep -f "docker-enter -u root pid:$INIT")" ""
     fi
 else
@@ -262,13 +262,14 @@ if start_container "$ROOT6" -- 'mkdir -p /dev/pts /real-proc; mount -t proc proc
     mount -t tmpfs fake /dev/pts; mkfifo /dev/pts/ptmx; ln -sf pts/ptmx /dev/ptmx
     exec sleep 1000000'; then
     CONTAINERS+=("$INIT")
-    wait_for 100 test -p "/proc/$INIT/root/dev/pts/ptmx"
+    wait_for 100 eval '[ "$(cat /proc/$INIT/comm)" = sleep ]'  # its set-up done
     echo 321 >"/proc/$INIT/oom_score_adj"
     prlimit --pid "$INIT" --nofile=777:888
     "${DE[@]}" -T "pid:$INIT" sleep 7 >/dev/null 2>"$WORK/fake-proc.err" </dev/null &
     session=$!
-    wait_for 100 test -n "$(pgrep -f '^sleep 7$')"
+    wait_for 200 eval 'test -n "$(pgrep -f "^sleep 7$")"' 
     command=$(pgrep -f '^sleep 7$' | head -1)
+    [ -n "$command" ] || echo "  (no command: $(cat "$WORK/fake-proc.err"); $(ps -eo pid,stat,wchan:20,cmd | grep -E 'docker-enter|sleep 7' | grep -v grep | tr '\n' ';'))"
     same "faked /proc: the command has the target's OOM score" "$(cat /proc/"$command"/oom_score_adj 2>&1)" 321
     same "faked /proc: the command has the target's nofile limit" \
         "$(awk '/^Max open files/ {print $4, $5}' /proc/"$command"/limits 2>&1)" "777 888"

@@ -111,7 +111,7 @@ expect "-W DIR, resolved inside" --out /etc -- "$NSENTER" -t "$TC" -m -W /etc pw
 expect "-w with -W is refused" --rc 1 --err "mutually exclusive" -- "$NSENTER" -t "$TC" -m -w -W /etc pwd
 if [ -x "$WORK/root/bin/busybox" ]; then
     spawn chroot "$WORK/root" /bin/busybox sleep 1000; TR=$SPAWNED
-    wait_for 100 test "$(readlink /proc/$TR/root)" = "$WORK/root"
+    wait_for 100 eval 'test "$(readlink /proc/$TR/root)" = "$WORK/root"'
     expect "-r takes the target's root" --out "bin data" -- "$NSENTER" -t "$TR" -m -r /bin/busybox sh -c 'echo $(ls /)'
     expect "--root=DIR" --out "bin data" -- "$NSENTER" -t "$TC" -m --root="$WORK/root" /bin/busybox sh -c 'echo $(ls /)'
 fi
@@ -187,7 +187,7 @@ fi
 echo "-- user namespaces"
 # root entering a container whose user namespace maps 0 to 100000
 spawn unshare -U -u -n -m -p -f sh -c 'while [ ! -s /proc/self/uid_map ]; do sleep 0.02; done; exec sleep 1000'
-wait_for 100 test -n "$(pgrep -P $SPAWNED)"; UT=$(pgrep -P $SPAWNED); at_exit "kill -9 $UT"
+wait_for 100 eval 'test -n "$(pgrep -P $SPAWNED)"'; UT=$(pgrep -P $SPAWNED); at_exit "kill -9 $UT"
 echo "0 100000 65536" >/proc/$UT/uid_map && echo "0 100000 65536" >/proc/$UT/gid_map
 expect "-a as root enters the user namespace too" --out "$(readlink /proc/$UT/ns/user)" -- "$NSENTER" -t "$UT" -a readlink /proc/self/ns/user
 expect "-U makes us root inside (default uid/gid 0)" --out "0 0 0" -- "$NSENTER" -t "$UT" -a sh -c 'echo $(id -u) $(id -g) $(id -G)'
@@ -205,7 +205,7 @@ expect "--user-parent from the user namespace gives ours, which setns refuses" -
     "$NSENTER" -t "$UT" -U --user-parent true
 # nested: the parent of the inner user namespace is the holder's
 spawn unshare -U -r sh -c 'unshare -U -r sleep 1000'; OUTER=$SPAWNED
-wait_for 100 test -n "$(pgrep -P $OUTER)"; NT=$(pgrep -P $OUTER); at_exit "kill -9 $NT"
+wait_for 100 eval 'test -n "$(pgrep -P $OUTER)"'; NT=$(pgrep -P $OUTER); at_exit "kill -9 $NT"
 wait_for 100 _is_sleeping_in "$NT"
 expect "--user-parent enters the parent user namespace" --out "$(readlink /proc/$OUTER/ns/user)" -- \
     "$NSENTER" -t "$NT" -U --user-parent readlink /proc/self/ns/user
@@ -218,7 +218,7 @@ if id nskit-test >/dev/null 2>&1 || useradd -M -s /bin/sh nskit-test 2>/dev/null
     mkdir -p "$WORK/unpriv"; cp "$NSKIT" "$WORK/unpriv/nskit"; chmod 755 "$WORK" "$WORK/unpriv" "$WORK/unpriv/nskit"
     ln -s nskit "$WORK/unpriv/nsenter"
     spawn su nskit-test -s /bin/sh -c "exec unshare -U -r -u -n sh -c 'hostname userns; exec sleep 1000'"
-    wait_for 100 test -n "$(pgrep -P $SPAWNED)"; UP=$(pgrep -P $SPAWNED); at_exit "kill -9 $UP"
+    wait_for 100 eval 'test -n "$(pgrep -P $SPAWNED)"'; UP=$(pgrep -P $SPAWNED); at_exit "kill -9 $UP"
     wait_for 100 _is_sleeping_in "$UP"
     if [ "$(readlink /proc/$UP/ns/user)" != "$(readlink /proc/self/ns/user)" ]; then
         expect "unprivileged: -U -u into its own user namespace" --out "0 userns" -- \
@@ -283,9 +283,9 @@ fi
 
 echo "-- bad input"
 spawn sh -c '(exit 0) & exec sleep 1000'; ZP=$SPAWNED
-wait_for 100 test -n "$(pgrep -P $ZP)"
+wait_for 100 eval 'test -n "$(pgrep -P $ZP)"'
 Z=$(pgrep -P "$ZP" | head -1)
-wait_for 100 test "$(awk '{print $3}' /proc/$Z/stat 2>/dev/null)" = Z
+wait_for 100 eval 'test "$(awk "{print \$3}" /proc/$Z/stat 2>/dev/null)" = Z' 
 expect "-t abc" --rc 1 --err "nsenter: invalid target 'abc'" -- "$NSENTER" -t abc -n true
 expect "-t 0" --rc 1 --err "invalid target '0'" -- "$NSENTER" -t 0 -n true
 expect "-t -5" --rc 1 --err "invalid target '-5'" -- "$NSENTER" -t -5 -n true

@@ -85,7 +85,7 @@ while True:
     n += len(b)
 print(n)' >"$flood_out" &
 flood=$!
-wait_for 100 test -n "$(pgrep -f "docker-enter -T pid:$T head -c 1073741824")"
+wait_for 100 eval 'test -n "$(pgrep -f "docker-enter -T pid:$T head -c 1073741824")"'
 peak=$(peak_rss_kib $(pgrep -f "docker-enter -T pid:$T head -c 1073741824"))
 wait "$flood"
 same "a flood of 1 GiB to a slow reader: every byte arrives" "$(cat "$flood_out")" 1073741824
@@ -94,7 +94,7 @@ else fail "a flood of 1 GiB to a slow reader: docker-enter's peak RSS stays unde
 # A reader that goes away: the command's next write fails, and everything ends.
 started=$(date +%s%N)
 "${DE[@]}" -T "pid:$T" sh -c 'while :; do echo flood; done' </dev/null | head -c 1000 >/dev/null
-wait_for 100 test -z "$(pgrep -f "docker-enter -T pid:$T sh -c while")"
+wait_for 100 eval 'test -z "$(pgrep -f "docker-enter -T pid:$T sh -c while")"'
 took=$(( ($(date +%s%N) - started) / 1000000 ))
 same "a reader that goes away ends the session, leaving no process ($took ms)" \
     "$(pgrep -f "docker-enter -T pid:$T sh -c while"; pgrep -f 'while :; do echo flood')" ""
