@@ -1,6 +1,6 @@
-// The second half of the kernel interface (see sys.h): descriptors and their
-// passing, splicing, signals as descriptors, and the calls that make a private
-// copy of our own binary. Raw system calls where musl 1.2.3 has no wrapper.
+// The kernel interface (sys.h): descriptors: closing and moving them,
+// splicing, signals as descriptors, and the calls that make a private copy of
+// our own binary. Raw system calls where musl 1.2.3 has no wrapper.
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -104,80 +104,6 @@ Result<Fd> openat2(int dir, const char* path, int flags, std::uint64_t resolve)
     if (fd < 0)
         return failed("cannot open ", path);
     return Fd(static_cast<int>(fd));
-}
-
-Result<Fd> abstract_lock(std::string_view name, int wait_ms)
-{
-    struct sockaddr_un address {};
-    address.sun_family = AF_UNIX;
-    if (name.size() + 1 > sizeof address.sun_path)
-        return Error::from_errno(ENAMETOOLONG, "cannot take the lock ", name);
-    __builtin_memcpy(address.sun_path + 1, name.data(), name.size());  // sun_path[0] = 0: abstract
-    auto length = static_cast<socklen_t>(offsetof(struct sockaddr_un, sun_path) + 1 + name.size());
-    std::int64_t deadline = monotonic_ms() + wait_ms;
-    for (int pause_us = 200;; pause_us = pause_us < 20000 ? pause_us * 2 : pause_us) {
-        int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-            return failed("cannot take the lock ", name);
-        Fd lock(fd);
-        if (::bind(fd, reinterpret_cast<struct sockaddr*>(&address), length) == 0)
-            return lock;
-        if (errno != EADDRINUSE)
-            return failed("cannot take the lock ", name);
-        if (monotonic_ms() >= deadline)
-            return Error::from_errno(EBUSY, "cannot take the lock ", name);
-        ::usleep(static_cast<useconds_t>(pause_us));
-    }
-}
-
-Result<void> send_fd(int socket, char tag, int fd)
-{
-    struct iovec data {&tag, 1};
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    struct msghdr message {};
-    message.msg_iov = &data;
-    message.msg_iovlen = 1;
-    if (fd >= 0) {
-        message.msg_control = control;
-        message.msg_controllen = sizeof control;
-        struct cmsghdr* header = CMSG_FIRSTHDR(&message);
-        header->cmsg_level = SOL_SOCKET;
-        header->cmsg_type = SCM_RIGHTS;
-        header->cmsg_len = CMSG_LEN(sizeof(int));
-        __builtin_memcpy(CMSG_DATA(header), &fd, sizeof fd);
-    }
-    for (;;) {
-        if (::sendmsg(socket, &message, MSG_NOSIGNAL) == 1)
-            return {};
-        if (errno != EINTR)
-            return failed("cannot send to the process outside");
-    }
-}
-
-Result<Received> receive(int socket)
-{
-    Received got;
-    struct iovec data {&got.tag, 1};
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    struct msghdr message {};
-    message.msg_iov = &data;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
-    ssize_t n;
-    while ((n = ::recvmsg(socket, &message, MSG_CMSG_CLOEXEC)) < 0)
-        if (errno != EINTR)
-            return failed("cannot receive from the process inside");
-    if (n == 0)
-        got.tag = 0;
-    for (struct cmsghdr* header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header))
-        if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS &&
-            header->cmsg_len == CMSG_LEN(sizeof(int))) {
-            int fd;
-            __builtin_memcpy(&fd, CMSG_DATA(header), sizeof fd);
-            got.fd = Fd(fd);
-        }
-    return got;
 }
 
 Result<std::size_t> splice(int from, int to, std::size_t size)

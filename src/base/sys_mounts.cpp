@@ -1,7 +1,8 @@
-// The third part of the kernel interface (see sys.h): the mount API of Linux
-// 5.2 (open_tree, move_mount, fsopen/fsconfig/fsmount), which musl 1.2.3
-// does not wrap, for building a private view of a mount namespace.
+// The kernel interface (sys.h): mounts: mount(2) and umount2(2), and the
+// mount API of Linux 5.2 (open_tree, move_mount, fsopen/fsconfig/fsmount),
+// which musl 1.2.3 does not wrap, for building a private view of a mount namespace.
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -10,6 +11,22 @@
 #include "base/sys_failure.h"
 
 namespace nskit::sys {
+
+Result<void> mount(const char* source, const char* target, const char* type, unsigned long flags,
+                   const void* data)
+{
+    if (::mount(source, target, type, flags, data) < 0)
+        return failed("cannot mount ", source ? source : "none", " on ", target);
+    return {};
+}
+
+Result<void> umount2(const char* target, int flags)
+{
+    if (::umount2(target, flags) < 0)
+        return failed("cannot unmount ", target);
+    return {};
+}
+
 
 Result<Fd> open_tree(int dir, const char* path, unsigned flags)
 {
