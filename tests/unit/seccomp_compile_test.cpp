@@ -69,6 +69,20 @@ TEST_CASE("the syscall tables are the kernel's", "[seccomp]")
     CHECK_FALSE(syscall_number("waitpid", Abi::x86_64));
     CHECK_FALSE(syscall_number("no_such_call", Abi::x86_64));
     CHECK_FALSE(syscall_number("syscalls", Abi::aarch64));  // asm-generic's count, not a call
+    // Linux 6.12's headers: the calls up to mseal on every ABI, uretprobe on x86_64 and x32 alone.
+    for (std::size_t abi = 0; abi < abi_count; ++abi) {
+        INFO(abi_name(static_cast<Abi>(abi)));
+        std::uint32_t base = static_cast<Abi>(abi) == Abi::x32 ? x32_bit : 0;
+        CHECK(number("cachestat", static_cast<Abi>(abi)) == (base | 451));
+        CHECK(number("futex_requeue", static_cast<Abi>(abi)) == (base | 456));
+        CHECK(number("statmount", static_cast<Abi>(abi)) == (base | 457));
+        CHECK(number("mseal", static_cast<Abi>(abi)) == (base | 462));
+    }
+    CHECK(number("uretprobe") == 335);
+    CHECK(number("uretprobe", Abi::x32) == (x32_bit | 335));
+    CHECK_FALSE(syscall_number("uretprobe", Abi::aarch64));
+    CHECK(number("map_shadow_stack", Abi::x32) == (x32_bit | 453));
+    CHECK_FALSE(syscall_number("setxattrat", Abi::x86_64));  // Linux 6.13
     for (std::size_t i = 1; i < syscall_row_count; ++i)
         CHECK(std::string_view(syscall_rows[i - 1].name) < std::string_view(syscall_rows[i].name));
     auto socket = multiplexed("socket");
@@ -480,6 +494,16 @@ TEST_CASE("Docker's and Podman's default profiles", "[seccomp]")
         {"ptrace (kernel 4.8 and later)", x64("ptrace"), allow},
         {"arch_prctl", x64("arch_prctl"), allow},
         {"a call newer than the profile: ENOSYS", call(audit_x86_64, 1000), enosys},
+        {"cachestat (Linux 6.5)", x64("cachestat"), allow},
+        {"listmount (Linux 6.8)", x64("listmount"), allow},
+        {"lsm_list_modules (Linux 6.8, not named): the default EPERM", x64("lsm_list_modules"), errno_ret(1)},
+        {"mseal (Linux 6.10), the highest name the tables know", x64("mseal"), allow},
+        {"uretprobe (Linux 6.11)", x64("uretprobe"), allow},
+        {"setxattrat (Linux 6.13), named but newer than the tables: ENOSYS", call(audit_x86_64, 463), enosys},
+        {"x32 map_shadow_stack", x32("map_shadow_stack"), allow},
+        {"x32 mseal", x32("mseal"), allow},
+        {"x32 setxattrat: under x32's limit (its calls 512-547), the default EPERM", call(audit_x86_64, x32_bit | 463),
+         errno_ret(1)},
         {"x86 read", x86("read"), allow},
         {"x86 socketcall (allowed by name)", call(audit_i386, 102, {40}), allow},
         {"x86 waitpid", x86("waitpid"), allow},
