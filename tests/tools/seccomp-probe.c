@@ -102,7 +102,15 @@ int main(int argc, char **argv)
         {"add_key", SYS_add_key, {NOPTR, 0, 0, 0, 0}, 64},
         {"io_uring_setup", SYS_io_uring_setup, {0, NOPTR}, 64},
         {"futex_waitv", 449, {0, 0, 0, 0, 0}, 64},
-        {"syscall 451 (cachestat)", 451, {0}, 64},
+        /* Calls of Linux 6.5-6.13, each refused by the kernel on its first check
+         * (a bad descriptor or flag) where the kernel has it, ENOSYS where not. */
+        {"cachestat bad fd", 451, {-1UL, NOPTR, NOPTR, 0}, 64},
+        {"fchmodat2 bad flags", 452, {-1UL, NOPTR, 0, -1UL}, 64},
+        {"futex_wake bad flags", 454, {0, 0, 0, -1UL}, 64},
+        {"listmount bad flags", 458, {NOPTR, NOPTR, 1, 0x80000000}, 64},
+        {"lsm_list_modules bad flags", 461, {NOPTR, NOPTR, 1}, 64},
+        {"mseal bad flags", 462, {0, 0, 1}, 64},
+        {"syscall 463 (setxattrat)", 463, {-1UL, NOPTR, 0, NOPTR, NOPTR, 0}, 64},
         {"syscall 1000", 1000, {0}, 64},
         {"x86 getpid", 20, {0}, 32},
         {"x86 read", 3, {-1UL, 0, 0}, 32},
@@ -111,6 +119,8 @@ int main(int argc, char **argv)
         {"x86 waitpid", 7, {-1UL, 0, 1 /* WNOHANG */}, 32},
         {"x86 syscall 1000", 1000, {0}, 32},
         {"x32 read", X32 | 0, {-1UL, 0, 0}, 0},
+        {"x32 map_shadow_stack", X32 | 453, {0, 0, -1UL}, 0},
+        {"x32 mseal", X32 | 462, {0, 0, 1}, 0},
         {"x32 syscall 1000", X32 | 1000, {0}, 0},
     };
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; ++i) {
