@@ -47,15 +47,9 @@ need_root "seccomp probes" || exit 0
 need_cmd "seccomp probes" gcc || exit 0
 make -s -C "$TOP" build/tests/seccomp-load >/dev/null || { fail "seccomp-load" "make build/tests/seccomp-load failed"; exit 0; }
 LOAD=$TOP/build/tests/seccomp-load
-PROBE=$WORK/probe
-gcc -static -O1 -o "$PROBE" "$TOP/tests/tools/seccomp-probe.c" 2>"$WORK/gcc.err" ||
-    { skip "seccomp probes" "gcc -static failed (glibc's static libraries: libc6-dev): $(head -c 200 "$WORK/gcc.err")"; exit 0; }
-PROBE_ARGS=()
-if "$PROBE" x86-works 2>/dev/null; then
-    PROBE_ARGS=(--x86)
-else
-    skip "x86 (int \$0x80) calls in the probes" "this kernel has no IA-32 emulation"
-fi
+. "$TOP/tests/tools/seccomp-judge.sh"
+seccomp_build_probe || { skip "seccomp probes" "$SECCOMP_WHY"; exit 0; }
+[ ${#PROBE_ARGS[@]} -gt 0 ] || skip "x86 (int \$0x80) calls in the probes" "this kernel has no IA-32 emulation"
 
 # The profiles, as linux.seccomp objects (tests/tools/seccomp-profiles, shared with tests/e2e/seccomp.sh).
 FIXTURES=$TOP/tests/unit/fixtures
@@ -69,11 +63,6 @@ else
     cp "$FIXTURES/seccomp-podman-default.json" "$WORK/podman.json"
 fi
 "$TOP/tests/tools/seccomp-profiles" "$WORK" "$FIXTURES/seccomp-docker-default.json" "$TABLES"
-
-# The kernel's own answers, with no filter: what a call the filter lets
-# through gets (the calls of Linux 6.5-6.13 are ENOSYS on an older kernel).
-"$PROBE" "${PROBE_ARGS[@]}" >"$WORK/bare"
-bare() { sed -n "s/^$1 = //p" "$WORK/bare"; }
 
 # What the probe prints under nskit's program, and a few lines checked on their own.
 # (Podman's setns: its first rule allows it, and of two rules without
@@ -90,30 +79,16 @@ declare -A expected=(
     [errnoret]="setns = EPERM|perf_event_open = ENOSYS|add_key = EFAULT|io_uring_setup = ok|clone3 = EOPNOTSUPP|lsm_list_modules bad flags = EOPNOTSUPP"
 )
 
-# runc as the judge. runc 1.1.5 resolves names with the libseccomp it links
-# (Debian 12's 2.5.4-1+deb12u1: Linux 6.7's calls) and skips a name it
-# cannot resolve: no rule, and the ENOSYS stub's limit comes from the names
-# it can resolve (patchbpf's findLastSyscalls). nskit's tables know Linux
-# 6.12, so where a profile names a newer call the two legitimately differ:
-# nskit applies the rule and puts the limit at the highest name it knows,
-# runc gives ENOSYS above its lower limit or the default action below it.
-# The judge is then what runc does with what its library knows: the same
-# compiler, built with the tables restricted to that library's answers
-# (tests/tools/seccomp-runtime-table, make build/tests/seccomp-load-with-table),
-# must give every call runc's answer; and nskit's own program may differ
-# from runc's only in the lines where that restriction changes anything.
-runc_works= runc_why= RUNTIME_LOAD= RUNC_LIBSECCOMP=
-if ! command -v runc >/dev/null; then
-    runc_why="runc is not installed (tests/install-deps installs it)"
-else
+# runc as the judge: what it does with the names its own libseccomp knows
+# (tests/tools/seccomp-judge.sh says how, src/context/seccomp/compile.h why).
+runc_works=
+if seccomp_runtime_judge; then
     mkdir -p "$WORK/bundle/rootfs" && cp "$PROBE" "$WORK/bundle/rootfs/probe"
     (cd "$WORK/bundle" && runc spec) && runc_works=1
-    RUNC_LIBSECCOMP=$(ldd "$(command -v runc)" 2>/dev/null | awk '/libseccomp/ { print $3 }')
-    RUNC_VERSION="runc $(runc --version | sed -n 's/^runc version //p') with libseccomp $(dpkg-query -W -f '${Version}' libseccomp2 2>/dev/null)"
 fi
 
 # nskit's tables against the library runc links, name by name and ABI by ABI.
-if [ -n "$runc_works" ] && [ -n "$RUNC_LIBSECCOMP" ]; then
+if [ -n "$RUNC_LIBSECCOMP" ]; then
     "$TOP/tests/tools/seccomp-runtime-table" "$RUNC_LIBSECCOMP" "$TABLES" --differences >"$WORK/differences"
     same "nskit's tables and $RUNC_VERSION's name look-up agree on every number both know, and it knows no name they lack" \
         "" "$(grep -v '^more ' "$WORK/differences")"
@@ -128,14 +103,6 @@ if [ -n "$runc_works" ] && [ -n "$RUNC_LIBSECCOMP" ]; then
     else
         echo "  (the tables know beyond libseccomp $(dpkg-query -W -f '${Version}' libseccomp2 2>/dev/null): $(grep '^more ' "$WORK/differences" | cut -d' ' -f2 | tr '\n' ' '))"
     fi
-    "$TOP/tests/tools/seccomp-runtime-table" "$RUNC_LIBSECCOMP" "$TABLES" --write "$WORK/runtime_tables.cpp"
-    if make -s -C "$TOP" build/tests/seccomp-load-with-table SECCOMP_TABLE="$WORK/runtime_tables.cpp" >"$WORK/make.out" 2>&1; then
-        cp "$TOP/build/tests/seccomp-load-with-table" "$WORK/seccomp-load-runtime" && RUNTIME_LOAD=$WORK/seccomp-load-runtime
-    else
-        fail "nskit's compiler with runc's libseccomp table builds" "$(tail -c 300 "$WORK/make.out")"
-    fi
-elif [ -n "$runc_works" ]; then
-    runc_why="$(command -v runc) does not link libseccomp dynamically, so its table cannot be asked"
 fi
 
 run_under_runc() {  # PROFILE OUTPUT
@@ -151,9 +118,6 @@ json.dump(config, open(path, "w"))
 EOF
     timeout 60 runc --root "$WORK/runc-state" run --bundle "$WORK/bundle" "nskit-seccomp-$$-$RANDOM" >"$2" 2>"$2.err"
 }
-
-# The lines of file $2 that differ from file $1's (the same probes in the same order).
-changed_lines() { diff "$1" "$2" | sed -n 's/^> //p'; }
 
 for profile in docker podman args unknown errnoret; do
     json=$WORK/$profile.json
@@ -172,8 +136,8 @@ for profile in docker podman args unknown errnoret; do
     if [ -z "$missing" ]; then pass "$profile: the kernel gives what the profile says (${#lines[@]} calls checked)"
     else fail "$profile: the kernel gives what the profile says" "not in the output:$missing"; fi
 
-    if [ -z "$RUNTIME_LOAD" ]; then
-        skip "$profile: runc and nskit agree" "${runc_why:-nskit's compiler with runc's libseccomp table did not build}"
+    if [ -z "$runc_works" ]; then
+        skip "$profile: runc and nskit agree" "$SECCOMP_WHY"
         continue
     fi
     if ! run_under_runc "$json" "$WORK/$profile.runc"; then
@@ -186,7 +150,6 @@ for profile in docker podman args unknown errnoret; do
         "$(cat "$WORK/$profile.runc")" "$(cat "$WORK/$profile.modeled")"
     same "$profile: nskit's own program differs from runc's only in calls runc's libseccomp cannot name" \
         "$(changed_lines "$WORK/$profile.runc" "$WORK/$profile.ours")" "$(changed_lines "$WORK/$profile.modeled" "$WORK/$profile.ours")"
-    newer=$(paste -d '|' <(changed_lines "$WORK/$profile.ours" "$WORK/$profile.runc") <(changed_lines "$WORK/$profile.runc" "$WORK/$profile.ours") |
-        sed 's/^\(.*\) = \(.*\)|.* = \(.*\)$/\1: runc \2, nskit \3/' | tr '\n' ';')
-    [ -z "$newer" ] || echo "  $profile: where runc's libseccomp names fewer calls than nskit's tables: ${newer%;}"
+    newer=$(differences_said "$WORK/$profile.runc" "$WORK/$profile.ours")
+    [ -z "$newer" ] || echo "  $profile: calls runc's libseccomp cannot name, as runc / as nskit gives them: $newer"
 done
