@@ -3,8 +3,9 @@
 # Docker engine (tests/e2e/docker.sh). An image of busybox and the static
 # probe (tests/tools/seccomp-probe.c) runs as containers with Docker's own
 # default profile (no option), Podman's template (a moby-format file the
-# engine understands), and the argument-rules, unknown-names and
-# defaultErrnoRet profiles of tests/tools/seccomp-profiles. For each: the
+# engine understands), and the argument-rules, unknown-names,
+# defaultErrnoRet and many-rules (1050 on one argument) profiles of
+# tests/tools/seccomp-profiles. For each: the
 # probe's table under `docker exec` and under `docker-enter` must be
 # identical, and so must /proc/self/status's Seccomp and Seccomp_filters.
 # Where nskit's tables (Linux 6.12) name calls the engine's runc's libseccomp
@@ -78,9 +79,10 @@ declare -A options=(
     [args]="--security-opt seccomp=$WORK/args.json"
     [unknown]="--security-opt seccomp=$WORK/unknown.json"
     [errnoret]="--security-opt seccomp=$WORK/errnoret.json"
+    [many]="--security-opt seccomp=$WORK/many.json"
 )
 echo "-- the probe under docker exec and under docker-enter"
-for name in docker-default podman-default args unknown errnoret; do
+for name in docker-default podman-default args unknown errnoret many; do
     # shellcheck disable=SC2086  # the options are words
     if ! out=$(run_container "sc-$name" ${options[$name]}); then
         fail "$name: the container starts" "$out"

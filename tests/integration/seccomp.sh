@@ -76,6 +76,7 @@ declare -A expected=(
     [podman]="mount = EFAULT|setns = EBADF|syscall 1000 = ENOSYS|read = EBADF"
     [args]="dup = EBADF|dup high+1000 = ENETUNREACH|dup 2*high+1000 = EBADF|dup2 ne = ENETRESET|dup2 ne equal = EBADF|fchdir lt = ECONNABORTED|fchdir lt equal = EBADF|fchdir lt high word below = ECONNABORTED|fchdir lt high word above = EBADF|fsync le = ECONNRESET|fsync le above = EBADF|fsync le low word above = ECONNRESET|fdatasync gt = ENOBUFS|fdatasync gt equal = EBADF|fdatasync gt low word = EBADF|fdatasync gt high word = ENOBUFS|syncfs ge = EISCONN|syncfs ge below = EBADF|fchmod masked = ENOTCONN|fchmod masked other = EBADF|fchown and = ESHUTDOWN|fchown and not = EBADF|ioctl = ETOOMANYREFS|socket AF_VSOCK = ETIMEDOUT|socket AF_ALG = ETIMEDOUT|mount = ECONNREFUSED|syscall 1000 = ENOSYS|mseal bad flags = $(bare 'mseal bad flags')"
     [unknown]="dup = EBADF|fchdir lt = EACCES|setns = EPERM|add_key = EPERM|mseal bad flags = $(bare 'mseal bad flags')|lsm_list_modules bad flags = EPERM"
+    [many]="ioctl cmd 998 = ENFILE|ioctl cmd 999 = EBADF|ioctl cmd 1998 = ENFILE|ioctl cmd 2000 = EBADF|ioctl cmd high+98 = EISDIR|ioctl cmd high+998 = EBADF|ioctl = ENOTDIR"
     [errnoret]="setns = EPERM|perf_event_open = ENOSYS|add_key = EFAULT|io_uring_setup = ok|clone3 = EOPNOTSUPP|lsm_list_modules bad flags = EOPNOTSUPP"
 )
 
@@ -119,7 +120,7 @@ EOF
     timeout 60 runc --root "$WORK/runc-state" run --bundle "$WORK/bundle" "nskit-seccomp-$$-$RANDOM" >"$2" 2>"$2.err"
 }
 
-for profile in docker podman args unknown errnoret; do
+for profile in docker podman args unknown errnoret many; do
     json=$WORK/$profile.json
     count=$("$LOAD" --count "$json" 2>"$WORK/count.err") ||
         { fail "$profile: compiles" "$(head -c 300 "$WORK/count.err")"; continue; }

@@ -3,7 +3,10 @@
 // call names (see Names): a process under our program gets the same action
 // for every system call, argument values and ABI. The program's
 // shape is our own (a binary search over ranges of call numbers, each
-// range's action returned in place); its meaning is theirs:
+// range's action returned in place; a call's equality rules on one argument
+// tried by high word, about one instruction a rule, as compact as
+// libseccomp's, so that what fits the kernel's limit for runc fits here);
+// its meaning is theirs:
 //
 // ABIs. The build's architecture decides the native ABI and the others its
 // kernel runs (x86_64: x86_64, x86 and x32; arm64: aarch64 and arm; armhf:
