@@ -9,8 +9,9 @@
 # compiler built with that library's answers is compared). Profiles: Docker's
 # and Podman's defaults, one with argument rules (all seven operators, AND,
 # OR), one naming calls no table knows, one with defaultErrnoRet, TRACE and
-# LOG. Also: the committed syscall tables are what scripts/gen-syscall-tables
-# writes now, and they agree with runc's libseccomp on every number.
+# LOG, one with 1050 equality rules on one argument. Also: the committed
+# syscall tables are what scripts/gen-syscall-tables writes now, and they
+# agree with runc's libseccomp on every number.
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP/tests/lib.sh"
 
