@@ -145,6 +145,17 @@ $(BUILD)/tests/seccomp-load: tests/tools/seccomp-load.cpp $(filter-out $(BUILD)/
 	$(CXX) $(STATIC_FLAGS) -c $< -o $@.o
 	$(CC) $(LINK_FLAGS) $@.o $(filter-out $(BUILD)/obj/main.o,$(OBJECTS)) -o $@
 
+# The same with another syscall table in place of src/context/seccomp/syscall_tables.cpp:
+# make build/tests/seccomp-load-with-table SECCOMP_TABLE=FILE (tests/tools/seccomp-runtime-table
+# writes one of a runtime's libseccomp), so the compiler resolves names as that runtime does.
+SECCOMP_LOAD_OBJECTS := $(filter-out $(BUILD)/obj/main.o $(BUILD)/obj/context/seccomp/syscall_tables.o,$(OBJECTS))
+$(BUILD)/tests/seccomp-load-with-table: tests/tools/seccomp-load.cpp $(SECCOMP_TABLE) $(SECCOMP_LOAD_OBJECTS) Makefile $(if $(filter debian-musl,$(TOOLCHAIN)),$(PIE_SPECS)) | toolchain
+	@test -n "$(SECCOMP_TABLE)" || { echo "make: $@ needs SECCOMP_TABLE=FILE" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(CXX) $(STATIC_FLAGS) -c $< -o $@.o
+	$(CXX) $(STATIC_FLAGS) -x c++ -c $(SECCOMP_TABLE) -o $@.table.o
+	$(CC) $(LINK_FLAGS) $@.o $@.table.o $(SECCOMP_LOAD_OBJECTS) -o $@
+
 # The unit tests: the same sources (less main.cpp) built hosted, with glibc
 # and exceptions for Catch2 in the test files only, under AddressSanitizer and
 # UndefinedBehaviorSanitizer (any report fails the run). Clang when there is

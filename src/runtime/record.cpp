@@ -71,7 +71,16 @@ Result<void> read_monitor(const Target& parent, RuntimeRecord& record)
     return read_process_limits(parent.proc_dir(), record.monitor_limits);
 }
 
-// linux.seccomp of a config.json, compiled; a refusal names the file.
+template <std::size_t N>
+constexpr std::size_t characters_of(const Text<N>&) { return N - 1; }
+
+}  // namespace
+
+// linux.seccomp of a config.json, compiled; a refusal names the file. A
+// bundle's path can be long (an engine's exec root, a 64-digit ID): it is
+// cut in the middle when the whole would not fit an Error's text, since what
+// the profile itself is refused for (which field, how many instructions)
+// must reach the operator whole.
 Result<seccomp::Program> compile_seccomp(std::string_view config_json, std::string_view path)
 {
     auto profile = seccomp::parse_config_profile(config_json);
@@ -79,12 +88,19 @@ Result<seccomp::Program> compile_seccomp(std::string_view config_json, std::stri
     if (!program.ok()) {
         Error error = program.take_error();
         Text<200> what = error.what;
-        return error.describe("cannot use the seccomp profile of ", path, ": ", what);
+        constexpr std::string_view lead = "cannot use the seccomp profile of ", between = ": ", cut = "...";
+        std::size_t fixed = lead.size() + between.size() + what.size();
+        std::size_t capacity = characters_of(error.what);
+        if (fixed + path.size() > capacity && capacity > fixed + 2 * cut.size()) {
+            std::size_t room = capacity - fixed;
+            std::size_t head = (room - cut.size()) / 3;  // the end (the ID, config.json) says more
+            std::size_t tail = room - cut.size() - head;
+            return error.describe(lead, path.substr(0, head), cut, path.substr(path.size() - tail), between, what);
+        }
+        return error.describe(lead, path, between, what);
     }
     return program;
 }
-
-}  // namespace
 
 std::optional<pid_t> parent_pid(std::string_view status)
 {

@@ -128,3 +128,35 @@ TEST_CASE("PPid and Umask of /proc/PID/status")
     CHECK_FALSE(status_umask("Umask:\t0999\n"));
     CHECK_FALSE(parent_pid("Name:\tx\n"));
 }
+
+TEST_CASE("A record's seccomp profile that cannot be used is refused with the reason whole, however long its path")
+{
+    std::string notify = R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW",
+        "syscalls": [{"names": ["mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}}})";
+    std::string too_large = R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [)";
+    for (int i = 0; i < 1500; ++i)
+        too_large += std::string(i ? "," : "") + R"({"names": ["ioctl"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 1, "value": )" +
+                     std::to_string((std::uint64_t(i) << 32) | i) + R"(, "op": "SCMP_CMP_EQ"}]})";
+    too_large += "]}}}";
+    std::string id(64, 'a');
+    std::string short_path = "/run/containerd/io.containerd.runtime.v2.task/moby/" + id + "/config.json";
+    std::string long_path = "/tmp/nskd.P2l2gW/x/containerd/daemon/io.containerd.runtime.v2.task/nskit-nskd.P2l2gW/" + id +
+                            "/config.json";
+    auto message = [](const std::string& config, const std::string& path) {
+        auto program = compile_seccomp(config, path);
+        REQUIRE_FALSE(program.ok());
+        return std::string(program.error().what.view()) + ": " + program.error().why();
+    };
+    const std::string refused = "SCMP_ACT_NOTIFY needs a seccomp agent listening, and nskit has none to hand calls to";
+    CHECK(message(notify, short_path) ==
+          "cannot use the seccomp profile of " + short_path + ": linux.seccomp.syscalls[0].action: " + refused);
+    std::string cut = message(notify, long_path);
+    INFO(cut);
+    CHECK(cut.find("cannot use the seccomp profile of /tmp/nskd.") == 0);
+    CHECK(cut.find("...") != std::string::npos);
+    CHECK(cut.find(id.substr(0, 40) + "/config.json: linux.seccomp.syscalls[0].action: " + refused) != std::string::npos);
+    std::string large = message(too_large, long_path);
+    INFO(large);
+    CHECK(large.find("/config.json: the seccomp profile compiles to ") != std::string::npos);
+    CHECK(large.find(" instructions: over the kernel's limit of 4096 (BPF_MAXINSNS)") != std::string::npos);
+}

@@ -3,7 +3,10 @@
 #include <sys/syscall.h>
 
 #include <cstdio>
+#include <map>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "context/seccomp/syscall_tables.h"
 #include "seccomp_bpf.h"
@@ -69,6 +72,20 @@ TEST_CASE("the syscall tables are the kernel's", "[seccomp]")
     CHECK_FALSE(syscall_number("waitpid", Abi::x86_64));
     CHECK_FALSE(syscall_number("no_such_call", Abi::x86_64));
     CHECK_FALSE(syscall_number("syscalls", Abi::aarch64));  // asm-generic's count, not a call
+    // Linux 6.12's headers: the calls up to mseal on every ABI, uretprobe on x86_64 and x32 alone.
+    for (std::size_t abi = 0; abi < abi_count; ++abi) {
+        INFO(abi_name(static_cast<Abi>(abi)));
+        std::uint32_t base = static_cast<Abi>(abi) == Abi::x32 ? x32_bit : 0;
+        CHECK(number("cachestat", static_cast<Abi>(abi)) == (base | 451));
+        CHECK(number("futex_requeue", static_cast<Abi>(abi)) == (base | 456));
+        CHECK(number("statmount", static_cast<Abi>(abi)) == (base | 457));
+        CHECK(number("mseal", static_cast<Abi>(abi)) == (base | 462));
+    }
+    CHECK(number("uretprobe") == 335);
+    CHECK(number("uretprobe", Abi::x32) == (x32_bit | 335));
+    CHECK_FALSE(syscall_number("uretprobe", Abi::aarch64));
+    CHECK(number("map_shadow_stack", Abi::x32) == (x32_bit | 453));
+    CHECK_FALSE(syscall_number("setxattrat", Abi::x86_64));  // Linux 6.13
     for (std::size_t i = 1; i < syscall_row_count; ++i)
         CHECK(std::string_view(syscall_rows[i - 1].name) < std::string_view(syscall_rows[i].name));
     auto socket = multiplexed("socket");
@@ -428,20 +445,111 @@ TEST_CASE("no filter at all, as runc: no defaultAction and no syscalls", "[secco
 
 TEST_CASE("far jumps: hundreds of rules for one call", "[seccomp]")
 {
+    // Each value with its own high word: no two rules share a test, five instructions each.
+    auto value = [](std::uint64_t i) { return (i << 32) | (i * 3); };
     std::string profile = R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["openat2", "read"], "action": "SCMP_ACT_ALLOW"})";
     for (int i = 0; i < 600; ++i)
-        profile += R"(, {"names": ["ioctl"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 1, "value": )" + std::to_string(i * 3) + R"(, "op": "SCMP_CMP_EQ"}]})";
+        profile += R"(, {"names": ["ioctl"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 1, "value": )" + std::to_string(value(i)) + R"(, "op": "SCMP_CMP_EQ"}]})";
     profile += "]}";
     Program program = compile_text(profile);
     CHECK(program.count > 2400);
     check_cases(program, {
         {"the first rule", x64("ioctl", {0, 0}), allow},
         {"between rules", x64("ioctl", {0, 1}), errno_ret(1)},
-        {"the last rule, past many far jumps", x64("ioctl", {0, 599 * 3}), allow},
-        {"after the last", x64("ioctl", {0, 600 * 3}), errno_ret(1)},
+        {"the last rule, past many far jumps", x64("ioctl", {0, value(599)}), allow},
+        {"the last rule's low word alone", x64("ioctl", {0, 599 * 3}), errno_ret(1)},
+        {"after the last", x64("ioctl", {0, value(600)}), errno_ret(1)},
         {"a call after ioctl in the search", x64("read"), allow},
         {"x86 is not in the filter", x86("read"), kill_thread},
     });
+}
+
+TEST_CASE("many equality rules on one argument share their high word's test: about one instruction a rule, as libseccomp",
+          "[seccomp]")
+{
+    // 1500 values under one high word: runc (libseccomp 2.5.4) makes 1519 instructions of them;
+    // five a rule would be 7500, over the kernel's limit, so docker-enter would refuse what runc runs.
+    std::string profile = R"({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86"], "syscalls": [)";
+    for (int i = 0; i < 1500; ++i)
+        profile += std::string(i ? "," : "") + R"({"names": ["ioctl"], "action": )" +
+                   (i % 3 == 2 ? R"("SCMP_ACT_ERRNO", "errnoRet": 7)" : R"("SCMP_ACT_ALLOW")") +
+                   R"(, "args": [{"index": 1, "value": )" + std::to_string(i * 2) + R"(, "op": "SCMP_CMP_EQ"}]})";
+    // A second high word, a rule repeated, then rules the run does not take in.
+    // (Rules that could hold together with another action are refused: none here can.)
+    profile += R"(, {"names": ["ioctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 9, "args": [{"index": 1, "value": 4294967299, "op": "SCMP_CMP_EQ"}]})";
+    profile += R"(, {"names": ["ioctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 9, "args": [{"index": 1, "value": 4294967301, "op": "SCMP_CMP_EQ"}]})";
+    profile += R"(, {"names": ["ioctl"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 1, "value": 0, "op": "SCMP_CMP_EQ"}]})";
+    profile += R"(, {"names": ["ioctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 11, "args": [{"index": 1, "value": 12884836352, "op": "SCMP_CMP_GT"}]})";
+    profile += "]}";
+    Program program = compile_text(profile);
+    INFO(program.count << " instructions");
+    CHECK(program.count < 3200);  // x86_64 and x86: about 1,550 each
+    check_cases(program, {
+        {"the first value", x64("ioctl", {0, 0}), allow},
+        {"an ERRNO value", x64("ioctl", {0, 4}), errno_ret(7)},
+        {"between values", x64("ioctl", {0, 3}), errno_ret(1)},
+        {"the last value of the first chunk", x64("ioctl", {0, 119 * 2}), errno_ret(7)},
+        {"the first of the second chunk", x64("ioctl", {0, 120 * 2}), allow},
+        {"the last value", x64("ioctl", {0, 1499 * 2}), errno_ret(7)},
+        {"the last value under another high word", x64("ioctl", {0, (std::uint64_t(1) << 32) | (1499 * 2)}), errno_ret(1)},
+        {"the second high word's first value", x64("ioctl", {0, 4294967299}), errno_ret(9)},
+        {"the second high word's second value", x64("ioctl", {0, 4294967301}), errno_ret(9)},
+        {"the second high word's low word alone", x64("ioctl", {0, 3}), errno_ret(1)},
+        {"past the run: GT (0x2ffff0000)", x64("ioctl", {0, 12884836353}), errno_ret(11)},
+        {"nothing holds", x64("ioctl", {76, 1}), errno_ret(1)},
+        // x86 compares the low 32 bits: 4294967299 is 3 there, 0x2ffff0000 is 0xffff0000.
+        {"x86: the first value", x86("ioctl", {0, 0}), allow},
+        {"x86: the high word cut away", x86("ioctl", {0, 3}), errno_ret(9)},
+        {"x86: past the run: GT", x86("ioctl", {0, 0xffff0001}), errno_ret(11)},
+        {"x86: an ERRNO value", x86("ioctl", {0, 4}), errno_ret(7)},
+        {"x86: the last value", x86("ioctl", {0, 1499 * 2}), errno_ret(7)},
+        {"x86: between values", x86("ioctl", {0, 1499 * 2 + 1}), errno_ret(1)},
+    });
+}
+
+TEST_CASE("equality runs against a plain reading of the rules, at random", "[seccomp]")
+{
+    // The first rule whose value is the argument's decides; none, the default.
+    std::mt19937_64 random(25);
+    const std::uint64_t highs[] = {0, 1, 0xffffffff, 0x12345678};
+    for (int round = 0; round < 20; ++round) {
+        std::map<std::uint64_t, std::uint32_t> first_action;
+        std::vector<std::uint64_t> values;
+        std::string profile = R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [)";
+        int rules = 1 + static_cast<int>(random() % 400);
+        for (int i = 0; i < rules; ++i) {
+            std::uint64_t value = (highs[random() % 4] << 32) | (random() % 64);
+            std::uint32_t errno_value = 2 + random() % 4;
+            std::uint32_t action = random() % 3 == 0 ? allow : errno_ret(errno_value);
+            if (first_action.count(value))  // one action a value: two could hold together
+                action = first_action[value];
+            else
+                first_action[value] = action;
+            values.push_back(value);
+            profile += std::string(i ? "," : "") + R"({"names": ["ioctl"], "action": )" +
+                       (action == allow ? std::string(R"("SCMP_ACT_ALLOW")")
+                                        : R"("SCMP_ACT_ERRNO", "errnoRet": )" + std::to_string(action & 0xffff)) +
+                       R"(, "args": [{"index": 2, "value": )" + std::to_string(value) + R"(, "op": "SCMP_CMP_EQ"}]})";
+        }
+        profile += "]}";
+        for (Family family : {Family::x86_64, Family::s390x}) {
+            bool big = family == Family::s390x;
+            Program program = compile_text(family == Family::s390x
+                                               ? std::string(R"({"architectures": ["SCMP_ARCH_S390X"],)") + profile.substr(1)
+                                               : profile,
+                                           family);
+            std::uint32_t audit = big ? audit_s390x : audit_x86_64;
+            std::uint32_t ioctl = big ? number("ioctl", Abi::s390x) : number("ioctl");
+            std::vector<std::uint64_t> asked = values;
+            for (int i = 0; i < 200; ++i)
+                asked.push_back((highs[random() % 4] << 32) | (random() % 80));
+            for (std::uint64_t value : asked) {
+                std::uint32_t expected = first_action.count(value) ? first_action[value] : errno_ret(1);
+                INFO("round " << round << ", " << rules << " rules, value " << std::hex << value << (big ? ", s390x" : ""));
+                CHECK(run(program, call(audit, ioctl, {0, 0, value}), big) == expected);
+            }
+        }
+    }
 }
 
 TEST_CASE("a profile over the kernel's 4096 instructions is refused, saying how long it is", "[seccomp]")
@@ -449,8 +557,9 @@ TEST_CASE("a profile over the kernel's 4096 instructions is refused, saying how 
     std::string profile = R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [)";
     for (int i = 0; i < 1500; ++i)
         profile += std::string(i ? "," : "") + R"({"names": ["ioctl"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 1, "value": )" +
-                   std::to_string(i) + R"(, "op": "SCMP_CMP_EQ"}]})";
+                   std::to_string((std::uint64_t(i) << 32) | i) + R"(, "op": "SCMP_CMP_EQ"}]})";
     profile += "]}";
+    // Each its own high word: 7,500 instructions (libseccomp: 6,034, which the kernel refuses too).
     std::string error = compile_error(profile);
     CHECK(error.find("the seccomp profile compiles to ") == 0);
     CHECK(error.find(" instructions: over the kernel's limit of 4096 (BPF_MAXINSNS)") != std::string::npos);
@@ -480,6 +589,16 @@ TEST_CASE("Docker's and Podman's default profiles", "[seccomp]")
         {"ptrace (kernel 4.8 and later)", x64("ptrace"), allow},
         {"arch_prctl", x64("arch_prctl"), allow},
         {"a call newer than the profile: ENOSYS", call(audit_x86_64, 1000), enosys},
+        {"cachestat (Linux 6.5)", x64("cachestat"), allow},
+        {"listmount (Linux 6.8)", x64("listmount"), allow},
+        {"lsm_list_modules (Linux 6.8, not named): the default EPERM", x64("lsm_list_modules"), errno_ret(1)},
+        {"mseal (Linux 6.10), the highest name the tables know", x64("mseal"), allow},
+        {"uretprobe (Linux 6.11)", x64("uretprobe"), allow},
+        {"setxattrat (Linux 6.13), named but newer than the tables: ENOSYS", call(audit_x86_64, 463), enosys},
+        {"x32 map_shadow_stack", x32("map_shadow_stack"), allow},
+        {"x32 mseal", x32("mseal"), allow},
+        {"x32 setxattrat: under x32's limit (its calls 512-547), the default EPERM", call(audit_x86_64, x32_bit | 463),
+         errno_ret(1)},
         {"x86 read", x86("read"), allow},
         {"x86 socketcall (allowed by name)", call(audit_i386, 102, {40}), allow},
         {"x86 waitpid", x86("waitpid"), allow},

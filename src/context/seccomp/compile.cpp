@@ -213,17 +213,111 @@ void emit_condition(Assembler& code, const Condition& c, bool wide, bool big_end
     code.bind(pass);
 }
 
+// A rule whose one condition is an argument's equality with a value.
+bool single_equal(const ResolvedRule& rule) { return rule.count == 1 && rule.conditions[0].op == Op::equal; }
+
+// Low-word comparisons that jump to returns placed after them: few enough
+// that every jump to those returns fits a conditional jump's 255.
+constexpr std::uint32_t chunk_rules = 120;
+
+// Rules [first, last) of one call, each comparing the same argument for
+// equality with a value. Two of them can both hold only with the same value
+// (and then the same action: resolve_rules refuses the rest), so the first
+// that holds is the one with the argument's value, whatever the order the
+// values are tried in. They are tried grouped by high word (on a wide ABI:
+// one group on the others): the high word loaded and compared once for the
+// group, then each low word in one instruction that jumps to a return its
+// chunk of rules shares for that action. About one instruction a rule, as
+// libseccomp makes of such rules; five each crossed the kernel's 4096 at
+// about 800 rules, which runc runs. A rule alone with its high word is
+// tried as any other rule. When none holds, on to `after`, which the caller
+// binds right after them.
+void emit_equal_run(Assembler& code, const AbiRules& rules, std::uint32_t first, std::uint32_t last, bool wide,
+                    bool big_endian, Assembler::Label after)
+{
+    const Condition& head = rules.rules[first].conditions[0];
+    std::uint32_t low_offset = offset_args + 8 * head.index + (big_endian ? 4 : 0);
+    std::uint32_t high_offset = offset_args + 8 * head.index + (big_endian ? 0 : 4);
+    auto high_of = [&](std::uint32_t r) { return static_cast<std::uint32_t>(rules.rules[r].conditions[0].value >> 32); };
+    auto low_of = [&](std::uint32_t r) { return static_cast<std::uint32_t>(rules.rules[r].conditions[0].value); };
+    for (std::uint32_t r = first; r < last; ++r) {
+        // r begins a group unless an earlier rule has its high word.
+        bool seen = false;
+        for (std::uint32_t earlier = first; earlier < r && !seen; ++earlier)
+            seen = high_of(earlier) == high_of(r);
+        if (seen)
+            continue;
+        std::uint32_t members = 0;
+        for (std::uint32_t member = r; member < last; ++member)
+            members += high_of(member) == high_of(r);
+        if (members == 1) {
+            Assembler::Label fail = code.label();
+            emit_condition(code, rules.rules[r].conditions[0], wide, big_endian, fail);
+            code.ret(rules.rules[r].action);
+            code.bind(fail);
+            continue;
+        }
+        Assembler::Label next_group = code.label();
+        if (wide) {
+            code.load(high_offset);
+            code.jump_if(bpf_jeq, high_of(r), Assembler::next, next_group);
+        }
+        code.load(low_offset);
+        // Its rules in order, in chunks, each chunk followed by one return per action it has.
+        for (std::uint32_t member = r, tried = 0; tried < members;) {
+            std::uint32_t actions[chunk_rules];
+            Assembler::Label returns[chunk_rules];
+            std::uint32_t action_count = 0, in_chunk = 0;
+            for (; member < last && in_chunk < chunk_rules; ++member) {
+                if (high_of(member) != high_of(r))
+                    continue;
+                std::uint32_t action = rules.rules[member].action, slot = 0;
+                while (slot < action_count && actions[slot] != action)
+                    ++slot;
+                if (slot == action_count) {
+                    actions[action_count] = action;
+                    returns[action_count++] = code.label();
+                }
+                code.jump_if(bpf_jeq, low_of(member), returns[slot], Assembler::next);
+                ++in_chunk;
+            }
+            tried += in_chunk;
+            // None of the group held: no rule of another high word can either.
+            Assembler::Label rest = code.label();
+            code.jump(tried < members ? rest : after);
+            for (std::uint32_t slot = 0; slot < action_count; ++slot) {
+                code.bind(returns[slot]);
+                code.ret(actions[slot]);
+            }
+            code.bind(rest);
+        }
+        code.bind(next_group);
+    }
+}
+
 // A call's conditional rules in order, then the default action.
 void emit_rules(Assembler& code, const AbiRules& rules, const Call& call, std::uint32_t default_action, bool big_endian)
 {
     bool wide = wide_arguments(rules.abi);
-    for (std::uint32_t r = call.first_rule; r < call.first_rule + call.rule_count; ++r) {
+    std::uint32_t end = call.first_rule + call.rule_count;
+    for (std::uint32_t r = call.first_rule; r < end;) {
         const ResolvedRule& rule = rules.rules[r];
         Assembler::Label fail = code.label();
+        std::uint32_t run_end = r;
+        while (run_end < end && single_equal(rules.rules[run_end]) && single_equal(rule) &&
+               rules.rules[run_end].conditions[0].index == rule.conditions[0].index)
+            ++run_end;
+        if (run_end - r >= 2) {
+            emit_equal_run(code, rules, r, run_end, wide, big_endian, fail);
+            code.bind(fail);
+            r = run_end;
+            continue;
+        }
         for (std::uint32_t c = 0; c < rule.count; ++c)
             emit_condition(code, rule.conditions[c], wide, big_endian, fail);
         code.ret(rule.action);
         code.bind(fail);
+        ++r;
     }
     code.ret(default_action);
 }

@@ -1,8 +1,12 @@
 // A Profile (profile.h) compiled to the classic BPF program that runc 1.2
-// with libseccomp 2.5 installs for it: a process under our program gets the
-// same action for every system call, argument values and ABI. The program's
+// with libseccomp 2.5 installs for it, when that libseccomp knows the same
+// call names (see Names): a process under our program gets the same action
+// for every system call, argument values and ABI. The program's
 // shape is our own (a binary search over ranges of call numbers, each
-// range's action returned in place); its meaning is theirs:
+// range's action returned in place; a call's equality rules on one argument
+// tried by high word, about one instruction a rule, as compact as
+// libseccomp's, so that what fits the kernel's limit for runc fits here);
+// its meaning is theirs:
 //
 // ABIs. The build's architecture decides the native ABI and the others its
 // kernel runs (x86_64: x86_64, x86 and x32; arm64: aarch64 and arm; armhf:
@@ -18,16 +22,32 @@
 // order are refused, as libseccomp refuses to mix them in one filter.
 //
 // Names. Each name is looked up per ABI in the kernel's tables
-// (syscall_tables.h); a name an ABI lacks adds nothing there, as runc skips
-// names libseccomp cannot resolve. The tables are those of the kernel headers
-// they were generated from (Linux 6.1 today); a name newer than that counts
-// as unknown, where a libseccomp that knows it applies its rule and raises
-// the ENOSYS limit below (Debian 12's runc allows Docker's calls 451-456, we
-// give them ENOSYS). On x86, ppc64le, s390 and s390x the calls
-// socketcall(2) and ipc(2) multiplex (socket, bind, ..., semop, shmat...) are
-// also matched as socketcall/ipc with argument 0 equal to the call's number,
-// the rule's other conditions kept and its own argument-0 condition replaced,
-// as libseccomp does.
+// (syscall_tables.h: Linux 6.12's headers); a name an ABI lacks adds nothing
+// there and does not count toward the ENOSYS limit below, exactly as runc
+// skips a name its libseccomp cannot resolve (a debug log, no rule) and
+// computes its limit from the names it can (patchbpf's findLastSyscalls).
+// So the runtime beside nskit agrees call for call when its libseccomp knows
+// the same names, and legitimately differs where it knows fewer: Debian 12's
+// runc 1.1.5 links libseccomp 2.5.4-1+deb12u1 (Linux 6.7's calls), and for
+// a profile naming newer calls (Docker 26+'s default allows statmount,
+// listmount, mseal...) it skips them: on x86_64 its limit stays at 456, so
+// 457-462 are ENOSYS whatever the profile says, where nskit applies each
+// rule and sets the limit at mseal (462), a call under it that the profile
+// does not name getting the default action; on x32 runc's limit is x32's own
+// calls' (547), so the skipped calls get the default action there (so does
+// x32's map_shadow_stack, which that libseccomp alone lacks). nskit cannot
+// follow the runtime there: which names it knows is a property of the
+// library it links, seen neither in its record (config.json) nor in a
+// version it states (Debian patches its libseccomp's table). The kernel's
+// own list is the one answer that needs no guess, and with it nskit follows
+// the profile as written. tests/integration/seccomp.sh checks both halves:
+// the compiler given exactly the names runc's libseccomp resolves gives
+// every call runc's answer, and its own program differs only there.
+// On x86, ppc64le, s390 and s390x the calls socketcall(2) and ipc(2)
+// multiplex (socket, bind, ..., semop, shmat...) are also matched as
+// socketcall/ipc with argument 0 equal to the call's number, the rule's
+// other conditions kept and its own argument-0 condition replaced, as
+// libseccomp does.
 //
 // Rules. A rule whose action is the default action is skipped (runc). The
 // conditions of one rule must all hold (AND), unless two of them compare the

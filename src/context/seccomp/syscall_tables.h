@@ -1,12 +1,23 @@
 // System call numbers by name for every ABI a process on one of nskit's
 // architectures can call the kernel with: the kernel's own tables, generated
 // from its UAPI headers by scripts/gen-syscall-tables into syscall_tables.cpp
-// (never edited by hand). Debian 12's kernel headers (6.1) name exactly the
-// calls upstream libseccomp 2.5.4's table names for these ABIs, with one alias
-// more: arm's sync_file_range2 (the kernel's other name for
-// arm_sync_file_range). Debian 12's own libseccomp (2.5.4-1+deb12u1) also
-// knows Linux 6.2-6.7's calls (cachestat ... futex_requeue, 451-456 on most
-// ABIs), which these tables will know once generated from newer headers.
+// (never edited by hand). The headers are Debian 13's linux-libc-dev (Linux
+// 6.12), pinned by version and SHA256 in the script: calls up to mseal (462
+// on most ABIs) and x86_64's uretprobe (335).
+//
+// Against Debian 12's libseccomp (2.5.4-1+deb12u1, Linux 6.7's calls, the
+// one runc 1.1.5 links), checked by tests/integration/seccomp.sh: every
+// number it knows is the same here, and these tables know more:
+//   - the calls of Linux 6.8-6.12: statmount, listmount, lsm_get_self_attr,
+//     lsm_set_self_attr, lsm_list_modules, mseal (457-462), uretprobe (x86_64 and x32 335);
+//   - map_shadow_stack on x32 (0x400001c5: the kernel's unistd_x32.h names
+//     it, libseccomp's table does not);
+//   - arm's sync_file_range2, the kernel's other name for arm_sync_file_range;
+//   - on x86, ppc64le, s390 and s390x the direct numbers of the calls
+//     socketcall(2) and ipc(2) multiplex, which libseccomp's name look-up
+//     gives as pseudo numbers there (compile.h: both are matched).
+// compile.h says what becomes of a profile's names when the runtime beside
+// nskit knows fewer of them.
 #pragma once
 
 #include <cstddef>
