@@ -25,9 +25,7 @@ struct UnsharePlan {
     int kill_signal = 0;
     bool forward_signals = false;
     const char* proc_dir = nullptr;
-    // Every field starts as zero, so the static plan costs no bytes in the
-    // file: parse_unshare_options sets the default (private, recursive).
-    unsigned long propagation = 0;
+    unsigned long propagation = MS_REC | MS_PRIVATE;  // util-linux's default
     Setgroups setgroups = Setgroups::unchanged;
     // Per IdKind (user, group): the inside id the caller's effective uid or
     // gid becomes (-r, -c, --map-user/group), and the ranges of

@@ -190,16 +190,136 @@ Result<void> add_persist(UnsharePlan& plan, NsKind kind, const char* file)
     plan.persists[plan.persist_count++] = {kind, file};
     return {};
 }
+
+// What one option asks of the plan. `map_group_single` notes -r, -c and
+// --map-group, which --setgroups=allow may not join. One case per option,
+// read as a table: longer than a recipe, and clearer whole than cut.
+Result<void> apply_option(UnsharePlan& plan, const OptionHit& hit, bool& map_group_single)
+{
+    std::string_view value = hit.value ? hit.value : "";
+    if (hit.id >= namespace_base) {
+        NsKind kind = static_cast<NsKind>(hit.id - namespace_base);
+        plan.clone_flags |= info(kind).clone_flag;
+        if (hit.value)
+            TRY(add_persist(plan, kind, hit.value));
+        return {};
+    }
+    switch (hit.id) {
+    case FORK: plan.fork = true; break;
+    case KILL_CHILD:
+        plan.fork = true;
+        plan.kill_signal = SIGKILL;
+        if (hit.value) {
+            auto signal = parse_signal_name(value);
+            if (!signal)
+                return invalid("--kill-child", value, "unknown signal");
+            plan.kill_signal = *signal;
+        }
+        break;
+    case FORWARD_SIGNALS:
+        plan.fork = true;
+        plan.forward_signals = true;
+        break;
+    case MOUNT_PROC:
+        plan.clone_flags |= CLONE_NEWNS;
+        plan.proc_dir = hit.value ? hit.value : "/proc";
+        break;
+    case PROPAGATION: {
+        constexpr unsigned long flags[] = {MS_REC | MS_SLAVE, MS_REC | MS_SHARED, MS_REC | MS_PRIVATE, 0};
+        int i = word_index(value, "slave shared private unchanged ");
+        if (i < 0)
+            return invalid("--propagation", value, "expected slave, shared, private or unchanged");
+        plan.propagation = flags[i];
+        break;
+    }
+    case SETGROUPS: {
+        int i = word_index(value, "allow deny ");
+        if (i < 0)
+            return invalid("--setgroups", value, "expected allow or deny");
+        plan.setgroups = static_cast<Setgroups>(i + 1);
+        break;
+    }
+    case MAP_ROOT:
+    case MAP_CURRENT:
+        for (int kind = 0; kind < 2; ++kind)
+            plan.map_to[kind] = hit.id == MAP_ROOT ? 0 : plan.caller_ids[kind];
+        map_group_single = true;
+        break;
+    case MAP_USER:
+    case MAP_GROUP: {
+        IdKind kind = hit.id == MAP_USER ? IdKind::user : IdKind::group;
+        plan.map_to[int(kind)] = TRY(parse_id_or_name(value, kind));
+        map_group_single |= kind == IdKind::group;
+        break;
+    }
+    case MAP_USERS:
+    case MAP_GROUPS: {
+        IdKind kind = hit.id == MAP_USERS ? IdKind::user : IdKind::group;
+        TRY(add_ranges(plan.maps[int(kind)], value, kind, plan.caller_ids[0]));
+        break;
+    }
+    case MAP_AUTO:
+    case MAP_SUBIDS:
+        for (IdKind kind : {IdKind::user, IdKind::group})
+            TRY(add_ranges(plan.maps[int(kind)], hit.id == MAP_AUTO ? "auto" : "subids", kind, plan.caller_ids[0]));
+        break;
+    case OWNER: {
+        std::string_view rest = value;
+        auto uid = parse_decimal(split_first(rest, ':'), 0xfffffffeu);
+        auto gid = parse_decimal(rest, 0xfffffffeu);
+        if (!uid || !gid)
+            return invalid("--owner", value, "expected uid:gid");
+        plan.owner_uid = static_cast<uid_t>(*uid);
+        plan.owner_gid = static_cast<gid_t>(*gid);
+        break;
+    }
+    case KEEP_CAPS: plan.keep_caps = true; break;
+    case ROOT: plan.root = hit.value; break;
+    case WD: plan.wd = hit.value; break;
+    case SETUID: plan.setuid = TRY(parse_number(value, "--setuid")); break;
+    case SETGID: plan.setgid = TRY(parse_number(value, "--setgid")); break;
+    case MONOTONIC:
+    case BOOTTIME: {
+        auto offset = parse_offset(value);
+        if (!offset)
+            return invalid(hit.id == MONOTONIC ? "--monotonic" : "--boottime", value,
+                           "not a whole number of seconds");
+        (hit.id == MONOTONIC ? plan.monotonic : plan.boottime) = offset;
+        break;
+    }
+    }
+    return {};
+}
+
+// What the options ask together, refused before anything is made.
+Result<void> check_combinations(UnsharePlan& plan, bool map_group_single)
+{
+    bool maps = plan.map_to[0] || plan.map_to[1] || !plan.maps[0].empty() || !plan.maps[1].empty();
+    if (maps || plan.owner_uid)
+        plan.clone_flags |= CLONE_NEWUSER;
+    // util-linux writes /proc/self/setgroups anyway and fails with EPERM.
+    if (plan.setgroups != Setgroups::unchanged && !(plan.clone_flags & CLONE_NEWUSER))
+        return Error::because("it needs a new user namespace (-U)", "option --setgroups");
+    if (map_group_single && plan.setgroups == Setgroups::allow)
+        return Error::because("they are mutually exclusive", "options --setgroups=allow and --map-group");
+    if ((plan.monotonic || plan.boottime) && !(plan.clone_flags & CLONE_NEWTIME))
+        return Error::because("they require unsharing a time namespace (-T)", "options --monotonic and --boottime");
+    for (std::size_t i = 0; i < plan.persist_count; ++i)
+        if (plan.persists[i].kind == NsKind::pid && !plan.fork)
+            return Error::because("a pid namespace lives only with a process in it: add --fork",
+                                  "cannot persist the pid namespace");
+    return {};
+}
+
 }  // namespace
 
 Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, bool& bad_usage)
 {
     plan.caller_ids[0] = ::geteuid();
     plan.caller_ids[1] = ::getegid();
-    plan.propagation = MS_REC | MS_PRIVATE;
     OptionParser parser(options, argc, argv);
     OptionHit hit;
-    bool map_group_single_by_option = false;
+    bool map_group_single = false;
     for (;;) {
         auto more = parser.next(hit);
         if (!more.ok()) {
@@ -208,118 +328,15 @@ Result<Parsed> parse_unshare_options(UnsharePlan& plan, int argc, char** argv, b
         }
         if (!more.value())
             break;
-        std::string_view value = hit.value ? hit.value : "";
-        if (hit.id >= namespace_base) {
-            NsKind kind = static_cast<NsKind>(hit.id - namespace_base);
-            plan.clone_flags |= info(kind).clone_flag;
-            if (hit.value)
-                TRY(add_persist(plan, kind, hit.value));
-            continue;
-        }
-        switch (hit.id) {
-        case FORK: plan.fork = true; break;
-        case KILL_CHILD:
-            plan.fork = true;
-            plan.kill_signal = SIGKILL;
-            if (hit.value) {
-                auto signal = parse_signal_name(value);
-                if (!signal)
-                    return invalid("--kill-child", value, "unknown signal");
-                plan.kill_signal = *signal;
-            }
-            break;
-        case FORWARD_SIGNALS:
-            plan.fork = true;
-            plan.forward_signals = true;
-            break;
-        case MOUNT_PROC:
-            plan.clone_flags |= CLONE_NEWNS;
-            plan.proc_dir = hit.value ? hit.value : "/proc";
-            break;
-        case PROPAGATION: {
-            constexpr unsigned long flags[] = {MS_REC | MS_SLAVE, MS_REC | MS_SHARED, MS_REC | MS_PRIVATE, 0};
-            int i = word_index(value, "slave shared private unchanged ");
-            if (i < 0)
-                return invalid("--propagation", value, "expected slave, shared, private or unchanged");
-            plan.propagation = flags[i];
-            break;
-        }
-        case SETGROUPS: {
-            int i = word_index(value, "allow deny ");
-            if (i < 0)
-                return invalid("--setgroups", value, "expected allow or deny");
-            plan.setgroups = static_cast<Setgroups>(i + 1);
-            break;
-        }
-        case MAP_ROOT:
-        case MAP_CURRENT:
-            for (int kind = 0; kind < 2; ++kind)
-                plan.map_to[kind] = hit.id == MAP_ROOT ? 0 : plan.caller_ids[kind];
-            map_group_single_by_option = true;
-            break;
-        case MAP_USER:
-        case MAP_GROUP: {
-            IdKind kind = hit.id == MAP_USER ? IdKind::user : IdKind::group;
-            plan.map_to[int(kind)] = TRY(parse_id_or_name(value, kind));
-            map_group_single_by_option |= kind == IdKind::group;
-            break;
-        }
-        case MAP_USERS:
-        case MAP_GROUPS: {
-            IdKind kind = hit.id == MAP_USERS ? IdKind::user : IdKind::group;
-            TRY(add_ranges(plan.maps[int(kind)], value, kind, plan.caller_ids[0]));
-            break;
-        }
-        case MAP_AUTO:
-        case MAP_SUBIDS:
-            for (IdKind kind : {IdKind::user, IdKind::group})
-                TRY(add_ranges(plan.maps[int(kind)], hit.id == MAP_AUTO ? "auto" : "subids", kind, plan.caller_ids[0]));
-            break;
-        case OWNER: {
-            std::string_view rest = value;
-            auto uid = parse_decimal(split_first(rest, ':'), 0xfffffffeu);
-            auto gid = parse_decimal(rest, 0xfffffffeu);
-            if (!uid || !gid)
-                return invalid("--owner", value, "expected uid:gid");
-            plan.owner_uid = static_cast<uid_t>(*uid);
-            plan.owner_gid = static_cast<gid_t>(*gid);
-            break;
-        }
-        case KEEP_CAPS: plan.keep_caps = true; break;
-        case ROOT: plan.root = hit.value; break;
-        case WD: plan.wd = hit.value; break;
-        case SETUID: plan.setuid = TRY(parse_number(value, "--setuid")); break;
-        case SETGID: plan.setgid = TRY(parse_number(value, "--setgid")); break;
-        case MONOTONIC:
-        case BOOTTIME: {
-            auto offset = parse_offset(value);
-            if (!offset)
-                return invalid(hit.id == MONOTONIC ? "--monotonic" : "--boottime", value,
-                               "not a whole number of seconds");
-            (hit.id == MONOTONIC ? plan.monotonic : plan.boottime) = offset;
-            break;
-        }
-        case HELP: return Parsed::help;
-        case VERSION: return Parsed::version;
-        }
+        if (hit.id == HELP)
+            return Parsed::help;
+        if (hit.id == VERSION)
+            return Parsed::version;
+        TRY(apply_option(plan, hit, map_group_single));
     }
     if (parser.index() < argc)
         plan.program = argv + parser.index();
-
-    bool maps = plan.map_to[0] || plan.map_to[1] || !plan.maps[0].empty() || !plan.maps[1].empty();
-    if (maps || plan.owner_uid)
-        plan.clone_flags |= CLONE_NEWUSER;
-    // util-linux writes /proc/self/setgroups anyway and fails with EPERM.
-    if (plan.setgroups != Setgroups::unchanged && !(plan.clone_flags & CLONE_NEWUSER))
-        return Error::because("it needs a new user namespace (-U)", "option --setgroups");
-    if (map_group_single_by_option && plan.setgroups == Setgroups::allow)
-        return Error::because("they are mutually exclusive", "options --setgroups=allow and --map-group");
-    if ((plan.monotonic || plan.boottime) && !(plan.clone_flags & CLONE_NEWTIME))
-        return Error::because("they require unsharing a time namespace (-T)", "options --monotonic and --boottime");
-    for (std::size_t i = 0; i < plan.persist_count; ++i)
-        if (plan.persists[i].kind == NsKind::pid && !plan.fork)
-            return Error::because("a pid namespace lives only with a process in it: add --fork",
-                                  "cannot persist the pid namespace");
+    TRY(check_combinations(plan, map_group_single));
     return Parsed::run;
 }
 
