@@ -146,7 +146,7 @@ Result<void> take_from_target(const EnterRequest& request, EnterPlan& plan, std:
     }
     TRY(read_process_limits(plan.target->proc_dir(), plan.limits));
     plan.umask = status_umask(init_status).value_or(022);
-    if (auto label = read_exec_label(*plan.target); label.ok() && label.value().label.view() != "unconfined"sv)
+    if (auto label = read_exec_label(plan.target->proc_dir(), plan.target->pid()); label.ok() && label.value().label.view() != "unconfined"sv)
         plan.label = label.take_value();
     return {};
 }

@@ -189,7 +189,7 @@ Result<void> prepare(const Request& request, const Target* target, Prepared& pre
     if (request.wd)
         prepared.wd = TRY(open_directory(target, request.wd_dir, "cwd"));
     if (request.follow_context)
-        prepared.label = TRY(read_exec_label(*target));
+        prepared.label = TRY(read_exec_label(target->proc_dir(), target->pid()));
     if (request.inherit_env)
         TRY(take_environment(*target, prepared.environment));
     if (request.join_cgroup)

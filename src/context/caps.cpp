@@ -3,7 +3,7 @@
 #include <sys/prctl.h>
 
 #include "base/sys.h"
-#include "ns/userns.h"
+#include "base/proc_status.h"
 
 namespace nskit {
 

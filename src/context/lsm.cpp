@@ -23,22 +23,22 @@ bool selinux_active() { return sys::stat("/sys/fs/selinux/enforce").ok(); }
 
 }  // namespace
 
-Result<ExecLabel> read_exec_label(const Target& target)
+Result<ExecLabel> read_exec_label(int proc_dir, pid_t pid)
 {
     constexpr const char* no_lsm = "no security module that labels processes (SELinux, AppArmor, Smack) is active";
     ExecLabel result;
     char buffer[512];
-    auto current = read_small_file(target.proc_dir(), "attr/current", buffer);
+    auto current = read_small_file(proc_dir, "attr/current", buffer);
     if (!current.ok()) {
         if (current.error().code == EINVAL || current.error().code == ENOENT)
-            return Error::because(no_lsm, "cannot follow the security context of PID ", target.pid());
-        return Error::from_errno(current.error().code, "cannot read /proc/", target.pid(), "/attr/current");
+            return Error::because(no_lsm, "cannot follow the security context of PID ", pid);
+        return Error::from_errno(current.error().code, "cannot read /proc/", pid, "/attr/current");
     }
     std::string_view label = trim(current.value());
     while (!label.empty() && label.back() == '\0')
         label.remove_suffix(1);
     if (label.empty())
-        return Error::because(no_lsm, "cannot follow the security context of PID ", target.pid());
+        return Error::because(no_lsm, "cannot follow the security context of PID ", pid);
     // AppArmor shows "profile (enforce)" and takes "exec profile" for the
     // next exec; SELinux takes its context as it shows it.
     if (auto mode = label.rfind(" ("sv); mode != std::string_view::npos && label.back() == ')') {

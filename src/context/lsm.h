@@ -12,12 +12,13 @@
 //     and applies at the exec.
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string_view>
 
 #include "base/result.h"
 #include "base/text.h"
-#include "ns/target.h"
 
 namespace nskit {
 
@@ -26,8 +27,9 @@ struct ExecLabel {
     Text<512> label;  // what attr/exec takes: "exec PROFILE" for AppArmor
 };
 
-// The target's label; fails with a clear reason where no security module labels processes.
-Result<ExecLabel> read_exec_label(const Target& target);
+// The label of process `pid`, read through `proc_dir` (its /proc/PID, pinned
+// by the caller); fails with a clear reason where no security module labels processes.
+Result<ExecLabel> read_exec_label(int proc_dir, pid_t pid);
 
 // The label of a runtime's record, when its module is active on this host
 // (none is needed, and none can be set, where it is not).

@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 
 #include "base/sys.h"
-#include "ns/userns.h"
+#include "base/proc_status.h"
 
 namespace nskit {
 

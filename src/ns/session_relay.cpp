@@ -16,7 +16,7 @@
 #include "base/sys.h"
 #include "context/terminal.h"
 #include "ns/session.h"
-#include "ns/userns.h"
+#include "base/proc_status.h"
 
 namespace nskit {
 

@@ -8,15 +8,11 @@
 #include <optional>
 #include <string_view>
 
+#include "base/proc_status.h"
+
 namespace nskit {
 
 // The inside id that `outside` maps to in a uid_map or gid_map text.
 std::optional<std::uint32_t> id_inside(std::string_view map, std::uint32_t outside);
-
-// The effective id from a /proc/PID/status line "Uid:\treal\teffective\tsaved\tfs".
-std::optional<std::uint32_t> effective_id(std::string_view status, std::string_view field);
-
-// The value of "Field:" in /proc/PID/status text (without the tab).
-std::optional<std::string_view> status_field(std::string_view status, std::string_view field);
 
 }  // namespace nskit

@@ -9,7 +9,7 @@
 
 #include "base/buffer.h"
 #include "base/text.h"
-#include "runtime/json.h"
+#include "base/json.h"
 
 namespace nskit {
 

@@ -8,7 +8,7 @@
 
 #include "base/buffer.h"
 #include "base/sha256.h"
-#include "runtime/json.h"
+#include "base/json.h"
 
 namespace nskit {
 

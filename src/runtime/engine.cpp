@@ -5,7 +5,7 @@
 
 #include "base/sys.h"
 #include "runtime/http.h"
-#include "runtime/json.h"
+#include "base/json.h"
 
 namespace nskit::engine {
 

@@ -1,6 +1,6 @@
 #include "runtime/oci.h"
 
-#include "runtime/json.h"
+#include "base/json.h"
 
 namespace nskit {
 

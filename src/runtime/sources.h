@@ -29,7 +29,7 @@
 #include "base/result.h"
 #include "base/text.h"
 #include "runtime/container.h"
-#include "runtime/json.h"
+#include "base/json.h"
 #include "runtime/state.h"
 
 namespace nskit::sources {

@@ -6,7 +6,7 @@
 #include "base/dir.h"
 #include "base/function_ref.h"
 #include "base/sys.h"
-#include "runtime/json.h"
+#include "base/json.h"
 #include "runtime/sources.h"
 
 namespace nskit::state {

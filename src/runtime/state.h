@@ -21,7 +21,7 @@
 #include "base/function_ref.h"
 #include "base/result.h"
 #include "runtime/container.h"
-#include "runtime/json.h"
+#include "base/json.h"
 
 namespace nskit::state {
 

@@ -14,7 +14,7 @@
 
 #include "base/buffer.h"
 #include "context/seccomp/compile.h"
-#include "runtime/json.h"
+#include "base/json.h"
 
 using namespace nskit;
 

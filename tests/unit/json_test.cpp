@@ -5,7 +5,7 @@
 #include <random>
 #include <string>
 
-#include "runtime/json.h"
+#include "base/json.h"
 
 using namespace nskit;
 using namespace nskit::json;

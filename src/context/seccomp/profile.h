@@ -13,7 +13,7 @@
 #include "base/result.h"
 #include "base/text.h"
 #include "context/seccomp/array.h"
-#include "runtime/json.h"
+#include "base/json.h"
 
 namespace nskit::seccomp {
 

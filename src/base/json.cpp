@@ -1,8 +1,8 @@
 // Reading a validated JSON document in place (json.h): members and
 // elements found by scanning the text, strings compared and unescaped only
 // when asked. The parser that validates it first is json_parse.cpp.
-#include "runtime/json.h"
-#include "runtime/json_scan.h"
+#include "base/json.h"
+#include "base/json_scan.h"
 
 namespace nskit::json {
 

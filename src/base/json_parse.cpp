@@ -1,8 +1,8 @@
 // JSON parsing (json.h): one pass over the whole document that validates
 // its syntax, nesting depth and string escapes, without allocating and
 // without recursion; the Value it returns is then read in place (json.cpp).
-#include "runtime/json.h"
-#include "runtime/json_scan.h"
+#include "base/json.h"
+#include "base/json_scan.h"
 
 namespace nskit::json {
 
