@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <grp.h>
@@ -453,6 +454,14 @@ std::int64_t monotonic_ms()
     struct timespec now;
     ::clock_gettime(CLOCK_MONOTONIC, &now);
     return static_cast<std::int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
+
+Text<65> machine()
+{
+    struct utsname names;
+    if (::uname(&names) != 0)
+        return {};
+    return Text<65>(static_cast<const char*>(names.machine));
 }
 
 int last_capability()
