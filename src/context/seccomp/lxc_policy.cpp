@@ -60,6 +60,19 @@ Filter filter_of(LxcHost host, Family family)
     return filter;
 }
 
+// `word` is `name`, or `name` all in capitals: liblxc knows "[x86_64]" and "[X86_64]".
+bool spelt(std::string_view word, std::string_view name)
+{
+    if (word == name)
+        return true;
+    if (word.size() != name.size())
+        return false;
+    for (std::size_t i = 0; i < word.size(); ++i)
+        if (word[i] != (name[i] >= 'a' && name[i] <= 'z' ? name[i] - 'a' + 'A' : name[i]))
+            return false;
+    return true;
+}
+
 // Whether `line` names a section of liblxc's, and whether it counts on `host`.
 Result<bool> section_counts(std::string_view line, LxcHost host)
 {
@@ -80,14 +93,10 @@ Result<bool> section_counts(std::string_view line, LxcHost host)
         {"ppc", on({ppc, ppc64})}, {"s390x", on({s390x})}, {"s390", on({s390})}, {"mips64", 0}, {"mips64n32", 0},
         {"mips", 0}, {"mipsel64", 0}, {"mipsel64n32", 0}, {"mipsel", 0}, {"loongarch64", 0},
     };
-    std::string_view inside = line.substr(1, line.size() >= 2 && line.back() == ']' ? line.size() - 2 : 0);
-    for (const Section& section : sections) {
-        bool capitals = inside.size() == section.name.size();
-        for (std::size_t i = 0; capitals && i < inside.size(); ++i)
-            capitals = inside[i] == (section.name[i] >= 'a' && section.name[i] <= 'z' ? section.name[i] - 32 : section.name[i]);
-        if (line.size() >= 2 && line.back() == ']' && (inside == section.name || capitals))
-            return (section.hosts >> static_cast<unsigned>(host) & 1) != 0;
-    }
+    if (line.size() >= 2 && line.back() == ']')
+        for (const Section& section : sections)
+            if (spelt(line.substr(1, line.size() - 2), section.name))
+                return (section.hosts >> static_cast<unsigned>(host) & 1) != 0;
     return Error::because("not an architecture section liblxc knows", "'", line.substr(0, 40), "'");
 }
 
@@ -276,8 +285,8 @@ Result<Profile> parse_lxc_policy(std::string_view text, LxcHost host, Family fam
     std::size_t blanks = 0;
     while (blanks < lines.rest.size() && c_space(lines.rest[blanks]))
         ++blanks;
-    lines.number = newlines(lines.rest.substr(0, blanks));  // the lines done with
     lines.rest.remove_prefix(blanks);
+    lines.number = newlines(text.substr(0, text.size() - lines.rest.size()));  // the lines done with
     std::string_view type;
     if (!lines.next(type))
         return Error::because("no policy type (allowlist or denylist) follows the version", "line ",
