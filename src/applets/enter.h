@@ -87,8 +87,9 @@ struct EnterPlan {
     std::optional<Toolbox> toolbox;  // --tools: shown over the root the command gets
     std::optional<ExecLabel> label;
     SeccompFilters seccomp;
-    // No record (pid:N): the filters are the target's own, all of them, and
-    // are installed by the command last, after no_new_privs.
+    // No record (pid:N, machined): the filters are the target's own, all of
+    // them, and are installed by the command last, after no_new_privs. A
+    // record's, and LXC's compiled policy, go in before our privileges change.
     bool filters_last = false;
     ProcessLimits limits;
     mode_t umask = 022;

@@ -4,8 +4,9 @@
 // capabilities, no_new_privs, resource limits, umask and security label an
 // exec'd process gets, and how many of the init's seccomp filters are the
 // container's own. What the container's processes show is used only where
-// no record exists (pid:N), and then never beyond the target's own bounding
-// set, with its filters installed last.
+// no record exists (pid:N, LXC, machined), and then never beyond the
+// target's own bounding set, with its filters installed last; LXC's filter
+// comes from its configuration instead (take_runtime_seccomp).
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -130,19 +131,47 @@ Result<void> take_from_record(const EnterRequest& request, EnterPlan& plan)
     return {};
 }
 
-// No record (pid:N): what the target carries, never more than its bounding set.
+// LXC: the filters of the container's monitor (a host process, the init's
+// parent, whose filters the init inherited), then the policy its
+// configuration names, compiled (runtime/sources/lxc.cpp); installed as a
+// record's are, before our privileges change, and no_new_privs as the
+// configuration says, as lxc-attach gives them. The init is never traced.
+Result<void> take_runtime_seccomp(EnterPlan& plan, std::string_view init_status)
+{
+    const RuntimeSeccomp& runtime = plan.info.runtime_seccomp;
+    if (parent_pid(init_status) != runtime.monitor)
+        return Error::because("its parent is no longer its runtime's monitor", "the init of ", plan.shown, " (PID ",
+                              plan.info.pid, ")");
+    Target monitor = TRY(pin_target(TargetSpec{runtime.monitor, std::nullopt})
+                             .describe("cannot pin the monitor of ", plan.shown, " (PID ", runtime.monitor, ")"));
+    char text[4096];
+    auto status = TRY(read_small_file(monitor.proc_dir(), "status", text)
+                          .describe("cannot read /proc/", runtime.monitor, "/status"));
+    TRY(read_seccomp_filters(runtime.monitor, status, plan.seccomp));
+    const seccomp::Program& policy = runtime.program;
+    if (policy.count)
+        TRY(plan.seccomp.add({policy.instructions(), policy.count}, policy.flags));
+    plan.caps.no_new_privs = runtime.no_new_privs;
+    return monitor.still_alive();
+}
+
+// No record (pid:N, LXC, machined): what the target carries, never more than its bounding set.
 Result<void> take_from_target(const EnterRequest& request, EnterPlan& plan, std::string_view init_status)
 {
     auto caps = parse_capability_status(init_status);
     if (!caps)
         return Error::because("unexpected format", "cannot read the capabilities in /proc/", plan.info.pid, "/status");
     plan.caps = request.privileged ? full_capabilities(*caps, TRY(current_capabilities())) : *caps;
-    TRY(read_seccomp_filters(plan.info.pid, init_status, plan.seccomp));
-    if (plan.seccomp.count()) {
-        // Installed last, they cannot change how our privileges are set; the
-        // kernel takes them from a process without CAP_SYS_ADMIN only with no_new_privs.
-        plan.filters_last = true;
-        plan.caps.no_new_privs = true;
+    if (plan.info.runtime_seccomp.given) {
+        TRY(take_runtime_seccomp(plan, init_status));
+    } else {
+        TRY(read_seccomp_filters(plan.info.pid, init_status, plan.seccomp));
+        if (plan.seccomp.count()) {
+            // Installed last, they cannot change how our privileges are set; the
+            // kernel takes them from a process without CAP_SYS_ADMIN only with no_new_privs.
+            plan.filters_last = true;
+            plan.caps.no_new_privs = true;
+        }
     }
     TRY(read_process_limits(plan.target->proc_dir(), plan.limits));
     plan.umask = status_umask(init_status).value_or(022);
@@ -253,7 +282,12 @@ void print_enter_plan(std::string_view name, const EnterRequest& request, const 
     if (plan.toolbox)
         err.put(name, ": toolbox: ", request.tools, " at ", toolbox_path, " in a private copy of the mount namespace", '\n');
     err.put(name, ": seccomp: ", plan.seccomp.count(), " filters, ", plan.seccomp.instructions(), " instructions",
-            plan.filters_last ? " (the target's own, installed last)" : "", '\n');
+            plan.filters_last ? " (the target's own, installed last)" : "");
+    if (const RuntimeSeccomp& runtime = info.runtime_seccomp; runtime.given)
+        err.put(" (monitor PID ", runtime.monitor, "'s, then ",
+                runtime.policy_path.empty() ? "no lxc.seccomp.profile"sv : runtime.policy_path.view(),
+                runtime.policy_path.empty() ? "" : " compiled", ')');
+    err.put('\n');
 }
 
 Result<void> check_worker(const EnterPlan& plan, pid_t worker)

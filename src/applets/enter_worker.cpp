@@ -203,9 +203,10 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
     }
 
     // The container's own filters go in while we still hold CAP_SYS_ADMIN,
-    // as runc installs them without no_new_privs: what follows must pass
-    // them, as it must for runc. They are the runtime's (enter_plan.cpp), so
-    // none of them can fake what follows.
+    // as runc installs them without no_new_privs (and lxc-attach LXC's
+    // policy, before it changes ids): what follows must pass them, as it
+    // must for runc. They are the runtime's (enter_plan.cpp), so none of them
+    // can fake what follows.
     if (!plan.filters_last)
         TRY(install_seccomp_filters(plan.seccomp));
     TRY(become(creds, plan.caps));

@@ -85,8 +85,6 @@ Result<void> read_all(int fd, Buffer& into, std::size_t limit)
     }
 }
 
-namespace {
-
 // A file nskit reads for itself (state, records, /proc, a container's
 // files): opening it must not wait (a FIFO's open waits for a writer) and
 // must not make it our terminal, and only a regular file is read (procfs and
@@ -99,8 +97,6 @@ Result<Fd> open_regular(int dir, const char* path)
         return Error::because("not a regular file", "cannot read ", path);
     return fd;
 }
-
-}  // namespace
 
 Result<Buffer> read_file(int dir, const char* path, std::size_t limit)
 {

@@ -7,6 +7,7 @@
 #include <span>
 #include <string_view>
 
+#include "base/fd.h"
 #include "base/result.h"
 
 namespace nskit {
@@ -43,6 +44,10 @@ private:
 
 // Reads `fd` to its end, refusing to grow past `limit` bytes.
 Result<void> read_all(int fd, Buffer& into, std::size_t limit);
+
+// Opens a file (relative to `dir`, or AT_FDCWD) to read, as read_file does:
+// without waiting, and only when it is a regular file.
+Result<Fd> open_regular(int dir, const char* path);
 
 // Reads a whole file (relative to `dir`, or AT_FDCWD) up to `limit` bytes.
 // Only a regular file, opened without waiting: a FIFO, socket or device is

@@ -201,6 +201,10 @@ Result<Fd> read_only_clone(const char* path);
 // Replaces this process with the program open on `fd` (execveat AT_EMPTY_PATH).
 Error execveat(int fd, char* const argv[], char* const envp[]);
 
+// The machine the kernel says it runs on: uname(2)'s, "x86_64", "aarch64"
+// (an x86_64 kernel says "i686" to a process under linux32(1)'s personality).
+Text<65> machine();
+
 // --- the mount API (sys_mounts.cpp; Linux 5.2+) ---
 
 inline constexpr unsigned open_tree_clone = 0x1, at_recursive = 0x8000;

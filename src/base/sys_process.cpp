@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -223,6 +224,14 @@ Error execve(const char* path, char* const argv[], char* const envp[])
 {
     ::execve(path, argv, envp);
     return failed("failed to execute ", path);
+}
+
+Text<65> machine()
+{
+    struct utsname names;
+    if (::uname(&names) != 0)
+        return {};
+    return Text<65>(static_cast<const char*>(names.machine));
 }
 
 }  // namespace nskit::sys

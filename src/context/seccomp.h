@@ -8,7 +8,10 @@
 //     container's init is never stopped, asked or trusted for any of it: a
 //     container can trace its own init, and can add filters to it that make
 //     capset or prctl lie (tests/tools/hostile.c fake-caps);
-//   - no record (pid:N, LXC, machined): the target's own filters, all of
+//   - LXC: the filters of its monitor (the init's parent, a host process),
+//     then the policy lxc.seccomp.profile names, compiled as liblxc builds
+//     it (context/seccomp/lxc_policy.h), installed as a record's are;
+//   - no record (pid:N, machined): the target's own filters, all of
 //     them, copied through ptrace (PTRACE_SECCOMP_GET_FILTER, the target
 //     stopped for microseconds) and installed only after our privileges are
 //     final, with no_new_privs, so none of them can change how those are set.

@@ -10,10 +10,24 @@
 #include "base/buffer.h"
 #include "base/text.h"
 #include "base/json.h"
+#include "context/seccomp/compile.h"
 
 namespace nskit {
 
 enum class Source : std::uint8_t { engine, podman, state, pid };
+
+// The seccomp filter a runtime that keeps no OCI record says itself its
+// containers' processes get (LXC: lxc.seccomp.profile, compiled as liblxc
+// builds it, and lxc.no_new_privs; runtime/sources/lxc.cpp). When given, the
+// init's own filters are never read: a container can trace its init, and can
+// add filters to it.
+struct RuntimeSeccomp {
+    bool given = false;
+    seccomp::Program program;  // no instructions when the configuration names no policy
+    bool no_new_privs = false;
+    pid_t monitor = 0;         // the runtime's process whose filters come first, as the init's do
+    Text<300> policy_path;     // for -v; empty when none
+};
 
 struct ContainerInfo {
     Source source = Source::pid;
@@ -30,8 +44,10 @@ struct ContainerInfo {
     Text<256> hostname;
     bool tty = false;
     bool privileged = false;
-    // Its runtime keeps no OCI record (LXC, machined): its init's context is the container's.
+    // Its runtime keeps no OCI record (LXC, machined): its init's context is the container's,
     bool context_from_init = false;
+    // but for its seccomp filter when the runtime's configuration says it (LXC).
+    RuntimeSeccomp runtime_seccomp;
     // Where it was found: "the engine API at /var/run/docker.sock", a state file.
     Text<300> found_at;
     // The init's start time in clock ticks since boot (/proc/PID/stat field

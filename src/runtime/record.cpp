@@ -9,6 +9,7 @@
 #include "context/seccomp.h"
 #include "context/seccomp/profile.h"
 #include "ns/userns.h"
+#include "runtime/host_file.h"
 
 namespace nskit {
 
@@ -17,15 +18,6 @@ using namespace std::literals;
 namespace {
 
 constexpr std::size_t config_limit = 8 * 1024 * 1024;
-
-// Only root (or we) may have written it, and nobody else may rewrite it.
-Result<void> check_owner(int fd, std::string_view what)
-{
-    auto st = TRY(sys::fstat(fd));
-    if ((st.st_uid != 0 && st.st_uid != ::geteuid()) || (st.st_mode & 022))
-        return Error::because("it belongs to another user or others may write it", "cannot trust ", what);
-    return {};
-}
 
 // A rootless container's record: written by a user whom the container's own
 // user namespace maps, it says no more than the container's processes could,

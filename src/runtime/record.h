@@ -9,7 +9,7 @@
 //   2. else the runtime's state by ID (runc's state.json and crun's status
 //      name the bundle; containerd's task directory is one).
 // A config.json is used only when it belongs to root (or to us) and nobody
-// else may write it or its directory.
+// else may write it or its directory (runtime/host_file.h).
 #pragma once
 
 #include <sys/types.h>

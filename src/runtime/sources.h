@@ -12,7 +12,8 @@
 //   lxc       LXC's monitor cgroups: lxc.monitor.NAME, and the monitor's child
 //   machine   systemd-machined's /run/systemd/machines/NAME (systemd-nspawn)
 // The last two keep no OCI record: what their containers get is their
-// init's own context, as lxc-attach and machinectl give it.
+// init's own context, as lxc-attach and machinectl give it, but for what
+// LXC's configuration says itself (the environment, the seccomp filter).
 // A container is named SOURCE:NAME, or NAME alone when only one source has
 // that name. Adding a source is its file and a line in sources.cpp.
 #pragma once
@@ -73,9 +74,11 @@ struct Source {
     // runtimes' state, each with its name, init and the init's start time;
     // null for the sources that name OCI containers.
     void (*list)(FunctionRef<bool(Named&)> visit) = nullptr;
-    // Adds what an exec's environment holds beyond the defaults, for those
-    // sources (NUL-separated "NAME=value"); null for none.
-    void (*add_env)(const Named& named, Buffer& env) = nullptr;
+    // Reads what the runtime's own configuration says an exec gets, for
+    // those sources: the environment beyond the defaults (NUL-separated
+    // "NAME=value" into info.env) and the seccomp filter
+    // (info.runtime_seccomp); null for none.
+    Result<void> (*read_config)(const Named& named, ContainerInfo& info) = nullptr;
     // k8s:NAMESPACE/POD may leave out /CONTAINER when the pod has one.
     bool last_part_optional = false;
     // The HOSTNAME in config.json's environment is the init's, not an exec's:

@@ -344,8 +344,8 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
         info.pid = named.pid;
         info.start_time = named.start_time;
         info.running = info.context_from_init = true;
-        if (named.by->add_env)
-            named.by->add_env(named, info.env);
+        if (named.by->read_config)
+            TRY(named.by->read_config(named, info));
         return {};
     }
     info.source = Source::state;

@@ -11,7 +11,15 @@
  * Nothing here changes anything outside this process. x32 calls
  * (__X32_SYSCALL_BIT) come from the same 64-bit process, and with --x86 x86
  * ones too (int $0x80), which a kernel without IA-32 emulation answers with
- * a fault: `seccomp-probe x86-works` tells whether to ask. */
+ * a fault: `seccomp-probe x86-works` tells whether to ask.
+ *
+ * With --lxc, the calls LXC's common.seccomp denies too, each failing
+ * before it could do anything: kexec_load with an architecture no machine
+ * has, open_by_handle_at with a handle it cannot read, init_module and
+ * friends with bad pointers, umount2 of a path that does not exist, with
+ * and without MNT_FORCE. Where capabilities decide their answers (CAP_SYS_BOOT
+ * before a bad architecture), compare two processes of one container only
+ * (tests/integration/lxc.sh: lxc-attach and nskit). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
@@ -28,6 +36,7 @@ struct probe {
     long nr;
     unsigned long args[6];
     int abi; /* 64: x86_64, 32: x86 through int $0x80, 0: x32 (nr has the bit) */
+    int lxc; /* 1: only with --lxc */
 };
 
 /* socketcall(SYS_SOCKET, ...)'s arguments, where an x86 call can read them (a static binary's data is below 4 GiB). */
@@ -51,9 +60,15 @@ static const char *outcome(long ret, int error)
     return text;
 }
 
+static const char no_such_mount[] = "/nskit-no-such-mount";
+
 int main(int argc, char **argv)
 {
-    int with_x86 = argc > 1 && strcmp(argv[1], "--x86") == 0;
+    int with_x86 = 0, with_lxc = 0;
+    for (int i = 1; i < argc; ++i) {
+        with_x86 = with_x86 || strcmp(argv[i], "--x86") == 0;
+        with_lxc = with_lxc || strcmp(argv[i], "--lxc") == 0;
+    }
     if (argc > 1 && strcmp(argv[1], "x86-works") == 0)
         return x86_call(20, 0, 0, 0) > 0 ? 0 : 1; /* getpid, or a fault */
     const unsigned long high = 0x100000000UL;
@@ -129,10 +144,17 @@ int main(int argc, char **argv)
         {"x32 map_shadow_stack", X32 | 453, {0, 0, -1UL}, 0},
         {"x32 mseal", X32 | 462, {0, 0, 1}, 0},
         {"x32 syscall 1000", X32 | 1000, {0}, 0},
+        {"kexec_load", SYS_kexec_load, {0, 0, 0, 0xfffe0000 /* KEXEC_ARCH 0xfffe */}, 64, 1},
+        {"open_by_handle_at", SYS_open_by_handle_at, {-1UL, NOPTR, 0}, 64, 1},
+        {"init_module", SYS_init_module, {NOPTR, 0, NOPTR}, 64, 1},
+        {"finit_module", SYS_finit_module, {-1UL, NOPTR, 0}, 64, 1},
+        {"delete_module", SYS_delete_module, {NOPTR, 0}, 64, 1},
+        {"umount2 MNT_FORCE", SYS_umount2, {(unsigned long)no_such_mount, 1 /* MNT_FORCE */}, 64, 1},
+        {"umount2 MNT_DETACH", SYS_umount2, {(unsigned long)no_such_mount, 2 /* MNT_DETACH */}, 64, 1},
     };
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; ++i) {
         struct probe *p = &probes[i];
-        if (p->abi == 32 && !with_x86)
+        if ((p->abi == 32 && !with_x86) || (p->lxc && !with_lxc))
             continue;
         long ret;
         int error = 0;

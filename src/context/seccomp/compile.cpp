@@ -346,7 +346,7 @@ void emit_search(Assembler& code, const Array<Segment>& segments, std::size_t fi
 Result<std::size_t> build_blocks(const Profile& profile, const FamilyFacts& family, Block (&blocks)[3])
 {
     std::size_t block_count = 0;
-    bool stub = !permissive(profile.default_action);
+    bool stub = profile.loader == Loader::runc && !permissive(profile.default_action);  // liblxc has none
     for (std::size_t i = 0; i < family.abi_count; ++i) {
         Abi abi = family.abis[i];
         if (i > 0 && !(profile.architectures & arch_bit(facts(abi).token)))

@@ -77,6 +77,12 @@
 // Flags: those the profile names (TSYNC too: harmless in a single-threaded
 // caller, where runc drops it), or SPEC_ALLOW when it names none (runc 1.2).
 // WAIT_KILLABLE_RECV is refused: it only applies to a notify listener.
+//
+// liblxc (profile.h's Loader) hands libseccomp its rules itself: no ENOSYS
+// stub, no flags (lxc_policy.h's Profile names none), and a name applies on
+// an ABI only where libseccomp resolves it to a number of the ABI's own
+// there, which excludes the calls socketcall and ipc carry (rules.h). What
+// it refuses is refused when its policy is read (lxc_policy.h).
 #pragma once
 
 #include <cstdint>

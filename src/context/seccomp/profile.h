@@ -4,7 +4,8 @@
 // The values are kept as runc hands them to libseccomp: each name of a
 // syscalls[] entry is one rule, in the profile's order, and every action is
 // already its SECCOMP_RET_* value (SCMP_ACT_KILL is KILL_THREAD, errnoRet
-// EPERM when absent). compile.h turns a Profile into a program.
+// EPERM when absent). compile.h turns a Profile into a program. LXC's own
+// policy language reads into a Profile too (lxc_policy.h), for liblxc.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include "base/text.h"
 #include "context/seccomp/array.h"
 #include "base/json.h"
+#include "context/seccomp/syscall_tables.h"
 
 namespace nskit::seccomp {
 
@@ -48,6 +50,12 @@ struct Rule {
     std::uint32_t action = 0;    // SECCOMP_RET_* | data
     std::uint32_t first_condition = 0;  // in Profile::conditions
     std::uint32_t condition_count = 0;
+    // LXC's version 1 names calls by their number on the native ABI: such a
+    // rule applies on that ABI alone, by name when the tables know the
+    // number, else by `number` with an empty name.
+    bool one_abi = false;
+    Abi abi = Abi::x86_64;
+    std::uint32_t number = 0;
 };
 
 // libseccomp's architecture tokens that runc knows (SCMP_ARCH_*).
@@ -57,7 +65,18 @@ enum class Arch : std::uint8_t {
 };
 inline constexpr std::uint32_t arch_bit(Arch arch) { return 1u << static_cast<unsigned>(arch); }
 
+// Who hands the rules to libseccomp, where that changes the filter (compile.h):
+//   runc    seccomp_rule_add, a rule equal to the default action skipped, and
+//           its ENOSYS stub in front of libseccomp's program;
+//   liblxc  seccomp_rule_add_exact, per ABI: a name applies only on an ABI
+//           where libseccomp resolves it to a number of the ABI's own, never
+//           on one where socketcall or ipc carries the call (rules.h); a rule
+//           whose action is the default action fails the whole policy
+//           (libseccomp's EACCES: lxc_policy.h refuses it); no stub.
+enum class Loader : std::uint8_t { runc, liblxc };
+
 struct Profile {
+    Loader loader = Loader::runc;
     bool filter = true;           // false: runc installs none (no defaultAction and no syscalls)
     std::uint32_t default_action = 0;
     std::uint32_t architectures = 0;  // arch_bit()s

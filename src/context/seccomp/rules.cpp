@@ -13,6 +13,11 @@ bool wide_arguments(Abi abi)
 
 bool multiplexes(Abi abi) { return abi == Abi::x86 || abi == Abi::ppc64le || abi == Abi::s390 || abi == Abi::s390x; }
 
+bool liblxc_resolves(std::string_view name, Abi abi)
+{
+    return syscall_number(name, abi) && !(multiplexes(abi) && multiplexed(name));
+}
+
 namespace {
 
 std::uint64_t width_mask(bool wide) { return wide ? ~std::uint64_t(0) : 0xffffffffu; }
@@ -53,10 +58,19 @@ struct Pending {
 
 // One rule of `profile` (or one of its conditions, when runc splits it) as it
 // applies to `abi`: on the call itself and, for a multiplexed call, on its
-// multiplexer with argument 0 selecting it.
-Result<void> add_rule(const Rule& rule, std::span<const Condition> conditions, std::uint32_t profile_rule, Abi abi,
-                      Array<Pending>& pending, Array<ResolvedRule>& rules)
+// multiplexer with argument 0 selecting it. liblxc adds a name only where
+// libseccomp resolves it to a number of the ABI's own, which it never does
+// for the calls socketcall(2) and ipc(2) carry where they carry them (it
+// gives those names pseudo numbers there): on x86, socket and semop get no
+// rule at all from liblxc, neither socket(2) itself nor socketcall.
+Result<void> add_rule(const Profile& profile, const Rule& rule, std::span<const Condition> conditions,
+                      std::uint32_t profile_rule, Abi abi, Array<Pending>& pending, Array<ResolvedRule>& rules)
 {
+    if (rule.one_abi && rule.abi != abi)
+        return {};
+    std::string_view name = rule.name.view();
+    if (profile.loader == Loader::liblxc && !rule.one_abi && !liblxc_resolves(name, abi))
+        return {};
     bool wide = wide_arguments(abi);
     ResolvedRule resolved;
     resolved.action = rule.action;
@@ -70,7 +84,8 @@ Result<void> add_rule(const Rule& rule, std::span<const Condition> conditions, s
             return Error::from_errno(ENOMEM, "cannot compile the seccomp profile");
         return {};
     };
-    std::string_view name = rule.name.view();
+    if (rule.one_abi && name.empty())
+        return add(rule.number, resolved);  // a number the tables do not name
     if (multiplexes(abi))
         if (auto via = multiplexed(name))
             if (auto multiplexer = syscall_number(via->multiplexer, abi)) {
@@ -189,9 +204,9 @@ Result<void> resolve_rules(const Profile& profile, Abi abi, AbiRules& out)
         std::span<const Condition> conditions = profile.conditions_of(rule);
         if (repeats_an_argument(conditions)) {
             for (std::size_t i = 0; i < conditions.size(); ++i)
-                TRY(add_rule(rule, conditions.subspan(i, 1), r, abi, pending, rules));
+                TRY(add_rule(profile, rule, conditions.subspan(i, 1), r, abi, pending, rules));
         } else {
-            TRY(add_rule(rule, conditions, r, abi, pending, rules));
+            TRY(add_rule(profile, rule, conditions, r, abi, pending, rules));
         }
     }
     sort(pending.data(), pending.size(), [](const Pending& a, const Pending& b) {
@@ -238,8 +253,12 @@ std::uint32_t highest_named(const Profile& profile, Abi abi)
 {
     std::uint32_t highest = 0;
     for (const Rule& rule : profile.rules.view()) {
-        if (!rule.name_fits || (multiplexes(abi) && multiplexed(rule.name.view())))
+        if (!rule.name_fits || (multiplexes(abi) && multiplexed(rule.name.view())) || (rule.one_abi && rule.abi != abi))
             continue;  // libseccomp gives multiplexed names pseudo numbers below 0 there
+        if (rule.one_abi && rule.name.empty()) {
+            highest = rule.number > highest ? rule.number : highest;
+            continue;
+        }
         if (auto number = syscall_number(rule.name.view(), abi); number && *number > highest)
             highest = *number;
     }

@@ -54,6 +54,10 @@ std::optional<std::uint32_t> syscall_number(std::string_view name, Abi abi);
 // Whether any ABI of the table knows `name`.
 bool known_syscall(std::string_view name);
 
+// The name of call `number` on `abi`, the first in name order when two
+// share it (arm's arm_sync_file_range and sync_file_range2); null when none.
+const char* syscall_name(std::uint32_t number, Abi abi);
+
 // The multiplexer (socketcall or ipc) that stands in for `name`, and the
 // first argument that selects it; nullopt for other calls.
 struct Multiplexed {

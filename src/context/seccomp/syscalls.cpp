@@ -42,6 +42,14 @@ std::optional<std::uint32_t> syscall_number(std::string_view name, Abi abi)
 
 bool known_syscall(std::string_view name) { return find_row(name) != nullptr; }
 
+const char* syscall_name(std::uint32_t number, Abi abi)
+{
+    for (std::size_t i = 0; i < syscall_row_count; ++i)
+        if (syscall_rows[i].number[static_cast<std::size_t>(abi)] == static_cast<std::int64_t>(number))
+            return syscall_rows[i].name;
+    return nullptr;
+}
+
 std::optional<Multiplexed> multiplexed(std::string_view name)
 {
     if (auto call = find_call(name, socketcall_calls, socketcall_call_count))

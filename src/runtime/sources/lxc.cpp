@@ -4,16 +4,23 @@
 // lxc.payload.NAME), and the container's init is that monitor's child. LXC
 // makes both cgroups as root, outside the container, whose processes cannot
 // move into them; the monitor is a host process. lxc-attach gives a command
-// the init's namespaces, cgroups, capabilities (lxc.cap.drop and keep shape
-// the init's bounding set) and seccomp filter: the init's own context, which
-// is what nskit gives too. The environment is lxc-attach --clear-env's (a
-// default PATH, container=lxc and the lxc.environment settings of the
-// container's configuration, <LXCPATH>/NAME/config), none of the caller's.
+// the init's namespaces, cgroups and capabilities (lxc.cap.drop and keep
+// shape the init's bounding set), which is what nskit takes too, and what
+// the container's configuration says (LXCPATH/NAME/config and the files it
+// includes, runtime/lxc_config.h): the environment of lxc-attach --clear-env
+// (a default PATH, container=lxc and lxc.environment, none of the caller's),
+// lxc.no_new_privs, and the seccomp policy of lxc.seccomp.profile, which
+// lxc-attach reads and loads itself and nskit compiles as liblxc does
+// (context/seccomp/lxc_policy.h). The init's own filters are never read.
+#include <errno.h>
 #include <fcntl.h>
 
 #include "base/buffer.h"
 #include "base/dir.h"
 #include "base/sys.h"
+#include "context/seccomp/lxc_policy.h"
+#include "runtime/host_file.h"
+#include "runtime/lxc_config.h"
 #include "runtime/sources.h"
 
 namespace nskit::sources {
@@ -62,31 +69,59 @@ void list(FunctionRef<bool(Named&)> visit)
     }
 }
 
-void add_env(const Named& named, Buffer& env)
+constexpr std::size_t policy_limit = 1024 * 1024;
+
+// The container's configuration, where the monitor's title ("[lxc monitor] LXCPATH NAME") says it is.
+Result<Text<600>> config_path(const Named& named)
 {
-    (void)env.append("container=lxc\0"sv);
-    // The monitor's title, "[lxc monitor] LXCPATH NAME", says where the configuration is.
     char title[600];
     auto read = read_small_file(AT_FDCWD, Text<40>("/proc/", named.monitor, "/cmdline").c_str(), title);
-    std::string_view lxcpath = read.ok() ? read.value() : std::string_view();
-    if (!lxcpath.starts_with("[lxc monitor] "sv))
-        return;
-    lxcpath = lxcpath.substr(14, lxcpath.rfind(' ') - 14);
-    auto config = read_file(AT_FDCWD, Text<600>(lxcpath, '/', named.name, "/config").c_str(), 1024 * 1024);
-    std::string_view rest = config.ok() ? config.value().view() : std::string_view();
-    while (!rest.empty()) {  // "lxc.environment = NAME=value", blanks around the first '=' or none
-        std::string_view line = split_first(rest, '\n');
-        std::size_t equals = line.find('=');
-        line = equals == std::string_view::npos || trim(line.substr(0, equals)) != "lxc.environment"sv
-                   ? std::string_view()
-                   : trim(line.substr(equals + 1));
-        if (line.find('=') != std::string_view::npos)
-            (void)(env.append(line) && env.append("\0"sv));
+    std::string_view text = read.ok() ? read.value() : std::string_view();
+    text = text.substr(0, text.find('\0'));
+    std::size_t space = text.rfind(' ');
+    if (!text.starts_with("[lxc monitor] /"sv) || space < 14 || text.substr(space + 1) != named.name.view())
+        return Error::because("its monitor's title does not say where LXC keeps it", "cannot find the configuration "
+                              "of lxc:", named.name, " (PID ", named.monitor, ")");
+    Text<600> path(text.substr(14, space - 14), '/', named.name, "/config");
+    if (path.truncated())
+        return Error::from_errno(ENAMETOOLONG, "cannot find the configuration of lxc:", named.name);
+    return path;
+}
+
+// The policy file of lxc.seccomp.profile, compiled as liblxc on this host builds it.
+Result<seccomp::Program> compile_policy(std::string_view path)
+{
+    Buffer text = TRY(read_host_file(path, policy_limit));
+    auto profile = seccomp::parse_lxc_policy(text.view(), seccomp::lxc_host(sys::machine().view()));
+    auto program = profile.ok() ? seccomp::compile(profile.value()) : Result<seccomp::Program>(profile.take_error());
+    if (!program.ok()) {
+        Error error = program.take_error();
+        Text<200> what = error.what;
+        return error.describe("cannot use LXC's seccomp policy ", path, ": ", what);
     }
+    return program;
+}
+
+Result<void> read_config(const Named& named, ContainerInfo& info)
+{
+    Text<600> path = TRY(config_path(named));
+    LxcConfig config;
+    TRY(read_lxc_config(path.c_str(), config));
+    if (!info.env.append("container=lxc\0"sv) || !info.env.append(config.environment.view()))
+        return Error::from_errno(ENOMEM, "cannot read ", path);
+    RuntimeSeccomp& seccomp = info.runtime_seccomp;
+    seccomp.given = true;
+    seccomp.monitor = named.monitor;
+    seccomp.no_new_privs = config.no_new_privs;
+    if (config.seccomp_profile.empty())
+        return {};
+    seccomp.policy_path.append(config.seccomp_profile);
+    seccomp.program = TRY(compile_policy(config.seccomp_profile.view()));
+    return {};
 }
 
 }  // namespace
 
-extern const Source lxc{.prefix = "lxc", .list = list, .add_env = add_env};
+extern const Source lxc{.prefix = "lxc", .list = list, .read_config = read_config};
 
 }  // namespace nskit::sources
