@@ -41,7 +41,8 @@ if ! docker_build --build-arg NSKIT_COMMIT="$commit" --build-arg NSKIT_VERSION="
 fi
 pass "the image builds ($((SECONDS - start)) s)"
 size=$(docker image inspect -f '{{.Size}}' nskit)
-if [ "$size" -le 262144 ]; then pass "the image is at most 256 KiB ($size bytes)"; else fail "the image is at most 256 KiB" "$size bytes"; fi
+# The image is the binary alone: within the binary's 512 KiB ceiling.
+if [ "$size" -le 524288 ]; then pass "the image is at most 512 KiB ($size bytes)"; else fail "the image is at most 512 KiB" "$size bytes"; fi
 docker save nskit -o "$work/image.tar"
 mkdir "$work/image" && tar -C "$work/image" -xf "$work/image.tar"
 files=$(for layer in "$work"/image/*/layer.tar; do tar -tvf "$layer"; done)
