@@ -45,20 +45,6 @@ std::string lxc_error(const std::string& text, LxcHost host = LxcHost::amd64, Fa
     }
 }
 
-struct Case {
-    const char* what;
-    SyscallData call;
-    std::uint32_t expected;
-};
-
-void check_cases(const Program& program, std::initializer_list<Case> cases, bool big_endian = false)
-{
-    for (const Case& c : cases) {
-        INFO(c.what << " (nr " << c.call.nr << ", arch " << std::hex << c.call.arch << ")");
-        CHECK(run(program, c.call, big_endian) == c.expected);
-    }
-}
-
 }  // namespace
 
 TEST_CASE("liblxc's host from uname's machine", "[lxc-seccomp]")

@@ -3,6 +3,7 @@
 // out), the way the kernel would, and helpers to compile a profile's text.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <unistd.h>
 
 #include <cstdint>
@@ -128,6 +129,22 @@ inline SyscallData call(std::uint32_t arch, std::uint32_t nr, std::initializer_l
 }
 
 // A file of tests/unit/fixtures/, found from the working directory or the test binary's.
+// A call the program is run on, what it is, and the return value expected.
+struct Case {
+    const char* what;
+    SyscallData call;
+    std::uint32_t expected;
+};
+
+// Runs `program` on each case (Catch2's CHECK, with the case named).
+inline void check_cases(const Program& program, std::initializer_list<Case> cases, bool big_endian = false)
+{
+    for (const Case& c : cases) {
+        INFO(c.what << " (nr " << c.call.nr << ", arch " << std::hex << c.call.arch << ")");
+        CHECK(run(program, c.call, big_endian) == c.expected);
+    }
+}
+
 inline std::string fixture(const std::string& name)
 {
     char self[4096] = {};

@@ -37,20 +37,6 @@ SyscallData x32(const char* name, std::initializer_list<std::uint64_t> args = {}
     return call(audit_x86_64, number(name, Abi::x32), args);
 }
 
-struct Case {
-    const char* what;
-    SyscallData call;
-    std::uint32_t expected;
-};
-
-void check_cases(const Program& program, std::initializer_list<Case> cases, bool big_endian = false)
-{
-    for (const Case& c : cases) {
-        INFO(c.what << " (nr " << c.call.nr << ", arch " << std::hex << c.call.arch << ")");
-        CHECK(run(program, c.call, big_endian) == c.expected);
-    }
-}
-
 }  // namespace
 
 TEST_CASE("the syscall tables are the kernel's", "[seccomp]")
