@@ -53,7 +53,7 @@ template <class T>
 class [[nodiscard]] Result {
 public:
     Result(T value) : ok_(true) { new (&value_) T(std::move(value)); }
-    Result(Error error) : ok_(false) { new (&error_) Error(std::move(error)); }
+    Result(const Error& error) : ok_(false) { new (&error_) Error(error); }
     Result(Result&& other) : ok_(other.ok_)
     {
         if (ok_)
@@ -100,7 +100,7 @@ template <>
 class [[nodiscard]] Result<void> {
 public:
     Result() = default;
-    Result(Error error) : ok_(false), error_(std::move(error)) {}
+    Result(const Error& error) : ok_(false), error_(error) {}
 
     bool ok() const { return ok_; }
     explicit operator bool() const { return ok_; }
@@ -128,7 +128,7 @@ private:
     ({                                              \
         auto try_result_ = (expr);                  \
         if (!try_result_.ok())                      \
-            return try_result_.take_error();        \
+            return try_result_.error();             \
         try_result_.take_value();                   \
     })
 

@@ -2,6 +2,18 @@
 
 namespace nskit {
 
+void append_text(char* data, std::size_t capacity, std::size_t& size, bool& truncated, std::string_view piece)
+{
+    std::size_t room = capacity - 1 - size;
+    if (piece.size() > room) {
+        piece = piece.substr(0, room);
+        truncated = true;
+    }
+    for (char c : piece)
+        data[size++] = c;
+    data[size] = '\0';
+}
+
 char* format_decimal(unsigned long long magnitude, bool negative, char (&digits)[24])
 {
     char* first = digits + sizeof digits;

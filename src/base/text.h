@@ -15,6 +15,10 @@ namespace nskit {
 // returns where they start.
 char* format_decimal(unsigned long long magnitude, bool negative, char (&digits)[24]);
 
+// Appends `piece` to the `size` characters of `data` (which holds `capacity`
+// with its NUL), cutting what does not fit and saying so in `truncated`.
+void append_text(char* data, std::size_t capacity, std::size_t& size, bool& truncated, std::string_view piece);
+
 // A NUL-terminated string in a fixed buffer; appends past the end are cut
 // (and truncated() says so).
 template <std::size_t N>
@@ -48,17 +52,7 @@ public:
     }
 
 private:
-    void append_one(std::string_view piece)
-    {
-        std::size_t room = N - 1 - size_;
-        if (piece.size() > room) {
-            piece = piece.substr(0, room);
-            truncated_ = true;
-        }
-        for (char c : piece)
-            data_[size_++] = c;
-        data_[size_] = '\0';
-    }
+    void append_one(std::string_view piece) { append_text(data_, N, size_, truncated_, piece); }
     void append_one(const char* s) { append_one(std::string_view(s ? s : "(null)")); }
     void append_one(char c) { append_one(std::string_view(&c, 1)); }
     template <std::size_t M>
