@@ -21,7 +21,8 @@ Buffer::Buffer(Buffer&& other)
 
 namespace {
 // Buffers are few and page-sized or larger, so they come straight from mmap
-// and grow with mremap: no malloc in the binary (musl's is 8 KiB of code).
+// and grow with mremap (in place when it can): no heap allocator between us
+// and the kernel, and every page goes back when its Buffer does.
 void release(char* data, std::size_t capacity)
 {
     if (data)

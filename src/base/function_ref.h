@@ -1,6 +1,6 @@
-// A non-owning reference to something callable: one out-of-line function
-// serves every caller, where a template parameter would stamp out a copy of
-// the whole walk per lambda (which, in a 64 KiB binary, counts).
+// A non-owning reference to something callable: a walk (a directory's
+// entries, the runtimes' state) lives in its own .cpp file, and each caller
+// passes what to do at every step, without the walk moving into a header.
 #pragma once
 
 #include <type_traits>
