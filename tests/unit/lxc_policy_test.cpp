@@ -14,24 +14,11 @@ namespace {
 
 constexpr std::uint64_t mnt_force = 1, mnt_detach = 2;
 
-std::uint32_t nr(const char* name, Abi abi = Abi::x86_64)
-{
-    auto n = syscall_number(name, abi);
-    if (!n)
-        throw std::runtime_error(std::string("no ") + name + " on " + abi_name(abi));
-    return *n;
-}
-
 // The policy compiled as liblxc on `host` builds it for a native ABI of `family`; throws with the error.
 Program lxc_program(const std::string& text, LxcHost host = LxcHost::amd64, Family family = Family::x86_64)
 {
-    auto profile = parse_lxc_policy(text, host, family);
-    if (!profile.ok())
-        throw std::runtime_error(error_text(profile.error()));
-    auto program = compile(profile.value(), family);
-    if (!program.ok())
-        throw std::runtime_error(error_text(program.error()));
-    return program.take_value();
+    auto profile = value_or_throw(parse_lxc_policy(text, host, family));
+    return value_or_throw(compile(profile, family));
 }
 
 // The error reading `text` gives, "ok" when it reads and compiles.
@@ -75,25 +62,25 @@ TEST_CASE("Debian's common.seccomp: a denylist, reject_force_umount, on x86_64, 
     Program program = lxc_program(common);
     CHECK(program.flags == 0);  // liblxc asks for none (runc 1.2 would ask SPEC_ALLOW)
     check_cases(program, {
-        {"kexec_load", call(audit_x86_64, nr("kexec_load")), errno_ret(1)},
-        {"open_by_handle_at", call(audit_x86_64, nr("open_by_handle_at")), errno_ret(1)},
-        {"init_module", call(audit_x86_64, nr("init_module")), errno_ret(1)},
-        {"finit_module", call(audit_x86_64, nr("finit_module")), errno_ret(1)},
-        {"delete_module", call(audit_x86_64, nr("delete_module")), errno_ret(1)},
-        {"umount2 MNT_FORCE", call(audit_x86_64, nr("umount2"), {0, mnt_force}), errno_ret(13)},
-        {"umount2 MNT_FORCE|MNT_DETACH", call(audit_x86_64, nr("umount2"), {0, mnt_force | mnt_detach}), errno_ret(13)},
-        {"umount2 MNT_DETACH", call(audit_x86_64, nr("umount2"), {0, mnt_detach}), allow},
-        {"umount2 MNT_FORCE in the high word only", call(audit_x86_64, nr("umount2"), {0, 1ull << 32}), allow},
-        {"read", call(audit_x86_64, nr("read")), allow},
+        {"kexec_load", call(audit_x86_64, syscall_nr("kexec_load")), errno_ret(1)},
+        {"open_by_handle_at", call(audit_x86_64, syscall_nr("open_by_handle_at")), errno_ret(1)},
+        {"init_module", call(audit_x86_64, syscall_nr("init_module")), errno_ret(1)},
+        {"finit_module", call(audit_x86_64, syscall_nr("finit_module")), errno_ret(1)},
+        {"delete_module", call(audit_x86_64, syscall_nr("delete_module")), errno_ret(1)},
+        {"umount2 MNT_FORCE", call(audit_x86_64, syscall_nr("umount2"), {0, mnt_force}), errno_ret(13)},
+        {"umount2 MNT_FORCE|MNT_DETACH", call(audit_x86_64, syscall_nr("umount2"), {0, mnt_force | mnt_detach}), errno_ret(13)},
+        {"umount2 MNT_DETACH", call(audit_x86_64, syscall_nr("umount2"), {0, mnt_detach}), allow},
+        {"umount2 MNT_FORCE in the high word only", call(audit_x86_64, syscall_nr("umount2"), {0, 1ull << 32}), allow},
+        {"read", call(audit_x86_64, syscall_nr("read")), allow},
         {"call 1000: no ENOSYS stub, liblxc has none", call(audit_x86_64, 1000), allow},
-        {"x86 kexec_load", call(audit_i386, nr("kexec_load", Abi::x86)), errno_ret(1)},
-        {"x86 umount2 MNT_FORCE", call(audit_i386, nr("umount2", Abi::x86), {0, mnt_force}), errno_ret(13)},
-        {"x86 umount2 MNT_FORCE, high word ignored", call(audit_i386, nr("umount2", Abi::x86), {0, (1ull << 32) | 1}),
+        {"x86 kexec_load", call(audit_i386, syscall_nr("kexec_load", Abi::x86)), errno_ret(1)},
+        {"x86 umount2 MNT_FORCE", call(audit_i386, syscall_nr("umount2", Abi::x86), {0, mnt_force}), errno_ret(13)},
+        {"x86 umount2 MNT_FORCE, high word ignored", call(audit_i386, syscall_nr("umount2", Abi::x86), {0, (1ull << 32) | 1}),
          errno_ret(13)},
-        {"x86 read", call(audit_i386, nr("read", Abi::x86)), allow},
-        {"x32 kexec_load", call(audit_x86_64, nr("kexec_load", Abi::x32)), errno_ret(1)},
-        {"x32 umount2 MNT_FORCE", call(audit_x86_64, nr("umount2", Abi::x32), {0, mnt_force}), errno_ret(13)},
-        {"x32 read", call(audit_x86_64, nr("read", Abi::x32)), allow},
+        {"x86 read", call(audit_i386, syscall_nr("read", Abi::x86)), allow},
+        {"x32 kexec_load", call(audit_x86_64, syscall_nr("kexec_load", Abi::x32)), errno_ret(1)},
+        {"x32 umount2 MNT_FORCE", call(audit_x86_64, syscall_nr("umount2", Abi::x32), {0, mnt_force}), errno_ret(13)},
+        {"x32 read", call(audit_x86_64, syscall_nr("read", Abi::x32)), allow},
         {"aarch64: not in the filter", call(audit_aarch64, 63), kill_thread},
     });
 }
@@ -102,28 +89,28 @@ TEST_CASE("common.seccomp on the other hosts: aarch64 with arm, arm alone, s390x
 {
     const std::string common = fixture("lxc-common.seccomp");
     check_cases(lxc_program(common, LxcHost::arm64, Family::aarch64), {
-        {"kexec_load", call(audit_aarch64, nr("kexec_load", Abi::aarch64)), errno_ret(1)},
-        {"umount2 MNT_FORCE", call(audit_aarch64, nr("umount2", Abi::aarch64), {0, mnt_force}), errno_ret(13)},
-        {"arm kexec_load", call(audit_arm, nr("kexec_load", Abi::arm)), errno_ret(1)},
-        {"arm read", call(audit_arm, nr("read", Abi::arm)), allow},
+        {"kexec_load", call(audit_aarch64, syscall_nr("kexec_load", Abi::aarch64)), errno_ret(1)},
+        {"umount2 MNT_FORCE", call(audit_aarch64, syscall_nr("umount2", Abi::aarch64), {0, mnt_force}), errno_ret(13)},
+        {"arm kexec_load", call(audit_arm, syscall_nr("kexec_load", Abi::arm)), errno_ret(1)},
+        {"arm read", call(audit_arm, syscall_nr("read", Abi::arm)), allow},
         {"x86_64: not in the filter", call(audit_x86_64, 0), kill_thread},
     });
     // armhf nskit on an aarch64 kernel: liblxc (armhf) merges aarch64 into its arm filter.
     check_cases(lxc_program(common, LxcHost::arm64, Family::arm), {
-        {"arm kexec_load", call(audit_arm, nr("kexec_load", Abi::arm)), errno_ret(1)},
-        {"aarch64 kexec_load", call(audit_aarch64, nr("kexec_load", Abi::aarch64)), errno_ret(1)},
+        {"arm kexec_load", call(audit_arm, syscall_nr("kexec_load", Abi::arm)), errno_ret(1)},
+        {"aarch64 kexec_load", call(audit_aarch64, syscall_nr("kexec_load", Abi::aarch64)), errno_ret(1)},
     });
     check_cases(lxc_program(common, LxcHost::arm, Family::arm), {
-        {"arm kexec_load", call(audit_arm, nr("kexec_load", Abi::arm)), errno_ret(1)},
+        {"arm kexec_load", call(audit_arm, syscall_nr("kexec_load", Abi::arm)), errno_ret(1)},
         {"aarch64: not in the filter", call(audit_aarch64, 63), kill_thread},
     });
     check_cases(lxc_program(common, LxcHost::s390x, Family::s390x), {
-        {"kexec_load", call(audit_s390x, nr("kexec_load", Abi::s390x)), errno_ret(1)},
+        {"kexec_load", call(audit_s390x, syscall_nr("kexec_load", Abi::s390x)), errno_ret(1)},
         {"s390: not in liblxc's filter (runc's has it)", call(audit_s390, 3), kill_thread},
     }, true);
     check_cases(lxc_program(common, LxcHost::ppc64le, Family::ppc64le), {
-        {"kexec_load", call(audit_ppc64le, nr("kexec_load", Abi::ppc64le)), errno_ret(1)},
-        {"read", call(audit_ppc64le, nr("read", Abi::ppc64le)), allow},
+        {"kexec_load", call(audit_ppc64le, syscall_nr("kexec_load", Abi::ppc64le)), errno_ret(1)},
+        {"read", call(audit_ppc64le, syscall_nr("read", Abi::ppc64le)), allow},
     });
 }
 
@@ -132,19 +119,19 @@ TEST_CASE("an allowlist with a default action; rule actions; version 1", "[lxc-s
     Program with_default = lxc_program("2\nallowlist errno 38\nread\nwrite allow\nexit_group kill\ngetpid trap\n"
                                        "getppid errno 0\n");
     check_cases(with_default, {
-        {"read", call(audit_x86_64, nr("read")), allow},
-        {"write", call(audit_x86_64, nr("write")), allow},
-        {"exit_group", call(audit_x86_64, nr("exit_group")), kill_thread},
-        {"getpid", call(audit_x86_64, nr("getpid")), trap},
-        {"getppid", call(audit_x86_64, nr("getppid")), errno_ret(0)},
-        {"close: the default", call(audit_x86_64, nr("close")), errno_ret(38)},
-        {"x86 read", call(audit_i386, nr("read", Abi::x86)), allow},
+        {"read", call(audit_x86_64, syscall_nr("read")), allow},
+        {"write", call(audit_x86_64, syscall_nr("write")), allow},
+        {"exit_group", call(audit_x86_64, syscall_nr("exit_group")), kill_thread},
+        {"getpid", call(audit_x86_64, syscall_nr("getpid")), trap},
+        {"getppid", call(audit_x86_64, syscall_nr("getppid")), errno_ret(0)},
+        {"close: the default", call(audit_x86_64, syscall_nr("close")), errno_ret(38)},
+        {"x86 read", call(audit_i386, syscall_nr("read", Abi::x86)), allow},
         {"call 1000", call(audit_x86_64, 1000), errno_ret(38)},
     });
     Program plain = lxc_program("2\nwhitelist\nread\n");
     check_cases(plain, {
-        {"read", call(audit_x86_64, nr("read")), allow},
-        {"close: an allowlist kills", call(audit_x86_64, nr("close")), kill_thread},
+        {"read", call(audit_x86_64, syscall_nr("read")), allow},
+        {"close: an allowlist kills", call(audit_x86_64, syscall_nr("close")), kill_thread},
     });
     // Version 1: numbers of the native ABI, the native ABI alone; 1000 is no call, allowed all the same.
     Program numbers = lxc_program("1\nallowlist\n0\n1\n60 exit\n231\n1000\n");
@@ -170,38 +157,38 @@ TEST_CASE("sections: which count on which host, and a counting one reaches every
                                "[ALL]\ngeteuid errno 6\n"
                                "[s390x]\ngetegid errno 7\n";
     check_cases(lxc_program(policy), {
-        {"getpid, before any section", call(audit_x86_64, nr("getpid")), errno_ret(1)},
-        {"getppid of [x86_64]", call(audit_x86_64, nr("getppid")), errno_ret(2)},
-        {"x86 getppid of [x86_64]: liblxc adds it everywhere", call(audit_i386, nr("getppid", Abi::x86)), errno_ret(2)},
-        {"x32 getppid of [x86_64]", call(audit_x86_64, nr("getppid", Abi::x32)), errno_ret(2)},
-        {"gettid of [arm64]", call(audit_x86_64, nr("gettid")), allow},
-        {"getuid of [X86]", call(audit_x86_64, nr("getuid")), errno_ret(4)},
-        {"getgid of [arm]", call(audit_x86_64, nr("getgid")), allow},
-        {"geteuid of [ALL]", call(audit_x86_64, nr("geteuid")), errno_ret(6)},
-        {"getegid of [s390x]", call(audit_x86_64, nr("getegid")), allow},
+        {"getpid, before any section", call(audit_x86_64, syscall_nr("getpid")), errno_ret(1)},
+        {"getppid of [x86_64]", call(audit_x86_64, syscall_nr("getppid")), errno_ret(2)},
+        {"x86 getppid of [x86_64]: liblxc adds it everywhere", call(audit_i386, syscall_nr("getppid", Abi::x86)), errno_ret(2)},
+        {"x32 getppid of [x86_64]", call(audit_x86_64, syscall_nr("getppid", Abi::x32)), errno_ret(2)},
+        {"gettid of [arm64]", call(audit_x86_64, syscall_nr("gettid")), allow},
+        {"getuid of [X86]", call(audit_x86_64, syscall_nr("getuid")), errno_ret(4)},
+        {"getgid of [arm]", call(audit_x86_64, syscall_nr("getgid")), allow},
+        {"geteuid of [ALL]", call(audit_x86_64, syscall_nr("geteuid")), errno_ret(6)},
+        {"getegid of [s390x]", call(audit_x86_64, syscall_nr("getegid")), allow},
     });
     CHECK(lxc_error(policy, LxcHost::arm64, Family::aarch64).find("line 7: ") == 0);  // [arm64] is read there
     std::string on_arm64 = policy;
     const std::string junk = "this line is never read [\n";
     on_arm64.erase(on_arm64.find(junk), junk.size());
     check_cases(lxc_program(on_arm64, LxcHost::arm64, Family::aarch64), {
-        {"getpid", call(audit_aarch64, nr("getpid", Abi::aarch64)), errno_ret(1)},
-        {"getppid of [x86_64]", call(audit_aarch64, nr("getppid", Abi::aarch64)), allow},
-        {"gettid of [arm64]", call(audit_aarch64, nr("gettid", Abi::aarch64)), errno_ret(3)},
-        {"arm gettid of [arm64]", call(audit_arm, nr("gettid", Abi::arm)), errno_ret(3)},
-        {"getuid of [X86]", call(audit_aarch64, nr("getuid", Abi::aarch64)), allow},
-        {"getgid of [arm]", call(audit_aarch64, nr("getgid", Abi::aarch64)), errno_ret(5)},
+        {"getpid", call(audit_aarch64, syscall_nr("getpid", Abi::aarch64)), errno_ret(1)},
+        {"getppid of [x86_64]", call(audit_aarch64, syscall_nr("getppid", Abi::aarch64)), allow},
+        {"gettid of [arm64]", call(audit_aarch64, syscall_nr("gettid", Abi::aarch64)), errno_ret(3)},
+        {"arm gettid of [arm64]", call(audit_arm, syscall_nr("gettid", Abi::arm)), errno_ret(3)},
+        {"getuid of [X86]", call(audit_aarch64, syscall_nr("getuid", Abi::aarch64)), allow},
+        {"getgid of [arm]", call(audit_aarch64, syscall_nr("getgid", Abi::aarch64)), errno_ret(5)},
     });
     // A machine liblxc does not know (an arm kernel saying armv8l): [all] alone counts.
     check_cases(lxc_program(on_arm64, LxcHost::unknown, Family::arm), {
-        {"getpid, before any section", call(audit_arm, nr("getpid", Abi::arm)), allow},
-        {"getgid of [arm]", call(audit_arm, nr("getgid", Abi::arm)), allow},
-        {"geteuid of [ALL]", call(audit_arm, nr("geteuid", Abi::arm)), errno_ret(6)},
+        {"getpid, before any section", call(audit_arm, syscall_nr("getpid", Abi::arm)), allow},
+        {"getgid of [arm]", call(audit_arm, syscall_nr("getgid", Abi::arm)), allow},
+        {"geteuid of [ALL]", call(audit_arm, syscall_nr("geteuid", Abi::arm)), errno_ret(6)},
     });
     // i686 (an x86_64 kernel under linux32): [x86] counts, [x86_64] does not, and the filter is the native ABI's alone.
     check_cases(lxc_program(policy, LxcHost::i386, Family::x86_64), {
-        {"getppid of [x86_64]", call(audit_x86_64, nr("getppid")), allow},
-        {"getuid of [X86]", call(audit_x86_64, nr("getuid")), errno_ret(4)},
+        {"getppid of [x86_64]", call(audit_x86_64, syscall_nr("getppid")), allow},
+        {"getuid of [X86]", call(audit_x86_64, syscall_nr("getuid")), errno_ret(4)},
         {"x86: not in the filter", call(audit_i386, 20), kill_thread},
     });
 }
@@ -220,33 +207,33 @@ TEST_CASE("argument comparisons as liblxc reads them", "[lxc-seccomp]")
                                   "flock errno 19 [1,3,SCMP_CMP_MASKED_EQ]\n"
                                   "ioctl errno 20 [0,1,==,0]\n");
     check_cases(program, {
-        {"dup ==", call(audit_x86_64, nr("dup"), {1000}), errno_ret(11)},
-        {"dup == no", call(audit_x86_64, nr("dup"), {1001}), allow},
-        {"dup2 !=", call(audit_x86_64, nr("dup2"), {0, 17}), errno_ret(12)},
-        {"dup2 != no", call(audit_x86_64, nr("dup2"), {0, 16}), allow},
-        {"fchdir <", call(audit_x86_64, nr("fchdir"), {4}), errno_ret(13)},
-        {"fchdir < no", call(audit_x86_64, nr("fchdir"), {5}), allow},
-        {"fsync <=", call(audit_x86_64, nr("fsync"), {5}), errno_ret(14)},
-        {"fdatasync > octal 010", call(audit_x86_64, nr("fdatasync"), {9}), errno_ret(15)},
-        {"fdatasync > no", call(audit_x86_64, nr("fdatasync"), {8}), allow},
-        {"syncfs >=", call(audit_x86_64, nr("syncfs"), {0xffffffff00000001}), errno_ret(16)},
-        {"syncfs >= no", call(audit_x86_64, nr("syncfs"), {0xfffffffe00000001}), allow},
-        {"fchmod &= mask 0xff", call(audit_x86_64, nr("fchmod"), {0, 0x1012}), errno_ret(17)},
-        {"fchmod &= no", call(audit_x86_64, nr("fchmod"), {0, 0x1013}), allow},
-        {"fchown and", call(audit_x86_64, nr("fchown"), {0, 7, 9}), errno_ret(18)},
-        {"fchown and not", call(audit_x86_64, nr("fchown"), {0, 7, 8}), allow},
-        {"flock: masked without a mask compares nothing", call(audit_x86_64, nr("flock"), {0, 12345}), errno_ret(19)},
-        {"ioctl: the mask of == is read, not used", call(audit_x86_64, nr("ioctl"), {1}), errno_ret(20)},
-        {"x86 dup: the low 32 bits", call(audit_i386, nr("dup", Abi::x86), {1000}), errno_ret(11)},
+        {"dup ==", call(audit_x86_64, syscall_nr("dup"), {1000}), errno_ret(11)},
+        {"dup == no", call(audit_x86_64, syscall_nr("dup"), {1001}), allow},
+        {"dup2 !=", call(audit_x86_64, syscall_nr("dup2"), {0, 17}), errno_ret(12)},
+        {"dup2 != no", call(audit_x86_64, syscall_nr("dup2"), {0, 16}), allow},
+        {"fchdir <", call(audit_x86_64, syscall_nr("fchdir"), {4}), errno_ret(13)},
+        {"fchdir < no", call(audit_x86_64, syscall_nr("fchdir"), {5}), allow},
+        {"fsync <=", call(audit_x86_64, syscall_nr("fsync"), {5}), errno_ret(14)},
+        {"fdatasync > octal 010", call(audit_x86_64, syscall_nr("fdatasync"), {9}), errno_ret(15)},
+        {"fdatasync > no", call(audit_x86_64, syscall_nr("fdatasync"), {8}), allow},
+        {"syncfs >=", call(audit_x86_64, syscall_nr("syncfs"), {0xffffffff00000001}), errno_ret(16)},
+        {"syncfs >= no", call(audit_x86_64, syscall_nr("syncfs"), {0xfffffffe00000001}), allow},
+        {"fchmod &= mask 0xff", call(audit_x86_64, syscall_nr("fchmod"), {0, 0x1012}), errno_ret(17)},
+        {"fchmod &= no", call(audit_x86_64, syscall_nr("fchmod"), {0, 0x1013}), allow},
+        {"fchown and", call(audit_x86_64, syscall_nr("fchown"), {0, 7, 9}), errno_ret(18)},
+        {"fchown and not", call(audit_x86_64, syscall_nr("fchown"), {0, 7, 8}), allow},
+        {"flock: masked without a mask compares nothing", call(audit_x86_64, syscall_nr("flock"), {0, 12345}), errno_ret(19)},
+        {"ioctl: the mask of == is read, not used", call(audit_x86_64, syscall_nr("ioctl"), {1}), errno_ret(20)},
+        {"x86 dup: the low 32 bits", call(audit_i386, syscall_nr("dup", Abi::x86), {1000}), errno_ret(11)},
     });
     // Only the first six [...] of a line are read.
     CHECK(lxc_error("2\ndenylist\nfchown kill [0,1,==][1,1,==][2,1,==][3,1,==][4,1,==][5,1,==]junk\n") == "ok");
     // Comparisons on socket: x86_64 and x32 get them; x86, where socketcall carries it, gets no rule.
     check_cases(lxc_program("2\ndenylist\nsocket errno 1 [0,40,==]\n"), {
-        {"socket AF_VSOCK", call(audit_x86_64, nr("socket"), {40}), errno_ret(1)},
-        {"socket AF_INET", call(audit_x86_64, nr("socket"), {2}), allow},
-        {"x32 socket AF_VSOCK", call(audit_x86_64, nr("socket", Abi::x32), {40}), errno_ret(1)},
-        {"x86 socket AF_VSOCK", call(audit_i386, nr("socket", Abi::x86), {40}), allow},
+        {"socket AF_VSOCK", call(audit_x86_64, syscall_nr("socket"), {40}), errno_ret(1)},
+        {"socket AF_INET", call(audit_x86_64, syscall_nr("socket"), {2}), allow},
+        {"x32 socket AF_VSOCK", call(audit_x86_64, syscall_nr("socket", Abi::x32), {40}), errno_ret(1)},
+        {"x86 socket AF_VSOCK", call(audit_i386, syscall_nr("socket", Abi::x86), {40}), allow},
     });
 }
 
@@ -259,23 +246,23 @@ TEST_CASE("names liblxc skips, and its quirks that still read", "[lxc-seccomp]")
                                   "getpid errno 3 # why\ngetppid killall\ngettid errno5\n"
                                   "semop errno 7\nsocket errno 8\n\n");
     check_cases(program, {
-        {"read", call(audit_x86_64, nr("read")), allow},
-        {"write", call(audit_x86_64, nr("write")), allow},
-        {"getpid", call(audit_x86_64, nr("getpid")), errno_ret(3)},
-        {"getppid", call(audit_x86_64, nr("getppid")), kill_thread},
-        {"gettid", call(audit_x86_64, nr("gettid")), errno_ret(5)},
-        {"semop", call(audit_x86_64, nr("semop")), errno_ret(7)},
-        {"x32 socket", call(audit_x86_64, nr("socket", Abi::x32)), errno_ret(8)},
+        {"read", call(audit_x86_64, syscall_nr("read")), allow},
+        {"write", call(audit_x86_64, syscall_nr("write")), allow},
+        {"getpid", call(audit_x86_64, syscall_nr("getpid")), errno_ret(3)},
+        {"getppid", call(audit_x86_64, syscall_nr("getppid")), kill_thread},
+        {"gettid", call(audit_x86_64, syscall_nr("gettid")), errno_ret(5)},
+        {"semop", call(audit_x86_64, syscall_nr("semop")), errno_ret(7)},
+        {"x32 socket", call(audit_x86_64, syscall_nr("socket", Abi::x32)), errno_ret(8)},
         // On x86 libseccomp resolves what socketcall and ipc carry to pseudo
         // numbers, and liblxc skips them: no rule, neither direct nor multiplexed.
-        {"x86 ipc(SEMOP)", call(audit_i386, nr("ipc", Abi::x86), {1}), allow},
-        {"x86 socket", call(audit_i386, nr("socket", Abi::x86)), allow},
-        {"x86 socketcall(SYS_SOCKET)", call(audit_i386, nr("socketcall", Abi::x86), {1}), allow},
+        {"x86 ipc(SEMOP)", call(audit_i386, syscall_nr("ipc", Abi::x86), {1}), allow},
+        {"x86 socket", call(audit_i386, syscall_nr("socket", Abi::x86)), allow},
+        {"x86 socketcall(SYS_SOCKET)", call(audit_i386, syscall_nr("socketcall", Abi::x86), {1}), allow},
     });
     // socketcall itself is no multiplexed call: x86 has a number of its own for it.
     check_cases(lxc_program("2\ndenylist\nsocketcall errno 9\nsocket errno 8\n", LxcHost::s390x, Family::s390x), {
-        {"socketcall", call(audit_s390x, nr("socketcall", Abi::s390x)), errno_ret(9)},
-        {"socket: none on s390x", call(audit_s390x, nr("socket", Abi::s390x)), allow},
+        {"socketcall", call(audit_s390x, syscall_nr("socketcall", Abi::s390x)), errno_ret(9)},
+        {"socket: none on s390x", call(audit_s390x, syscall_nr("socket", Abi::s390x)), allow},
     }, true);
     // A rule with the default action is refused only where liblxc hands it to libseccomp.
     CHECK(lxc_error("2\ndenylist\nno_such_call allow\n") == "ok");

@@ -16,6 +16,7 @@
 
 #include "context/seccomp/compile.h"
 #include "context/seccomp/profile.h"
+#include "context/seccomp/syscall_tables.h"
 
 namespace seccomp_test {
 
@@ -93,19 +94,30 @@ inline std::string error_text(const Error& e)
     return std::string(e.what.view()) + ": " + e.why();
 }
 
+// A Result's value; a failed one throws with its Error's text (after `context`, when given).
+template <class T>
+T value_or_throw(Result<T> result, const std::string& context = "")
+{
+    if (!result.ok())
+        throw std::runtime_error(context + error_text(result.error()));
+    return result.take_value();
+}
+
+// The number of a system call by name on `abi`; throws when the table has none.
+inline std::uint32_t syscall_nr(const char* name, Abi abi = Abi::x86_64)
+{
+    auto n = syscall_number(name, abi);
+    if (!n)
+        throw std::runtime_error(std::string("no ") + name + " on " + abi_name(abi));
+    return *n;
+}
+
 // The profile's text (a linux.seccomp object) compiled for `family`; throws with the Error's text.
 inline Program compile_text(const std::string& text, Family family = Family::x86_64)
 {
-    auto doc = json::parse(text);
-    if (!doc.ok())
-        throw std::runtime_error("bad JSON: " + error_text(doc.error()));
-    auto profile = parse_profile(doc.value());
-    if (!profile.ok())
-        throw std::runtime_error(error_text(profile.error()));
-    auto program = compile(profile.value(), family);
-    if (!program.ok())
-        throw std::runtime_error(error_text(program.error()));
-    return program.take_value();
+    auto doc = value_or_throw(json::parse(text), "bad JSON: ");
+    auto profile = value_or_throw(parse_profile(doc));
+    return value_or_throw(compile(profile, family));
 }
 
 // The error compiling (or parsing) `text` gives, "ok" when none.

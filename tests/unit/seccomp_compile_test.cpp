@@ -15,26 +15,18 @@ using namespace seccomp_test;
 
 namespace {
 
-std::uint32_t number(const char* name, Abi abi = Abi::x86_64)
-{
-    auto n = syscall_number(name, abi);
-    if (!n)
-        throw std::runtime_error(std::string("no ") + name + " on " + abi_name(abi));
-    return *n;
-}
-
 // x86_64 call `name` with `args`.
 SyscallData x64(const char* name, std::initializer_list<std::uint64_t> args = {})
 {
-    return call(audit_x86_64, number(name), args);
+    return call(audit_x86_64, syscall_nr(name), args);
 }
 SyscallData x86(const char* name, std::initializer_list<std::uint64_t> args = {})
 {
-    return call(audit_i386, number(name, Abi::x86), args);
+    return call(audit_i386, syscall_nr(name, Abi::x86), args);
 }
 SyscallData x32(const char* name, std::initializer_list<std::uint64_t> args = {})
 {
-    return call(audit_x86_64, number(name, Abi::x32), args);
+    return call(audit_x86_64, syscall_nr(name, Abi::x32), args);
 }
 
 }  // namespace
@@ -44,7 +36,7 @@ TEST_CASE("the syscall tables are the kernel's", "[seccomp]")
     // This test is built against its target's own headers: that target's column must agree.
 #if defined(__x86_64__)
     constexpr Abi native = Abi::x86_64;
-    CHECK(number("arch_prctl", native) == SYS_arch_prctl);
+    CHECK(syscall_nr("arch_prctl", native) == SYS_arch_prctl);
 #elif defined(__aarch64__)
     constexpr Abi native = Abi::aarch64;
 #elif defined(__arm__)
@@ -54,18 +46,18 @@ TEST_CASE("the syscall tables are the kernel's", "[seccomp]")
 #elif defined(__s390x__)
     constexpr Abi native = Abi::s390x;
 #endif
-    CHECK(number("read", native) == SYS_read);
-    CHECK(number("openat2", native) == SYS_openat2);
-    CHECK(number("clone3", native) == SYS_clone3);
-    CHECK(number("read", Abi::x86) == 3);
-    CHECK(number("socketcall", Abi::x86) == 102);
-    CHECK(number("read", Abi::x32) == (x32_bit | 0));
-    CHECK(number("rt_sigaction", Abi::x32) == (x32_bit | 512));
-    CHECK(number("read", Abi::aarch64) == 63);
-    CHECK(number("breakpoint", Abi::arm) == 0xf0001);
-    CHECK(number("set_tls", Abi::arm) == 0xf0005);
-    CHECK(number("socket", Abi::ppc64le) == 326);
-    CHECK(number("s390_runtime_instr", Abi::s390x) == 342);
+    CHECK(syscall_nr("read", native) == SYS_read);
+    CHECK(syscall_nr("openat2", native) == SYS_openat2);
+    CHECK(syscall_nr("clone3", native) == SYS_clone3);
+    CHECK(syscall_nr("read", Abi::x86) == 3);
+    CHECK(syscall_nr("socketcall", Abi::x86) == 102);
+    CHECK(syscall_nr("read", Abi::x32) == (x32_bit | 0));
+    CHECK(syscall_nr("rt_sigaction", Abi::x32) == (x32_bit | 512));
+    CHECK(syscall_nr("read", Abi::aarch64) == 63);
+    CHECK(syscall_nr("breakpoint", Abi::arm) == 0xf0001);
+    CHECK(syscall_nr("set_tls", Abi::arm) == 0xf0005);
+    CHECK(syscall_nr("socket", Abi::ppc64le) == 326);
+    CHECK(syscall_nr("s390_runtime_instr", Abi::s390x) == 342);
     CHECK_FALSE(syscall_number("waitpid", Abi::x86_64));
     CHECK_FALSE(syscall_number("no_such_call", Abi::x86_64));
     CHECK_FALSE(syscall_number("syscalls", Abi::aarch64));  // asm-generic's count, not a call
@@ -73,15 +65,15 @@ TEST_CASE("the syscall tables are the kernel's", "[seccomp]")
     for (std::size_t abi = 0; abi < abi_count; ++abi) {
         INFO(abi_name(static_cast<Abi>(abi)));
         std::uint32_t base = static_cast<Abi>(abi) == Abi::x32 ? x32_bit : 0;
-        CHECK(number("cachestat", static_cast<Abi>(abi)) == (base | 451));
-        CHECK(number("futex_requeue", static_cast<Abi>(abi)) == (base | 456));
-        CHECK(number("statmount", static_cast<Abi>(abi)) == (base | 457));
-        CHECK(number("mseal", static_cast<Abi>(abi)) == (base | 462));
+        CHECK(syscall_nr("cachestat", static_cast<Abi>(abi)) == (base | 451));
+        CHECK(syscall_nr("futex_requeue", static_cast<Abi>(abi)) == (base | 456));
+        CHECK(syscall_nr("statmount", static_cast<Abi>(abi)) == (base | 457));
+        CHECK(syscall_nr("mseal", static_cast<Abi>(abi)) == (base | 462));
     }
-    CHECK(number("uretprobe") == 335);
-    CHECK(number("uretprobe", Abi::x32) == (x32_bit | 335));
+    CHECK(syscall_nr("uretprobe") == 335);
+    CHECK(syscall_nr("uretprobe", Abi::x32) == (x32_bit | 335));
     CHECK_FALSE(syscall_number("uretprobe", Abi::aarch64));
-    CHECK(number("map_shadow_stack", Abi::x32) == (x32_bit | 453));
+    CHECK(syscall_nr("map_shadow_stack", Abi::x32) == (x32_bit | 453));
     CHECK_FALSE(syscall_number("setxattrat", Abi::x86_64));  // Linux 6.13
     for (std::size_t i = 1; i < syscall_row_count; ++i)
         CHECK(std::string_view(syscall_rows[i - 1].name) < std::string_view(syscall_rows[i].name));
@@ -536,7 +528,7 @@ TEST_CASE("equality runs against a plain reading of the rules, at random", "[sec
                                                : profile,
                                            family);
             std::uint32_t audit = big ? audit_s390x : audit_x86_64;
-            std::uint32_t ioctl = big ? number("ioctl", Abi::s390x) : number("ioctl");
+            std::uint32_t ioctl = big ? syscall_nr("ioctl", Abi::s390x) : syscall_nr("ioctl");
             std::vector<std::uint64_t> asked = values;
             for (int i = 0; i < 200; ++i)
                 asked.push_back((highs[random() % 4] << 32) | (random() % 80));
