@@ -351,7 +351,8 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     TRY(sys::prctl(PR_SET_DUMPABLE, 0));
     // How many capabilities this kernel has, asked of our own /proc now:
     // --keep-caps needs it after entering, where /proc is the target's.
-    (void)sys::last_capability();
+    if (request.keep_caps)
+        (void)sys::last_capability();
     if (!request.relay)
         return run_here(name, request, argc, argv, nullptr);
     Session session;

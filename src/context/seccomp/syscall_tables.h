@@ -31,8 +31,15 @@ namespace nskit::seccomp {
 enum class Abi : std::uint8_t { x86_64, x86, x32, aarch64, arm, ppc64le, s390x, s390 };
 inline constexpr std::size_t abi_count = 8;
 
+// The names are held in the rows, not pointed to: a table of pointers in a
+// static PIE is written by the loader at every start (each pointer relocated),
+// so its pages are copied and faulted in before main even when no filter is
+// compiled; held in place, the tables are read-only data, read only when used.
+// A name too long for its row is a compile error (C++ refuses the initializer).
+inline constexpr std::size_t syscall_name_size = 32;
+
 struct SyscallRow {
-    const char* name;
+    char name[syscall_name_size];
     std::int32_t number[abi_count];  // -1: the ABI has no such call
 };
 extern const SyscallRow syscall_rows[];  // sorted by name
@@ -40,7 +47,7 @@ extern const std::size_t syscall_row_count;
 
 // A call that socketcall(2) or ipc(2) stands in for, and its first argument there.
 struct MultiplexedCall {
-    const char* name;
+    char name[syscall_name_size];
     std::uint32_t call;
 };
 extern const MultiplexedCall socketcall_calls[];
