@@ -25,8 +25,10 @@ need_root "setns into a process's namespaces" || exit 0
 
 work=$(mktemp -d /tmp/nskit-arch.XXXXXX)
 at_exit "rm -rf $work"
-# A target holding its own UTS, IPC and network namespaces, with a hostname of its own.
-spawn unshare --uts --ipc --net sh -c 'hostname nskit-arch-test; exec sleep 600'
+# A target holding its own UTS, IPC and network namespaces, with a hostname of
+# its own, for as long as the suite runs (killed at its end): the suite takes
+# over ten minutes, and a target of `sleep 600` was gone before s390x's turn.
+spawn unshare --uts --ipc --net sh -c 'hostname nskit-arch-test; exec sleep infinity'
 target=$SPAWNED
 has_own_hostname() { [ "$(nsenter -t "$target" -u hostname 2>/dev/null)" = nskit-arch-test ]; }
 if ! wait_for 100 has_own_hostname; then

@@ -123,7 +123,7 @@ _is_sleeping_in() { [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$(readlink -f 
 # namespace holder and set TARGET to the pid of the sleeping process (with
 # --fork, the child of unshare). Killed when the suite ends.
 start_target() {
-    spawn unshare "$@" sleep 1000
+    spawn unshare "$@" sleep infinity
     local holder=$SPAWNED inner=
     wait_for 100 _is_sleeping_in "$holder" && { TARGET=$holder; return 0; }
     local i
