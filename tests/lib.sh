@@ -18,9 +18,14 @@ SUITE=${SUITE:-$(basename "$0" .sh)}
 _cleanups=()
 # at_exit CMD...: run CMD when the suite ends, however it ends (last in, first out).
 at_exit() { _cleanups+=("$*"); }
+# The index has a name no cleanup uses: a cleanup is eval'd in this scope, and
+# one with a loop of its own over `i` once cut the list short (nsenter.sh's
+# cgroup removal), leaving the suite's first targets running.
 _run_cleanups() {
-    local i
-    for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[$i]}" >/dev/null 2>&1 || true; done
+    local _cleanup
+    for ((_cleanup = ${#_cleanups[@]} - 1; _cleanup >= 0; _cleanup--)); do
+        eval "${_cleanups[$_cleanup]}" >/dev/null 2>&1 || true
+    done
 }
 trap _run_cleanups EXIT
 trap 'exit 130' INT TERM
