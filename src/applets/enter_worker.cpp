@@ -134,6 +134,11 @@ struct Ready {
 };
 
 // Everything from the worker's birth to the moment it may start the command.
+// One list, kept whole on purpose: its order is the security argument (host
+// privileges used, then namespaces entered, host descriptors dropped, the
+// container's files read, filters installed, credentials changed), and it
+// reads top to bottom as that order; cut into parts, the order would live in
+// no one place.
 Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterPlan& plan, Session& session)
 {
     TRY(session.worker_begin());
