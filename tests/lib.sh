@@ -34,13 +34,16 @@ pass() { echo "pass $SUITE: $1" >>"$NSKIT_RESULTS"; echo "  PASS $1"; }
 fail() { echo "fail $SUITE: $1: $2" >>"$NSKIT_RESULTS"; echo "  FAIL $1: $2"; }
 skip() { echo "skip $SUITE: $1: $2" >>"$NSKIT_RESULTS"; echo "  SKIP $1: $2"; }
 
-# expect NAME [--rc N] [--out TEXT] [--out-has TEXT] [--err TEXT] [--no-err] [--in TEXT] -- CMD...
+# expect NAME [--rc N] [--out TEXT] [--out-has TEXT] [--err TEXT] [--no-err] [--in TEXT]
+#        [--timeout SECONDS] -- CMD...
+# CMD is given 60 s (--timeout: more, for one that builds nskit) and fails with 124 past it.
 expect() {
     local name=$1; shift
-    local rc=0 out= out_set= out_has= err_has= no_err= input= input_set=
+    local rc=0 out= out_set= out_has= err_has= no_err= input= input_set= limit=60
     while [ $# -gt 0 ]; do
         case $1 in
             --rc) rc=$2; shift 2 ;;
+            --timeout) limit=$2; shift 2 ;;
             --out) out=$2; out_set=1; shift 2 ;;
             --out-has) out_has=$2; shift 2 ;;
             --err) err_has=$2; shift 2 ;;
@@ -53,9 +56,9 @@ expect() {
     local stdout stderr got
     stdout=$(mktemp) stderr=$(mktemp)
     if [ -n "$input_set" ]; then
-        printf '%s' "$input" | timeout 60 "$@" >"$stdout" 2>"$stderr"
+        printf '%s' "$input" | timeout "$limit" "$@" >"$stdout" 2>"$stderr"
     else
-        timeout 60 "$@" >"$stdout" 2>"$stderr" </dev/null
+        timeout "$limit" "$@" >"$stdout" 2>"$stderr" </dev/null
     fi
     got=$?
     local why=

@@ -370,7 +370,8 @@ if need_root "install.sh from another user's checkout" && need_cmd "install.sh f
     expect "a failed build creates no --prefix" --rc 1 --err "install.sh: make failed" \
         -- env CXX=false "$checkout/install.sh" --no-docker --prefix "$t/new" --share "$work/share"
     same "...so $t/new does not exist" "$(ls -A "$t")" ""
-    expect "install.sh keeps --applets whole and finds the real commit" --rc 0 \
+    # The first build of the checkout: a whole make, minutes on a busy 2-core machine.
+    expect "install.sh keeps --applets whole and finds the real commit" --rc 0 --timeout 600 \
         --out "$(printf 'would install %s/nskit (nskit %s)\nwould install %s/nsenter -> nskit\nwould install %s/unshare -> nskit\ninstall: dry run, nothing changed: 3 to install in %s' \
             "$t" "$(cat "$TOP/VERSION")+$head" "$t" "$t" "$t")" \
         -- "$checkout/install.sh" --no-docker --dry-run --applets "nsenter, unshare" --prefix "$t" --share "$work/share"
@@ -379,7 +380,7 @@ if need_root "install.sh from another user's checkout" && need_cmd "install.sh f
     printf '#!/bin/sh\necho "permission denied while trying to connect to the Docker daemon socket" >&2\nexit 1\n' \
         >"$work/fake-docker/docker"
     chmod 755 "$work/fake-docker/docker"
-    expect "install.sh says permission denied on the Docker socket, then builds with make" --rc 0 \
+    expect "install.sh says permission denied on the Docker socket, then builds with make" --rc 0 --timeout 600 \
         --err "install.sh: permission denied on the Docker socket (run as root, or join the docker group): building with make instead" \
         -- env PATH="$work/fake-docker:$PATH" "$checkout/install.sh" --dry-run --prefix "$t" --share "$work/share"
 fi
