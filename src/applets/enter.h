@@ -95,6 +95,9 @@ struct EnterPlan {
     mode_t umask = 022;
     bool setgroups_denied = false;
     std::size_t own_filters = 0;  // ours, which every child inherits
+    // Not root: the user who owns the container's user namespace, with no
+    // privilege outside it (no host groups to drop, only cgroups it may write).
+    bool as_owner = false;
 };
 
 // enter_list.cpp: --list, from the state files of every source (runtime/sources.h).

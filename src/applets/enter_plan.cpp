@@ -107,6 +107,37 @@ Result<void> check_init(const EnterPlan& plan)
     return {};
 }
 
+// The security label the init holds, for the command's exec; none when it is unconfined or unreadable.
+std::optional<ExecLabel> init_label(const EnterPlan& plan)
+{
+    auto label = read_exec_label(plan.target->proc_dir(), plan.target->pid());
+    if (!label.ok() || label.value().label.view() == "unconfined"sv)
+        return std::nullopt;
+    return label.take_value();
+}
+
+// Without root: only the user who owns the container's user namespace (a
+// rootless container's), who holds every capability there and none outside.
+Result<void> check_may_enter(EnterPlan& plan, const Result<UserNamespaceOwner>& asked)
+{
+    uid_t us = ::geteuid();
+    if (!asked.ok() && (asked.error().code == EACCES || asked.error().code == EPERM))  // not even ours to look at
+        return Error::because("only root, or the user who owns its user namespace, can enter it",
+                              "cannot enter container ", plan.shown, " as uid ", us);
+    if (!asked.ok())
+        return {};  // said by the caller
+    const UserNamespaceOwner& owner = asked.value();
+    if (owner.ours)
+        return Error::because("it shares the host's user namespace: only root can enter it", "cannot enter container ",
+                              plan.shown, " as uid ", us);
+    if (owner.known && owner.uid != us)
+        return Error::because("its user namespace belongs to uid ", owner.uid, ": only root or that user can enter it",
+                              "cannot enter container ", plan.shown, " as uid ", us);
+    // Known to be ours, or a kernel before 4.11 that does not say: its setns decides.
+    plan.as_owner = true;
+    return {};
+}
+
 // The security context from the runtime's record: what `runc exec` applies.
 Result<void> take_from_record(const EnterRequest& request, EnterPlan& plan)
 {
@@ -127,7 +158,16 @@ Result<void> take_from_record(const EnterRequest& request, EnterPlan& plan)
     if (process.oom_score_adj)
         plan.limits.oom_score_adj = process.oom_score_adj;
     plan.umask = process.umask ? *process.umask : record.monitor_umask.value_or(022);
-    plan.label = exec_label_from_record(process.apparmor_profile.view(), process.selinux_label.view());
+    if (!record.owners_word) {
+        plan.label = exec_label_from_record(process.apparmor_profile.view(), process.selinux_label.view());
+        return {};
+    }
+    // A rootless container's record is its owner's word (README: "Threat
+    // model"): whatever it says, the command holds no limit its owner's
+    // processes could not give themselves (the monitor is one of them), and
+    // the security label its init holds, not one the record names.
+    clamp_process_limits(plan.limits, record.monitor_limits);
+    plan.label = init_label(plan);
     return {};
 }
 
@@ -175,8 +215,7 @@ Result<void> take_from_target(const EnterRequest& request, EnterPlan& plan, std:
     }
     TRY(read_process_limits(plan.target->proc_dir(), plan.limits));
     plan.umask = status_umask(init_status).value_or(022);
-    if (auto label = read_exec_label(plan.target->proc_dir(), plan.target->pid()); label.ok() && label.value().label.view() != "unconfined"sv)
-        plan.label = label.take_value();
+    plan.label = init_label(plan);
     return {};
 }
 
@@ -193,16 +232,17 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
         plan.toolbox = TRY(Toolbox::open(request.tools));
     TRY(find(name, request, plan));
     const ContainerInfo& info = plan.info;
-    // Every step from here (groups, limits, namespaces, cgroups) takes the
-    // host's privilege; a rootless container's own user has none of it.
-    if (::geteuid() != 0)
-        return Error::because("entering needs root (a rootless container's own user cannot enter it yet)",
-                              "cannot enter container ", plan.shown, " as uid ", ::geteuid());
     pid_t pid = info.pid;
     plan.target = TRY(pin_target(TargetSpec{pid, std::nullopt}).describe("cannot pin the init of ", plan.shown,
                                                                         " (PID ", pid, ")"));
     const Target& target = *plan.target;
     TRY(check_init(plan));
+    auto owner = user_namespace_owner(target.proc_dir());
+    if (::geteuid() != 0)
+        TRY(check_may_enter(plan, owner));
+    if (!owner.ok())
+        return owner.take_error().describe("cannot enter container ", plan.shown);
+    uid_t rootless_owner = !owner.value().ours && owner.value().known ? owner.value().uid : 0;
     if (info.source != Source::engine && info.source != Source::podman && TRY(cgroup_frozen(pid)))
         return refuse(plan, "unpause it first", " is paused");
 
@@ -210,11 +250,12 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
     auto status = TRY(read_small_file(target.proc_dir(), "status", status_text)
                           .describe("cannot read /proc/", pid, "/status"));
     if (info.source != Source::pid && !info.context_from_init)
-        plan.has_record = TRY(find_runtime_record(info, target, status, request.find.places, plan.record));
+        plan.has_record =
+            TRY(find_runtime_record(info, target, status, request.find.places, rootless_owner, plan.record));
     if (!plan.has_record && info.source != Source::pid && !info.context_from_init)
         warn(name, "no runtime record of container ", plan.shown,
-             " was found, or only its rootless user's: its context is taken from its init, with no_new_privs if it "
-             "has seccomp filters");
+             " was found, or none that root or its owner wrote: its context is taken from its init, with "
+             "no_new_privs if it has seccomp filters");
     if (plan.has_record)
         TRY(take_from_record(request, plan));
     else
@@ -245,7 +286,7 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
         plan.root = TRY(sys::openat(target.proc_dir(), "root", O_PATH | O_DIRECTORY)
                             .describe("cannot open /proc/", pid, "/root"));
     if (request.join_cgroup)
-        TRY(plan_cgroup_join(pid, plan.cgroups));
+        TRY(plan_cgroup_join(pid, plan.cgroups, plan.as_owner ? CgroupAccess::where_writable : CgroupAccess::all));
     return target.still_alive();
 }
 
@@ -266,6 +307,8 @@ void print_enter_plan(std::string_view name, const EnterRequest& request, const 
         err.put(name, ": cgroups: ", plan.cgroups.size(), " to join");
         for (std::size_t i = 0; i < plan.cgroups.size(); ++i)
             err.put(i ? ", " : " ", plan.cgroups.directory(i));
+        if (plan.cgroups.not_ours())
+            err.put(" (", plan.cgroups.not_ours(), " left as they are: uid ", ::geteuid(), " may not write them)");
         err.put('\n');
     }
     const CapabilityState& caps = plan.caps;

@@ -148,11 +148,14 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
     Fd proc_self_fd = TRY(sys::open("/proc/self/fd", O_PATH | O_DIRECTORY));
 
     // On the host, with the host's privilege: resource limits, the security
-    // label for the exec, and no supplementary group of ours.
+    // label for the exec, and no supplementary group of ours. A rootless
+    // container's owner has no such privilege: its groups go when the
+    // container's are set, where the container's user namespace lets them.
     apply_limits(name, plan.limits);
     if (plan.label)
         TRY(apply_exec_label(*plan.label));
-    TRY(sys::setgroups({}).describe("cannot drop our supplementary groups"));
+    if (!plan.as_owner)
+        TRY(sys::setgroups({}).describe("cannot drop our supplementary groups"));
 
     bool own_user_namespace = plan.namespaces.wants(NsKind::user);
     TRY(enter_namespaces(&*plan.target, plan.namespaces));

@@ -28,6 +28,7 @@ namespace nskit::sys {
 inline constexpr unsigned long ns_get_userns = _IO(0xb7, 0x1);
 inline constexpr unsigned long ns_get_parent = _IO(0xb7, 0x2);
 inline constexpr unsigned long ns_get_nstype = _IO(0xb7, 0x3);
+inline constexpr unsigned long ns_get_owner_uid = _IO(0xb7, 0x4);
 inline constexpr unsigned long siocgskns = 0x894c;
 inline constexpr long nsfs_magic = 0x6e736673;
 inline constexpr long proc_super_magic = 0x9fa0;

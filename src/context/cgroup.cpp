@@ -126,7 +126,7 @@ bool locate_cgroup(std::string_view mountinfo, const CgroupMembership& membershi
     return false;
 }
 
-Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan)
+Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan, CgroupAccess access)
 {
     Text<40> target_file("/proc/", target, "/cgroup");
     Buffer theirs = TRY(read_file(AT_FDCWD, target_file.c_str(), cgroup_file_limit));
@@ -155,8 +155,15 @@ Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan)
         auto& slot = plan.targets_[plan.count_];
         slot.unified = membership->unified();
         slot.dir = TRY(sys::open(directory.c_str(), O_PATH | O_DIRECTORY));
-        slot.procs = TRY(sys::openat(slot.dir.get(), slot.unified ? "cgroup.procs" : "tasks", O_WRONLY)
-                             .describe("cannot open ", directory, slot.unified ? "/cgroup.procs" : "/tasks"));
+        auto procs = sys::openat(slot.dir.get(), slot.unified ? "cgroup.procs" : "tasks", O_WRONLY);
+        if (!procs.ok() && access == CgroupAccess::where_writable &&
+            (procs.error().code == EACCES || procs.error().code == EPERM)) {
+            slot.dir.reset();
+            ++plan.not_ours_;
+            continue;
+        }
+        slot.procs = TRY(std::move(procs).describe("cannot open ", directory,
+                                                   slot.unified ? "/cgroup.procs" : "/tasks"));
         slot.directory = directory;
         ++plan.count_;
     }

@@ -52,6 +52,12 @@ using CgroupPath = Text<512>;
 // (or only a part of it that does not contain the cgroup).
 bool locate_cgroup(std::string_view mountinfo, const CgroupMembership& membership, CgroupPath& directory);
 
+// Which of the target's cgroups to join: all, or (a user who is not root:
+// the owner of a rootless container) those whose cgroup.procs we may write,
+// such as the ones systemd delegated to that user; the others are left as
+// they are, as the user's own runtime leaves them.
+enum class CgroupAccess : unsigned char { all, where_writable };
+
 class CgroupJoin {
 public:
     static constexpr std::size_t max_hierarchies = 16;
@@ -74,9 +80,11 @@ public:
     std::string_view directory(std::size_t i) const { return targets_[i].directory.view(); }
     // Hierarchies of the target that are not mounted here and so are left alone.
     std::size_t unmounted() const { return unmounted_; }
+    // Cgroups left alone because we may not write them (CgroupAccess::where_writable).
+    std::size_t not_ours() const { return not_ours_; }
 
 private:
-    friend Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan);
+    friend Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan, CgroupAccess access);
     struct Target {
         Fd dir;                // the cgroup's directory
         Fd procs;              // cgroup.procs (v2), or tasks (v1: see plan_cgroup_join)
@@ -88,11 +96,12 @@ private:
     std::array<Target, max_hierarchies> targets_;
     std::size_t count_ = 0;
     std::size_t unmounted_ = 0;
+    std::size_t not_ours_ = 0;
 };
 
 // Opens cgroup.procs of every cgroup `target` is in and we are not, into
 // `plan` (an empty one), or as a value.
-Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan);
+Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan, CgroupAccess access = CgroupAccess::all);
 inline Result<CgroupJoin> plan_cgroup_join(pid_t target)
 {
     CgroupJoin plan;

@@ -59,6 +59,24 @@ Result<void> read_process_limits(int proc_dir, ProcessLimits& result)
     return {};
 }
 
+void clamp_process_limits(ProcessLimits& limits, const ProcessLimits& bound)
+{
+    for (std::size_t resource = 0; resource < limit_count; ++resource) {
+        std::optional<sys::Limit>& limit = limits.limits[resource];
+        const std::optional<sys::Limit>& most = bound.limits[resource];
+        if (!most)
+            continue;
+        if (!limit) {
+            limit = most;
+            continue;
+        }
+        limit->hard = limit->hard < most->hard ? limit->hard : most->hard;
+        limit->soft = limit->soft < limit->hard ? limit->soft : limit->hard;
+    }
+    if (bound.oom_score_adj && (!limits.oom_score_adj || *limits.oom_score_adj < *bound.oom_score_adj))
+        limits.oom_score_adj = bound.oom_score_adj;
+}
+
 LimitsApplied apply_process_limits(const ProcessLimits& wanted)
 {
     LimitsApplied applied;

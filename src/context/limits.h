@@ -29,6 +29,11 @@ std::optional<std::array<std::optional<sys::Limit>, limit_count>> parse_proc_lim
 
 Result<void> read_process_limits(int proc_dir, ProcessLimits& limits);
 
+// No more than a process holding `bound` could give itself: each hard limit
+// no higher than bound's, each soft limit no higher than its hard one, the
+// OOM score adjustment no lower. Where bound says nothing, `limits` stays.
+void clamp_process_limits(ProcessLimits& limits, const ProcessLimits& bound);
+
 // Applies them to our process (setting a limit to what it already is always
 // succeeds); returns how many could not be set (the caller warns about them).
 struct LimitsApplied {

@@ -10,10 +10,10 @@
 
 namespace nskit {
 
-Result<void> check_owner(int fd, std::string_view what)
+Result<void> check_owner(int fd, std::string_view what, uid_t also)
 {
     auto st = TRY(sys::fstat(fd));
-    bool owner_trusted = st.st_uid == 0 || st.st_uid == ::geteuid();
+    bool owner_trusted = st.st_uid == 0 || st.st_uid == ::geteuid() || (also != 0 && st.st_uid == also);
     bool others_write = (st.st_mode & 002) || ((st.st_mode & 020) && st.st_gid != 0);
     if (!owner_trusted || others_write)
         return Error::because("it belongs to another user or others may write it", "cannot trust ", what);

@@ -4,6 +4,8 @@
 // and nobody else may change them; the container's own files never decide.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <string_view>
 
@@ -13,10 +15,10 @@
 
 namespace nskit {
 
-// It belongs to root (or to us), and nobody else may write it: not others,
-// and not its group unless that is root's (LXC makes each container's
-// directory 0770 root:root).
-Result<void> check_owner(int fd, std::string_view what);
+// It belongs to root (or to us, or to `also` when not 0: a rootless
+// container's owner), and nobody else may write it: not others, and not its
+// group unless that is root's (LXC makes each container's directory 0770 root:root).
+Result<void> check_owner(int fd, std::string_view what, uid_t also = 0);
 
 // The directory `path` names, opened to be listed or searched and checked as above.
 Result<Fd> open_host_directory(const char* path);

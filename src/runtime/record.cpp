@@ -19,19 +19,22 @@ namespace {
 
 constexpr std::size_t config_limit = 8 * 1024 * 1024;
 
-// A rootless container's record: written by a user whom the container's own
-// user namespace maps, it says no more than the container's processes could,
-// so it is no record to take a context from (the caller takes the init's).
-bool written_from_inside(int fd, const Target& init)
+// A record written by an id the container's own user namespace maps, other
+// than its owner's (and ours): one of the container's processes could have
+// written it, so it is no record to take a context from (the caller takes the
+// init's).
+bool written_from_inside(int fd, const Target& init, uid_t rootless_owner)
 {
     auto st = sys::fstat(fd);
     auto theirs = sys::fstatat(init.proc_dir(), "ns/user", 0);
     auto ours = sys::stat("/proc/self/ns/user");
     char map[1024];
     auto uid_map = read_small_file(init.proc_dir(), "uid_map", map);
-    return st.ok() && theirs.ok() && ours.ok() && uid_map.ok() && st.value().st_uid != 0 &&
-           st.value().st_uid != ::geteuid() &&
-           theirs.value().st_ino != ours.value().st_ino && id_inside(uid_map.value(), st.value().st_uid);
+    if (!st.ok() || !theirs.ok() || !ours.ok() || !uid_map.ok())
+        return false;
+    uid_t uid = st.value().st_uid;
+    return uid != 0 && uid != ::geteuid() && uid != rootless_owner && theirs.value().st_ino != ours.value().st_ino &&
+           id_inside(uid_map.value(), uid);
 }
 
 // The value of option `name` ("-b VALUE", "--bundle VALUE", "--bundle=VALUE") among NUL-separated args.
@@ -131,7 +134,7 @@ std::optional<std::string_view> monitor_bundle(std::string_view cmdline, std::st
 }
 
 Result<bool> find_runtime_record(const ContainerInfo& info, const Target& init, std::string_view init_status,
-                                 const state::Places& places, RuntimeRecord& record)
+                                 const state::Places& places, uid_t rootless_owner, RuntimeRecord& record)
 {
     Fd bundle;
     std::optional<Target> parent;
@@ -162,14 +165,17 @@ Result<bool> find_runtime_record(const ContainerInfo& info, const Target& init, 
         bundle = TRY(sys::open(path.c_str(), O_PATH | O_DIRECTORY));
         record.config_path.append(path, "/config.json");
     }
-    if (written_from_inside(bundle.get(), init))
+    if (written_from_inside(bundle.get(), init, rootless_owner))
         return false;
-    TRY(check_owner(bundle.get(), record.config_path.view()));
+    TRY(check_owner(bundle.get(), record.config_path.view(), rootless_owner));
     Fd config = TRY(sys::openat(bundle.get(), "config.json", O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
                         .describe("cannot open ", record.config_path));
-    TRY(check_owner(config.get(), record.config_path.view()));
+    TRY(check_owner(config.get(), record.config_path.view(), rootless_owner));
     if (!S_ISREG(TRY(sys::fstat(config.get())).st_mode))
         return Error::because("not a regular file", "cannot read ", record.config_path);
+    // Whoever wrote the file: what named it (the monitor's command line, the
+    // runtime's state) is the owner's, who could name any record, root's too.
+    record.owners_word = rootless_owner != 0;
     Buffer text;
     TRY(read_all(config.get(), text, config_limit).describe("cannot read ", record.config_path));
     record.process = TRY(parse_oci_process(text.view()).describe("cannot use ", record.config_path));

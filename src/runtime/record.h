@@ -8,8 +8,10 @@
 //      bundle) or Podman's conmon ("-c ID", "-b BUNDLE");
 //   2. else the runtime's state by ID (runc's state.json and crun's status
 //      name the bundle; containerd's task directory is one).
-// A config.json is used only when it belongs to root (or to us) and nobody
-// else may write it or its directory (runtime/host_file.h).
+// A config.json is used only when it belongs to root (or to us, or to the
+// owner of a rootless container's user namespace) and nobody else may write
+// it or its directory (runtime/host_file.h). A rootless container's record
+// is its owner's word: README's threat model says what of it is taken.
 #pragma once
 
 #include <sys/types.h>
@@ -37,15 +39,20 @@ struct RuntimeRecord {
     // process inherits where config.json sets nothing (resource limits, OOM
     // score, umask).
     pid_t monitor = 0;
+    // A rootless container's: the user who owns its user namespace wrote it,
+    // or named it, and it may say anything that user could say.
+    bool owners_word = false;
     SeccompFilters monitor_filters;
     ProcessLimits monitor_limits;
     std::optional<mode_t> monitor_umask;
 };
 
 // False when no record was found (the caller says so and falls back to the
-// init's own context); an error when one was found but cannot be trusted or read.
+// init's own context); an error when one was found but cannot be trusted or
+// read. `rootless_owner`: who owns the container's user namespace when that
+// is not root (0 otherwise), whose record it may be.
 Result<bool> find_runtime_record(const ContainerInfo& info, const Target& init, std::string_view init_status,
-                                 const state::Places& places, RuntimeRecord& record);
+                                 const state::Places& places, uid_t rootless_owner, RuntimeRecord& record);
 
 // linux.seccomp of config.json `config_json` (read from `path`), compiled
 // for this machine; split out for unit tests. A refusal says why whole, and

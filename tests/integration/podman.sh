@@ -3,8 +3,9 @@
 # containers/storage's containers.json names them, runc's state says where
 # their bundles are. Real containers of Debian's podman, in a storage of
 # their own here: rootful ones compared with `podman exec`, a rootless one
-# found by its user without root and entered by root with its init's own
-# context, and the same name in two sources.
+# entered by its owner without root and by root, both compared with its
+# owner's `podman exec`, with the owner's forged records, and the same name
+# in two sources.
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP/tests/lib.sh"
 
@@ -91,20 +92,77 @@ at_exit "kill -9 \$(cat $xdg/libpod/tmp/pause.pid 2>/dev/null) 2>/dev/null"
 at_exit "$as_user ${podman_user[*]} rm -f -t 0 -a >/dev/null 2>&1"
 cp "$NSKIT" "$work/nskit" && chmod 755 "$work/nskit"
 if "$as_user" "${podman_user[@]}" import -q --change 'ENV PATH=/bin' "$work/busybox.tar" localhost/nskit-busybox >/dev/null 2>&1 &&
-   "$as_user" "${podman_user[@]}" run -d --name nskit-rootless --network none -e ROLE=rootless localhost/nskit-busybox \
+   "$as_user" prlimit --nofile=1024:4096 "${podman_user[@]}" run -d --name nskit-rootless --network none -e ROLE=rootless localhost/nskit-busybox \
        sleep 1000 >/dev/null 2>"$work/rootless.err"; then
     expect "rootless: its user lists it, without root" --out-has "nskit-rootless" -- \
         "$as_user" "$work/nskit" docker-enter --list
-    expect "rootless: its user is refused with the reason" --rc 1 \
-        --err "cannot enter container podman:nskit-rootless as uid $(id -u "$USER_NAME"): entering needs root" \
-        -- "$as_user" "$work/nskit" docker-enter podman:nskit-rootless true
-    expect "rootless: root enters it with its init's own context, saying so" --out "rootless 0 2 1" \
-        --err "or only its rootless user's: its context is taken from its init" -- \
-        "${enter[@]}" --state-dir "$xdg/runc" podman:nskit-rootless \
-        sh -c 'echo $ROLE $(id -u) $(grep -E "^Seccomp:" /proc/self/status | cut -f2) $(grep NoNewPrivs /proc/self/status | cut -f2)'
-    same "rootless: ...in the container's user, mount and PID namespaces" \
-        "$("${enter[@]}" --state-dir "$xdg/runc" podman:nskit-rootless sh -c 'for ns in user mnt pid; do readlink /proc/self/ns/$ns; done' 2>/dev/null)" \
-        "$("$as_user" "${podman_user[@]}" exec nskit-rootless sh -c 'for ns in user mnt pid; do readlink /proc/self/ns/$ns; done')"
+    user_uid=$(id -u "$USER_NAME")
+    rootless_pid=$("$as_user" "${podman_user[@]}" inspect -f '{{.State.Pid}}' nskit-rootless)
+    rootless_id=$("$as_user" "${podman_user[@]}" inspect -f '{{.Id}}' nskit-rootless)
+    # Everything podman exec sets, and the cgroups: both stay in their caller's,
+    # as cgroup v1 gives a rootless user no cgroup of its own to put them in.
+    rootless_probe='id -u; id -g; id -G; pwd; env | sort; grep -E "^(Cap|NoNewPrivs|Seccomp)" /proc/self/status; umask;
+        cat /proc/self/cgroup /proc/self/oom_score_adj; for ns in user mnt net pid uts ipc; do readlink /proc/self/ns/$ns; done;
+        cat /proc/self/limits'
+    podman_gives=$("$as_user" "${podman_user[@]}" exec nskit-rootless sh -c "$rootless_probe" 2>&1)
+    same "rootless: its owner enters it without root, with what podman exec gives: ids, groups, capabilities, seccomp, cwd, environment, namespaces, limits" \
+        "$("$as_user" "$work/nskit" docker-enter -T podman:nskit-rootless sh -c "$rootless_probe" 2>&1)" "$podman_gives"
+    same "rootless: root enters it with the same context, its owner's record's" \
+        "$("${enter[@]}" --state-dir "$xdg/runc" podman:nskit-rootless sh -c "$rootless_probe" 2>&1)" "$podman_gives"
+    # By its init's PID there is no record, and only root can read an init's filters.
+    expect "rootless: its owner, by its init's PID, is told why not" --rc 1 \
+        --err "cannot read the seccomp filters of PID $rootless_pid (only root can)" -- \
+        "$as_user" "$work/nskit" docker-enter -T "pid:$rootless_pid" true
+    expect "rootless: another user is refused, told who may enter it" --rc 1 \
+        --err "cannot enter container pid:$rootless_pid as uid 65534: only root, or the user who owns its user namespace, can enter it" \
+        -- setpriv --reuid=65534 --regid=65534 --clear-groups "$work/nskit" docker-enter -T "pid:$rootless_pid" true
+    web_pid=$("${podman_root[@]}" inspect -f '{{.State.Pid}}' nskit-web)
+    expect "rootless: its owner is refused a container of root's" --rc 1 \
+        --err "cannot enter container pid:$web_pid as uid $user_uid: only root, or the user who owns its user namespace, can enter it" \
+        -- "$as_user" "$work/nskit" docker-enter -T "pid:$web_pid" true
+
+    # Attacks: the owner's forged record gives it nothing outside its own
+    # user namespace. Its monitor (conmon, the owner's process, started
+    # under a hard limit of 4096 open files) bounds what its processes may
+    # hold: a limit above the owner's own, or a lower OOM score, is what
+    # the owner cannot give itself and root could.
+    conmon=$(awk '/^PPid:/ {print $2}' /proc/$rootless_pid/status)
+    bound="$(awk '/^Max open files/ {print $4, $5}' /proc/$conmon/limits) $(cat /proc/$conmon/oom_score_adj)"
+    userns=$(readlink /proc/$rootless_pid/ns/user)
+    forged_probe='echo $(awk "/^Max open files/ {print \$4, \$5}" /proc/self/limits) $(cat /proc/self/oom_score_adj) $(readlink /proc/self/ns/user)'
+    userdata=$work/rootless/root/vfs-containers/$rootless_id/userdata
+    forge='import json, sys
+c = json.load(open(sys.argv[1]))
+p = c["process"]
+every = ["CAP_%s" % n for n in "CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT SYS_ADMIN SYS_PTRACE SYS_MODULE SYS_RESOURCE MKNOD AUDIT_WRITE SETFCAP".split()]
+p["capabilities"] = {k: every for k in ("bounding", "effective", "permitted", "inheritable")}
+p["rlimits"] = [{"type": "RLIMIT_NOFILE", "hard": 65536, "soft": 65536}]
+p["oomScoreAdj"] = -1000
+p["apparmorProfile"] = "unconfined"
+c["linux"].pop("seccomp", None)
+json.dump(c, open(sys.argv[2], "w"))'
+    cp "$userdata/config.json" "$work/config.json.real"
+    "$as_user" python3 -c "$forge" "$userdata/config.json" "$userdata/config.json.forged" &&
+        "$as_user" mv "$userdata/config.json.forged" "$userdata/config.json"
+    expect "attack: a record its owner forged to grant more: no limit or OOM score beyond its owner's, nothing outside its user namespace" \
+        --out "$bound $userns" -- "${enter[@]}" --state-dir "$xdg/runc" podman:nskit-rootless sh -c "$forged_probe"
+    # The bundle conmon names, turned into a link to a record root wrote:
+    # the owner named it, so it is still the owner's word.
+    elsewhere=$work/root-bundle
+    mkdir -p "$elsewhere" && python3 -c "$forge" "$work/config.json.real" "$elsewhere/config.json"
+    "$as_user" mv "$userdata" "$userdata.real" && "$as_user" ln -s "$elsewhere" "$userdata"
+    expect "attack: its bundle pointed at a record root wrote, outside its storage: the same bounds" \
+        --out "$bound $userns" -- "${enter[@]}" --state-dir "$xdg/runc" podman:nskit-rootless sh -c "$forged_probe"
+    "$as_user" rm "$userdata" && "$as_user" mv "$userdata.real" "$userdata"
+    "$as_user" cp "$work/config.json.real" "$userdata/config.json"
+    # runc's state file, a link to another: not followed, so not found by it.
+    state_file=$xdg/runc/$rootless_id/state.json
+    "$as_user" mv "$state_file" "$state_file.real" && "$as_user" ln -s "$state_file.real" "$state_file"
+    expect "attack: a symlinked state file is not read" --rc 1 --err "no such container" -- \
+        "${enter[@]}" --state-dir "$xdg/runc" podman:nskit-rootless true
+    "$as_user" rm "$state_file" && "$as_user" mv "$state_file.real" "$state_file"
+    expect "...and with it back, the container is found again" --out rootless -- \
+        "${enter[@]}" --state-dir "$xdg/runc" podman:nskit-rootless sh -c 'echo $ROLE'
 else
     skip "rootless Podman" "podman as $USER_NAME failed: $(head -c 300 "$work/rootless.err" 2>/dev/null)"
 fi

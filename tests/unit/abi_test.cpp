@@ -22,6 +22,7 @@ TEST_CASE("the nsfs and socket ioctls are the target's")
     STATIC_REQUIRE(sys::ns_get_userns == NS_GET_USERNS);
     STATIC_REQUIRE(sys::ns_get_parent == NS_GET_PARENT);
     STATIC_REQUIRE(sys::ns_get_nstype == NS_GET_NSTYPE);
+    STATIC_REQUIRE(sys::ns_get_owner_uid == NS_GET_OWNER_UID);
     STATIC_REQUIRE(sys::siocgskns == SIOCGSKNS);
 }
 

@@ -145,3 +145,30 @@ TEST_CASE("resource limits from /proc/PID/limits")
     REQUIRE(read.ok());
     CHECK(apply_process_limits(ours).failed == 0);
 }
+
+TEST_CASE("limits clamped to what a process holding others could give itself")
+{
+    constexpr std::uint64_t unlimited = ~std::uint64_t(0);
+    ProcessLimits wanted, bound;
+    wanted.limits[7] = sys::Limit{1048576, 1048576};  // nofile: more than the bound's hard limit
+    bound.limits[7] = sys::Limit{1024, 4096};
+    wanted.limits[6] = sys::Limit{100, 200};  // nproc: less than the bound's
+    bound.limits[6] = sys::Limit{unlimited, unlimited};
+    wanted.limits[8] = sys::Limit{unlimited, unlimited};  // memlock: the bound says nothing
+    bound.limits[3] = sys::Limit{8388608, unlimited};     // stack: wanted says nothing
+    wanted.oom_score_adj = -1000;
+    bound.oom_score_adj = 200;
+    clamp_process_limits(wanted, bound);
+    CHECK(wanted.limits[7]->soft == 4096);
+    CHECK(wanted.limits[7]->hard == 4096);
+    CHECK(wanted.limits[6]->soft == 100);
+    CHECK(wanted.limits[6]->hard == 200);
+    CHECK(wanted.limits[8]->hard == unlimited);
+    CHECK(wanted.limits[3]->soft == 8388608);
+    CHECK(wanted.oom_score_adj == 200);
+
+    ProcessLimits lower;
+    lower.oom_score_adj = 500;
+    clamp_process_limits(lower, bound);
+    CHECK(lower.oom_score_adj == 500);
+}
