@@ -95,11 +95,28 @@ Result<int> choose(const OptionHit& hit, const char* words, const char* expected
     return Error::because(expected, "bad --", hit.option->long_name, " '", value, "'");
 }
 
+// A user's own dockerd (dockerd-rootless.sh) keeps its records in
+// $XDG_DATA_HOME/docker, by default ~/.local/share/docker: the data root
+// for a user who is not root, when it is there.
+void use_own_data_root(Request& request)
+{
+    const char* data_home = ::getenv("XDG_DATA_HOME");
+    const char* home = ::getenv("HOME");
+    if (data_home && *data_home == '/')
+        request.own_data_root.append(data_home, "/docker");
+    else if (home && *home == '/')
+        request.own_data_root.append(home, "/.local/share/docker");
+    if (!request.own_data_root.empty() && !request.own_data_root.truncated() &&
+        sys::stat(request.own_data_root.c_str()).ok())
+        request.find.places.data_root = request.own_data_root.c_str();
+}
+
 // False when --help or --version was answered.
 Result<bool> parse_command_line(std::string_view name, int argc, char** argv, Request& request)
 {
     OptionParser parser(options, argc, argv);
     OptionHit hit;
+    bool data_root_given = false;
     while (TRY(parser.next(hit))) {
         switch (hit.id) {
         case USER: request.user = hit.value; break;
@@ -127,7 +144,10 @@ Result<bool> parse_command_line(std::string_view name, int argc, char** argv, Re
                 return Error::because("at most 8", "too many --state-dir options");
             request.state_dirs[request.state_dir_count++] = hit.value;
             break;
-        case DATA_ROOT: request.find.places.data_root = hit.value; break;
+        case DATA_ROOT:
+            request.find.places.data_root = hit.value;
+            data_root_given = true;
+            break;
         case INTERACTIVE: break;
         case TTY: request.terminal = Terminal::pty; break;
         case NO_TTY: request.terminal = Terminal::pipes; break;
@@ -150,8 +170,11 @@ Result<bool> parse_command_line(std::string_view name, int argc, char** argv, Re
         }
     }
     request.find.places.state_dirs = {request.state_dirs.data(), request.state_dir_count};
-    if (::geteuid() != 0)  // rootless Podman, runc or crun: their state is the user's
+    if (::geteuid() != 0) {  // rootless Podman, runc, crun or dockerd: their state is the user's
         request.find.places.user_runtime_dir = ::getenv("XDG_RUNTIME_DIR");
+        if (!data_root_given)
+            use_own_data_root(request);
+    }
     if (request.list && parser.index() < argc)
         return Error::because("--list takes no container", "unexpected '", argv[parser.index()], "'");
     if (request.list)

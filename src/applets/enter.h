@@ -68,6 +68,7 @@ struct EnterRequest {
     const char* container = nullptr;
     int command = 0;  // argv index of the command, argc when none
     Text<200> docker_socket;  // docker enter: the docker CLI's endpoint (request.find.engine_socket)
+    Text<512> own_data_root;  // not root: the user's own dockerd's data root, when it has one (find.places)
     bool list = false, list_json = false;  // --list [--format json]
 };
 

@@ -87,8 +87,11 @@ Result<void> build_environment(const EnterRequest& request, EnterPlan& plan, boo
 }
 
 // The init is the container's: the start time its runtime recorded, else
-// the container's ID in the init's cgroup paths.
-Result<void> check_init(const EnterPlan& plan)
+// the container's ID in the init's cgroup paths, else, for a rootless
+// container that has no cgroup of its own (a rootless engine that was
+// delegated none), the start time in its runtime's state, a file of its
+// owner's or root's.
+Result<void> check_init(const EnterPlan& plan, const state::Places& places, uid_t rootless_owner)
 {
     const ContainerInfo& info = plan.info;
     int proc = plan.target->proc_dir();
@@ -99,9 +102,23 @@ Result<void> check_init(const EnterPlan& plan)
         // is, and is seen from our PID namespace as, the container's init.
         char text[4096];
         auto cgroups = TRY(read_small_file(proc, "cgroup", text).describe("cannot read /proc/", info.pid, "/cgroup"));
-        if (cgroups.find(info.id.view()) == std::string_view::npos)
+        if (cgroups.find(info.id.view()) != std::string_view::npos)
+            return {};
+        if (!rootless_owner)
             return Error::because("its cgroups do not name the container (a recycled PID, or a daemon in another "
                                   "PID namespace)",
+                                  "PID ", info.pid, " is not the init of ", plan.shown);
+        // Root looks in the owner's runtime directory too, where its session has one.
+        state::Places owners = places;
+        Text<40> run_user("/run/user/", rootless_owner);
+        if (!owners.user_runtime_dir)
+            owners.user_runtime_dir = run_user.c_str();
+        uid_t state_owner = 0;
+        std::int64_t recorded = state::init_start_time(info.id.view(), owners, &state_owner);
+        if (recorded < 0 || (state_owner != 0 && state_owner != rootless_owner) ||
+            process_start_time(proc) != recorded)
+            return Error::because("neither its cgroups nor its runtime's state name the container (a rootless one "
+                                  "without a cgroup of its own: give its runtime's state with --state-dir)",
                                   "PID ", info.pid, " is not the init of ", plan.shown);
     }
     return {};
@@ -131,8 +148,8 @@ Result<void> check_may_enter(EnterPlan& plan, const Result<UserNamespaceOwner>& 
         return Error::because("it shares the host's user namespace: only root can enter it", "cannot enter container ",
                               plan.shown, " as uid ", us);
     if (owner.known && owner.uid != us)
-        return Error::because("its user namespace belongs to uid ", owner.uid, ": only root or that user can enter it",
-                              "cannot enter container ", plan.shown, " as uid ", us);
+        return Error::because("only root or that user can enter it", "cannot enter container ", plan.shown,
+                              " as uid ", us, ": its user namespace belongs to uid ", owner.uid);
     // Known to be ours, or a kernel before 4.11 that does not say: its setns decides.
     plan.as_owner = true;
     return {};
@@ -166,7 +183,14 @@ Result<void> take_from_record(const EnterRequest& request, EnterPlan& plan)
     // model"): whatever it says, the command holds no limit its owner's
     // processes could not give themselves (the monitor is one of them), and
     // the security label its init holds, not one the record names.
-    clamp_process_limits(plan.limits, record.monitor_limits);
+    ProcessLimits bound = record.monitor_limits;
+    // The OOM score as low as the owner's processes hold it, the monitor or
+    // the init (containerd's shim sets its own one above the container's).
+    ProcessLimits init;
+    if (read_process_limits(plan.target->proc_dir(), init).ok() && init.oom_score_adj && bound.oom_score_adj &&
+        *init.oom_score_adj < *bound.oom_score_adj)
+        bound.oom_score_adj = init.oom_score_adj;
+    clamp_process_limits(plan.limits, bound);
     plan.label = init_label(plan);
     return {};
 }
@@ -236,13 +260,19 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
     plan.target = TRY(pin_target(TargetSpec{pid, std::nullopt}).describe("cannot pin the init of ", plan.shown,
                                                                         " (PID ", pid, ")"));
     const Target& target = *plan.target;
-    TRY(check_init(plan));
     auto owner = user_namespace_owner(target.proc_dir());
     if (::geteuid() != 0)
         TRY(check_may_enter(plan, owner));
     if (!owner.ok())
         return owner.take_error().describe("cannot enter container ", plan.shown);
     uid_t rootless_owner = !owner.value().ours && owner.value().known ? owner.value().uid : 0;
+    // A user's runtime state names only that user's containers: not one of
+    // root's, another user's, or a process of the host's.
+    if (info.state_owner != 0 && info.state_owner != rootless_owner)
+        return Error::because("a user's runtime state names only that user's containers", "cannot enter container ",
+                              plan.shown, ": its runtime's state belongs to uid ", info.state_owner,
+                              " and its init (PID ", pid, ") is not in a user namespace of that user's");
+    TRY(check_init(plan, request.find.places, rootless_owner));
     if (info.source != Source::engine && info.source != Source::podman && TRY(cgroup_frozen(pid)))
         return refuse(plan, "unpause it first", " is paused");
 

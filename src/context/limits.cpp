@@ -1,6 +1,8 @@
 #include "context/limits.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "base/buffer.h"
 
@@ -99,7 +101,17 @@ LimitsApplied apply_process_limits(const ProcessLimits& wanted)
         auto ours = read_small_file(AT_FDCWD, "/proc/self/oom_score_adj", current);
         Text<16> value(*wanted.oom_score_adj);
         if (!ours.ok() || trim(ours.value()) != value.view()) {
+            // A process that is not dumpable has its /proc/self files owned by
+            // root: a user who is not root opens its own for writing only
+            // while it is dumpable (it holds nothing yet that others of its
+            // user could not have; it is made undumpable again at once).
+            auto dumpable = sys::prctl(PR_GET_DUMPABLE);
+            bool reopen = ::geteuid() != 0 && dumpable.ok() && dumpable.value() == 0;
+            if (reopen)
+                (void)sys::prctl(PR_SET_DUMPABLE, 1);
             auto file = sys::open("/proc/self/oom_score_adj", O_WRONLY);
+            if (reopen)
+                (void)sys::prctl(PR_SET_DUMPABLE, 0);
             auto written = file.ok() ? sys::write_all(file.value().get(), value.view()) : Result<void>(file.take_error());
             if (!written.ok())
                 note(static_cast<int>(limit_count), written.error());

@@ -53,6 +53,9 @@ struct ContainerInfo {
     // The init's start time in clock ticks since boot (/proc/PID/stat field
     // 22) when the source recorded it: guards against a reused pid.
     std::int64_t start_time = -1;
+    // Who owns the runtime state file that named its init (a state source):
+    // root, or a rootless user whose own containers alone it may name.
+    uid_t state_owner = 0;
 };
 
 // Reasons that say the container question itself was answered (no point in

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "base/sys.h"
 #include "runtime/http.h"
@@ -104,19 +105,37 @@ Error ambiguity(const char* socket, std::string_view version, std::string_view q
     return Error::because(ambiguous_prefix, "'", query, "' matches", matches);
 }
 
+// A user's own engine, when we are not root: a rootless dockerd's socket
+// (dockerd-rootless.sh: $XDG_RUNTIME_DIR/docker.sock) or rootless Podman's
+// ($XDG_RUNTIME_DIR/podman/podman.sock), when it is there.
+Text<200> rootless_socket(Source kind)
+{
+    Text<200> path;
+    const char* dir = ::getenv("XDG_RUNTIME_DIR");
+    if (::geteuid() == 0 || !dir || *dir != '/')
+        return path;
+    path.append(dir, kind == Source::podman ? "/podman/podman.sock" : "/docker.sock");
+    if (path.truncated() || !exists(path.view()))
+        path.clear();
+    return path;
+}
+
 }  // namespace
 
 Result<Endpoint> endpoint_for(Source kind)
 {
-    if (kind == Source::podman)
-        return from_variable("CONTAINER_HOST", podman_socket, Source::podman);
-    return from_variable("DOCKER_HOST", docker_socket, Source::engine);
+    bool podman = kind == Source::podman;
+    const char* variable = podman ? "CONTAINER_HOST" : "DOCKER_HOST";
+    const char* value = ::getenv(variable);
+    Text<200> own = value && *value ? Text<200>() : rootless_socket(kind);
+    return from_variable(variable, own.empty() ? (podman ? podman_socket : docker_socket) : own.view(), kind);
 }
 
 Result<Endpoint> default_endpoint()
 {
     const char* host = ::getenv("DOCKER_HOST");
-    if ((host && *host) || exists(docker_socket) || !exists(podman_socket))
+    if ((host && *host) || !rootless_socket(Source::engine).empty() || exists(docker_socket) ||
+        (rootless_socket(Source::podman).empty() && !exists(podman_socket)))
         return endpoint_for(Source::engine);
     return endpoint_for(Source::podman);
 }

@@ -34,6 +34,15 @@ constexpr Root default_roots[] = {
 };
 constexpr int state_dir_depth = 5;  // <exec-root>/containerd/daemon/io.containerd.runtime.v2.task/<ns>/<id>
 
+// A rootless user's, under its $XDG_RUNTIME_DIR: Podman's runc and crun, and
+// a rootless dockerd's exec root (dockerd-rootless.sh's $XDG_RUNTIME_DIR/docker).
+constexpr Root user_roots[] = {
+    {"/runc", 1},
+    {"/crun", 1},
+    {"/docker/runtime-runc", 2},
+    {"/docker/containerd/daemon/io.containerd.runtime.v2.task", 2},
+};
+
 enum class Kind { runc, crun, task };  // runc state.json, crun status, containerd task
 
 struct Found {
@@ -87,24 +96,16 @@ bool walk(Path& path, int depth, Visit visit)
 // rootless user's, then the system's.
 void for_each_container(const Places& places, Visit visit)
 {
-    std::size_t own = places.state_dirs.size();
-    for (std::size_t i = 0; i < own + 2 + std::size(default_roots); ++i) {
-        Path path;
-        int depth = 1;
-        if (i < own) {
-            path.append(places.state_dirs[i]);
-            depth = state_dir_depth;
-        } else if (i < own + 2) {
-            if (!places.user_runtime_dir)
-                continue;
-            path.append(places.user_runtime_dir, i == own ? "/runc" : "/crun");
-        } else {
-            path.append(default_roots[i - own - 2].path);
-            depth = default_roots[i - own - 2].depth;
-        }
-        if (!walk(path, depth, visit))
+    for (const char* dir : places.state_dirs)
+        if (Path path(dir); !walk(path, state_dir_depth, visit))
             return;
-    }
+    if (places.user_runtime_dir)
+        for (const Root& root : user_roots)
+            if (Path path(places.user_runtime_dir, root.path); !walk(path, root.depth, visit))
+                return;
+    for (const Root& root : default_roots)
+        if (Path path(root.path); !walk(path, root.depth, visit))
+            return;
 }
 
 // Calls visit(id) for each container Docker knows (stopped ones too): <data-root>/containers/<id>/.
@@ -307,6 +308,27 @@ Result<void> read_oci_config(std::string_view text, ContainerInfo& info, bool in
     return {};
 }
 
+std::int64_t init_start_time(std::string_view id, const Places& places, uid_t* owner)
+{
+    Location where = locate(places, id);
+    if (!where.found || where.kind == Kind::task)
+        return -1;
+    Path state_file(where.dir, where.kind == Kind::runc ? "/state.json" : "/status");
+    auto file = open_regular(AT_FDCWD, state_file.c_str());
+    if (!file.ok())
+        return -1;
+    Buffer text;
+    auto st = sys::fstat(file.value().get());
+    if (!st.ok() || !read_all(file.value().get(), text, state_limit).ok())
+        return -1;
+    auto state = parse_runc_state(text.view());
+    if (!state.ok())
+        return -1;
+    if (owner)
+        *owner = st.value().st_uid;
+    return state.value().start_time;
+}
+
 Text<600> bundle_of(std::string_view id, const Places& places)
 {
     Location where = locate(places, id);
@@ -326,7 +348,8 @@ Text<400> describe_places(const Places& places)
     for (const char* dir : places.state_dirs)
         text.append(dir, ", ");
     if (places.user_runtime_dir)
-        text.append(places.user_runtime_dir, "/runc, ", places.user_runtime_dir, "/crun, ");
+        text.append(places.user_runtime_dir, "/runc, ", places.user_runtime_dir, "/crun, ", places.user_runtime_dir,
+                    "/docker, ");
     text.append("/run/docker/runtime-runc, /run/containerd, /run/runc, /run/crun and ", places.data_root);
     return text;
 }
@@ -367,7 +390,10 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
     Path bundle;
     if (where.kind != Kind::task) {
         Path state_file(where.dir, where.kind == Kind::runc ? "/state.json" : "/status");
-        Buffer text = TRY(read_file(AT_FDCWD, state_file.c_str(), state_limit));
+        Fd file = TRY(open_regular(AT_FDCWD, state_file.c_str()));
+        info.state_owner = TRY(sys::fstat(file.get())).st_uid;
+        Buffer text;
+        TRY(read_all(file.get(), text, state_limit).describe("cannot read ", state_file));
         RuncState state = TRY(parse_runc_state(text.view()).describe("bad runc state in ", state_file));
         info.pid = state.pid;
         info.start_time = state.start_time;
@@ -377,6 +403,8 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
         info.found_at.append(state_file);
     } else {
         TRY(read_task(where.dir, info));
+        if (auto dir = sys::stat(where.dir.c_str()); dir.ok())
+            info.state_owner = dir.value().st_uid;
         bundle = where.dir;
     }
     info.running = true;

@@ -8,6 +8,8 @@
 //   containerd:  task directories <root>/<ns>/<id>/ with init.pid and the OCI
 //                config.json: /run/containerd/io.containerd.runtime.v2.task,
 //                /run/docker/containerd/daemon/io.containerd.runtime.v2.task.
+//   rootless:    a user's own, under its $XDG_RUNTIME_DIR: runc/, crun/ (Podman) and
+//                docker/ (dockerd-rootless.sh's exec root: runtime-runc/ and containerd's tasks).
 //   --state-dir: any other root (a daemon's --exec-root), searched a few levels deep.
 //   Names:       what every source calls its running containers (runtime/sources.h),
 //                and Docker's stopped ones (<data-root>/containers/<id>/config.v2.json).
@@ -15,6 +17,9 @@
 // name, then a unique ID prefix; SOURCE:NAME, by name in that source only.
 #pragma once
 
+#include <sys/types.h>
+
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -28,7 +33,8 @@ namespace nskit::state {
 struct Places {
     std::span<const char* const> state_dirs;  // --state-dir, searched before the defaults
     const char* data_root = "/var/lib/docker";
-    // A rootless runtime's state: <dir>/runc and <dir>/crun ($XDG_RUNTIME_DIR of a user who is not root).
+    // A rootless runtime's state ($XDG_RUNTIME_DIR of a user who is not root):
+    // <dir>/runc and <dir>/crun (Podman), <dir>/docker (a rootless dockerd's exec root).
     const char* user_runtime_dir = nullptr;
 };
 
@@ -54,6 +60,11 @@ void for_each_state(const Places& places, FunctionRef<bool(const StateEntry&)> v
 
 // What find() looks in, for messages: "/run/docker/runtime-runc, ... and /var/lib/docker".
 Text<400> describe_places(const Places& places);
+
+// The start time of a running container's init as its runtime's state
+// records it (runc's init_process_start, crun's process-start-time), and
+// who owns that state file; -1 when no state of `id` records one.
+std::int64_t init_start_time(std::string_view id, const Places& places, uid_t* owner = nullptr);
 
 // The OCI bundle directory of a running container, from the runtime's state
 // (runc's or crun's state file, or containerd's task directory); empty when
