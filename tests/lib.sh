@@ -102,6 +102,20 @@ need_ns() {
 
 ns_inode() { stat -L -c %i "/proc/$1/ns/$2"; }
 
+# make_test_user NAME FIRST_SUBID: an ordinary user for rootless engines,
+# with subordinate ids (useradd's own range when it gives one, else 65536
+# from FIRST_SUBID); when this suite made it, it and its lines in
+# /etc/subuid and /etc/subgid go when the suite ends.
+make_test_user() {
+    local name=$1 first=$2 file
+    id "$name" >/dev/null 2>&1 && return 0
+    useradd -M -d /nonexistent -s /bin/sh "$name" >/dev/null 2>&1 || return 1
+    at_exit "userdel $name; sed -i '/^$name:/d' /etc/subuid /etc/subgid"
+    for file in /etc/subuid /etc/subgid; do
+        grep -q "^$name:" "$file" 2>/dev/null || echo "$name:$first:65536" >>"$file"
+    done
+}
+
 # spawn CMD...: start CMD in the background (output to /dev/null, so no
 # command substitution waits for it), kill it when the suite ends; sets SPAWNED.
 # Call it directly, never inside $(...): a subshell would lose the cleanup.

@@ -26,9 +26,7 @@ work=$(mktemp -d /tmp/nskit-rootless.XXXXXX)
 chmod 755 "$work"
 at_exit "rm -rf $work"
 USER_NAME=nskit-rootless
-id "$USER_NAME" >/dev/null 2>&1 || useradd -M -d /nonexistent -s /bin/sh "$USER_NAME" >/dev/null 2>&1
-grep -q "^$USER_NAME:" /etc/subuid 2>/dev/null || echo "$USER_NAME:300000:65536" >>/etc/subuid
-grep -q "^$USER_NAME:" /etc/subgid 2>/dev/null || echo "$USER_NAME:300000:65536" >>/etc/subgid
+make_test_user "$USER_NAME" 300000
 user_uid=$(id -u "$USER_NAME")
 home=$work/home
 xdg=$work/xdg
@@ -45,7 +43,8 @@ cp "$NSKIT" "$work/nskit" && chmod 755 "$work/nskit"
 
 # The engine, and everything it started, go at exit: rootlesskit holds its
 # namespaces, dockerd and containerd run in them, the shims beside.
-"$as_user" env DOCKERD_ROOTLESS_ROOTLESSKIT_NET=host DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER=none \
+# rootlesskit keeps its state in $TMPDIR: the user's temporary home too.
+"$as_user" env TMPDIR="$home" DOCKERD_ROOTLESS_ROOTLESSKIT_NET=host DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER=none \
     sh "$rootless_script" --iptables=false --ip6tables=false --bridge=none --ip-forward=false \
     >"$work/dockerd.log" 2>&1 &
 engine=$!

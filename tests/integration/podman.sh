@@ -73,9 +73,7 @@ fi
 
 # Rootless: the test user's own Podman, its state in its $XDG_RUNTIME_DIR.
 USER_NAME=nskit-test
-id "$USER_NAME" >/dev/null 2>&1 || useradd -m -s /bin/sh "$USER_NAME" >/dev/null 2>&1
-grep -q "^$USER_NAME:" /etc/subuid 2>/dev/null || echo "$USER_NAME:100000:65536" >>/etc/subuid
-grep -q "^$USER_NAME:" /etc/subgid 2>/dev/null || echo "$USER_NAME:100000:65536" >>/etc/subgid
+make_test_user "$USER_NAME" 100000
 xdg=$work/xdg
 install -d -m 700 -o "$USER_NAME" -g "$USER_NAME" "$xdg" "$work/rootless"
 # as_user CMD...: CMD as the test user, in its session's environment (a script: expect runs it under timeout).
@@ -89,6 +87,7 @@ chmod 755 "$as_user"
 podman_user=(podman --root "$work/rootless/root" --runroot "$xdg/containers" --runtime runc --events-backend file
              --storage-driver vfs)
 at_exit "kill -9 \$(cat $xdg/libpod/tmp/pause.pid 2>/dev/null) 2>/dev/null"
+at_exit "wait_for 200 eval '! pgrep -f -- $work/rootless/root >/dev/null'"
 at_exit "$as_user ${podman_user[*]} rm -f -t 0 -a >/dev/null 2>&1"
 cp "$NSKIT" "$work/nskit" && chmod 755 "$work/nskit"
 if "$as_user" "${podman_user[@]}" import -q --change 'ENV PATH=/bin' "$work/busybox.tar" localhost/nskit-busybox >/dev/null 2>&1 &&

@@ -20,6 +20,10 @@ podman_setup() {
     if (( ! ((0x$(awk '/^CapEff/ {print $2}' /proc/self/status) >> 24) & 1) )); then
         podman_run+=(--ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit "nproc=32768:32768")
     fi
+    # conmon runs `podman container cleanup` on this storage after each
+    # container ends: wait for every such process before the storage goes,
+    # or it makes the storage's directories again once they are removed.
+    at_exit "wait_for 200 eval '! pgrep -f -- $work/root >/dev/null'"
     at_exit "${podman_root[*]} rm -f -t 0 -a >/dev/null 2>&1"
     mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/tmp" "$work/rootfs/srv"
     cp "$(command -v busybox)" "$work/rootfs/bin/busybox"
