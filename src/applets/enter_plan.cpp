@@ -144,6 +144,9 @@ Result<void> check_may_enter(EnterPlan& plan, const Result<UserNamespaceOwner>& 
     if (!asked.ok())
         return {};  // said by the caller
     const UserNamespaceOwner& owner = asked.value();
+    if (owner.kernel_has_none)
+        return Error::because("this kernel has no user namespaces: only root can enter a container",
+                              "cannot enter container ", plan.shown, " as uid ", us);
     if (owner.ours)
         return Error::because("it shares the host's user namespace: only root can enter it", "cannot enter container ",
                               plan.shown, " as uid ", us);

@@ -27,7 +27,12 @@ std::optional<std::uint32_t> id_inside(std::string_view map, std::uint32_t outsi
 Result<UserNamespaceOwner> user_namespace_owner(int proc_dir)
 {
     UserNamespaceOwner owner;
-    struct stat ours = TRY(sys::stat("/proc/self/ns/user"));
+    auto self = sys::stat("/proc/self/ns/user");
+    if (!self.ok() && self.error().code == ENOENT) {  // a kernel without user namespaces: all is the host's
+        owner.ours = owner.kernel_has_none = true;
+        return owner;
+    }
+    struct stat ours = TRY(std::move(self));
     Fd ns = TRY(sys::openat(proc_dir, "ns/user", O_RDONLY | O_CLOEXEC).describe("cannot open its user namespace"));
     struct stat st = TRY(sys::fstat(ns.get()));
     if (st.st_ino == ours.st_ino && st.st_dev == ours.st_dev) {

@@ -26,6 +26,7 @@ std::optional<std::uint32_t> id_inside(std::string_view map, std::uint32_t outsi
 // maps, is who may enter it without root.
 struct UserNamespaceOwner {
     bool ours = false;  // the process is in our own user namespace: nobody owns it but the host
+    bool kernel_has_none = false;  // and so is every process: the kernel has no user namespaces
     bool known = false;  // the kernel said whose it is (NS_GET_OWNER_UID, Linux 4.11)
     uid_t uid = 0;  // when known: the owner, the euid of the process that made the outermost one below ours
 };

@@ -154,6 +154,15 @@ json.dump(c, open(sys.argv[2], "w"))'
         --out "$bound $userns" -- "${enter[@]}" --state-dir "$xdg/runc" podman:nskit-rootless sh -c "$forged_probe"
     "$as_user" rm "$userdata" && "$as_user" mv "$userdata.real" "$userdata"
     "$as_user" cp "$work/config.json.real" "$userdata/config.json"
+    # A record whose filter cannot be compiled: refused, saying why, as for root's containers.
+    "$as_user" python3 -c 'import json, sys
+c = json.load(open(sys.argv[1]))
+c["linux"]["seccomp"]["defaultAction"] = "SCMP_ACT_NOSUCH"
+json.dump(c, open(sys.argv[1], "w"))' "$userdata/config.json"
+    expect "rootless: a record whose filter cannot be compiled is refused, saying why" --rc 1 \
+        --err "userdata/config.json: linux.seccomp.defaultAction: SCMP_ACT_NOSUCH: not an action nskit knows" -- \
+        "$as_user" "$work/nskit" docker-enter -T podman:nskit-rootless id
+    "$as_user" cp "$work/config.json.real" "$userdata/config.json"
     # runc's state file, a link to another: not followed, so not found by it.
     state_file=$xdg/runc/$rootless_id/state.json
     "$as_user" mv "$state_file" "$state_file.real" && "$as_user" ln -s "$state_file.real" "$state_file"
