@@ -4,55 +4,28 @@
 # root (through its engine, with its engine frozen, and with none), and by
 # root; each compared with `docker exec` through that engine. Then attacks by
 # the user on root: a state file of its own naming a process of the host's.
-#
-# This host runs it as ../shared/TESTBED.md says: the host's network
-# (/dev/net/tun is root's), no port driver, no iptables or bridge, and no
+# The engine is tests/tools/rootless.sh's. This host gives its user no
 # cgroup delegation (no systemd, cgroup v1), so its containers have no
 # cgroup of their own.
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP/tests/lib.sh"
 
 need_root "rootless Docker" || exit 0
-rootless_script=/usr/share/docker.io/contrib/dockerd-rootless.sh
 for cmd in dockerd docker rootlesskit newuidmap busybox; do
     need_cmd "rootless Docker" "$cmd" || exit 0
 done
-if [ ! -x "$rootless_script" ] && [ ! -f "$rootless_script" ]; then
-    skip "rootless Docker" "no $rootless_script (Debian's docker.io ships it)"
-    exit 0
-fi
-
 work=$(mktemp -d /tmp/nskit-rootless.XXXXXX)
 chmod 755 "$work"
 at_exit "rm -rf $work"
+. "$TOP/tests/tools/rootless.sh"
 USER_NAME=nskit-rootless
-make_test_user "$USER_NAME" 300000
+rootless_user "$USER_NAME" 300000 || { fail "a user for rootless Docker" "useradd $USER_NAME failed"; exit 0; }
 user_uid=$(id -u "$USER_NAME")
-home=$work/home
-xdg=$work/xdg
-install -d -m 700 -o "$USER_NAME" -g "$USER_NAME" "$home" "$xdg"
-# as_user CMD...: CMD as the test user, in its session's environment (a script: expect runs it under timeout).
-as_user=$work/as-user
-cat >"$as_user" <<EOF
-#!/bin/sh
-cd / && exec setpriv --reuid=$USER_NAME --regid=$USER_NAME --init-groups \\
-    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=$home XDG_RUNTIME_DIR=$xdg "\$@"
-EOF
-chmod 755 "$as_user"
+home=$rootless_home
+xdg=$rootless_xdg
 cp "$NSKIT" "$work/nskit" && chmod 755 "$work/nskit"
-
-# The engine, and everything it started, go at exit: rootlesskit holds its
-# namespaces, dockerd and containerd run in them, the shims beside.
-# rootlesskit keeps its state in $TMPDIR: the user's temporary home too.
-"$as_user" env TMPDIR="$home" DOCKERD_ROOTLESS_ROOTLESSKIT_NET=host DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER=none \
-    sh "$rootless_script" --iptables=false --ip6tables=false --bridge=none --ip-forward=false \
-    >"$work/dockerd.log" 2>&1 &
-engine=$!
-at_exit "pkill -KILL -u $USER_NAME 2>/dev/null; kill -KILL $engine 2>/dev/null"
-docker_user=("$as_user" docker -H "unix://$xdg/docker.sock")
-engine_up() { "${docker_user[@]}" version >/dev/null 2>&1; }
-if ! wait_for 600 engine_up; then
-    skip "rootless Docker" "its engine did not start: $(tail -3 "$work/dockerd.log" | tr '\n' ' ' | head -c 300)"
+if ! rootless_dockerd; then
+    skip "rootless Docker" "$rootless_error"
     exit 0
 fi
 pass "a rootless dockerd runs for $USER_NAME (uid $user_uid)"
@@ -65,7 +38,6 @@ done
 printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1234:1234:app:/srv:/bin/sh\n' >"$work/rootfs/etc/passwd"
 printf 'root:x:0:\napp:x:1234:\n' >"$work/rootfs/etc/group"
 tar -C "$work/rootfs" -cf "$work/busybox.tar" . && chmod 644 "$work/busybox.tar"
-at_exit "${docker_user[*]} rm -f rl-web rl-app"
 if ! "${docker_user[@]}" import --change 'ENV PATH=/bin' "$work/busybox.tar" nskit-rootless/busybox >/dev/null ||
    ! "${docker_user[@]}" run -d --name rl-web --network none -e ROLE=web -w /srv nskit-rootless/busybox \
        sleep infinity >/dev/null ||
@@ -92,7 +64,7 @@ for name in rl-web rl-app; do
 done
 
 # The engine frozen: docker-enter gives up on it after --timeout.
-dockerd_pid=$(cat "$xdg/docker.pid" 2>/dev/null)
+dockerd_pid=$rootless_dockerd_pid
 if [ -n "$dockerd_pid" ] && kill -STOP "$dockerd_pid" 2>/dev/null; then
     expect "rl-web: its owner, with its engine frozen" --out web -- \
         "${enter_user[@]}" --timeout 0.5 rl-web sh -c 'echo $ROLE'

@@ -72,23 +72,11 @@ else
 fi
 
 # Rootless: the test user's own Podman, its state in its $XDG_RUNTIME_DIR.
+. "$TOP/tests/tools/rootless.sh"
 USER_NAME=nskit-test
-make_test_user "$USER_NAME" 100000
-xdg=$work/xdg
-install -d -m 700 -o "$USER_NAME" -g "$USER_NAME" "$xdg" "$work/rootless"
-# as_user CMD...: CMD as the test user, in its session's environment (a script: expect runs it under timeout).
-as_user=$work/as-user
-cat >"$as_user" <<EOF
-#!/bin/sh
-cd / && exec setpriv --reuid=$USER_NAME --regid=$USER_NAME --init-groups \\
-    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=$work/rootless XDG_RUNTIME_DIR=$xdg "\$@"
-EOF
-chmod 755 "$as_user"
-podman_user=(podman --root "$work/rootless/root" --runroot "$xdg/containers" --runtime runc --events-backend file
-             --storage-driver vfs)
-at_exit "kill -9 \$(cat $xdg/libpod/tmp/pause.pid 2>/dev/null) 2>/dev/null"
-at_exit "wait_for 200 eval '! pgrep -f -- $work/rootless/root >/dev/null'"
-at_exit "$as_user ${podman_user[*]} rm -f -t 0 -a >/dev/null 2>&1"
+rootless_user "$USER_NAME" 100000 || { fail "a user for rootless Podman" "useradd $USER_NAME failed"; exit 0; }
+xdg=$rootless_xdg
+rootless_podman
 cp "$NSKIT" "$work/nskit" && chmod 755 "$work/nskit"
 if "$as_user" "${podman_user[@]}" import -q --change 'ENV PATH=/bin' "$work/busybox.tar" localhost/nskit-busybox >/dev/null 2>&1 &&
    "$as_user" prlimit --nofile=1024:4096 "${podman_user[@]}" run -d --name nskit-rootless --network none -e ROLE=rootless localhost/nskit-busybox \
@@ -129,7 +117,7 @@ if "$as_user" "${podman_user[@]}" import -q --change 'ENV PATH=/bin' "$work/busy
     bound="$(awk '/^Max open files/ {print $4, $5}' /proc/$conmon/limits) $(cat /proc/$conmon/oom_score_adj)"
     userns=$(readlink /proc/$rootless_pid/ns/user)
     forged_probe='echo $(awk "/^Max open files/ {print \$4, \$5}" /proc/self/limits) $(cat /proc/self/oom_score_adj) $(readlink /proc/self/ns/user)'
-    userdata=$work/rootless/root/vfs-containers/$rootless_id/userdata
+    userdata=$rootless_home/containers/vfs-containers/$rootless_id/userdata
     forge='import json, sys
 c = json.load(open(sys.argv[1]))
 p = c["process"]
