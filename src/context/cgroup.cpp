@@ -128,6 +128,7 @@ bool locate_cgroup(std::string_view mountinfo, const CgroupMembership& membershi
 
 Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan, CgroupAccess access)
 {
+    plan.only_writable_ = access == CgroupAccess::where_writable;
     Text<40> target_file("/proc/", target, "/cgroup");
     Buffer theirs = TRY(read_file(AT_FDCWD, target_file.c_str(), cgroup_file_limit));
     Buffer ours = TRY(read_file(AT_FDCWD, "/proc/self/cgroup", cgroup_file_limit));
@@ -216,9 +217,16 @@ Result<void> CgroupJoin::place(pid_t placed) const
 {
     TRY(check_pids_room());
     Text<24> pid(placed);
-    for (std::size_t i = 0; i < count_; ++i)
-        TRY(sys::write_all(targets_[i].procs.get(), pid.view())
-                .describe("cannot put the command in cgroup ", targets_[i].directory));
+    for (std::size_t i = 0; i < count_; ++i) {
+        auto written = sys::write_all(targets_[i].procs.get(), pid.view());
+        // Moving a process also takes write access to cgroup.procs of the
+        // common ancestor of where it is and where it goes: a user's command
+        // from a login session's cgroup cannot go into a subtree delegated to
+        // that user's manager, and stays where it is, as with nothing delegated.
+        if (!written.ok() && only_writable_ && (written.error().code == EACCES || written.error().code == EPERM))
+            continue;
+        TRY(std::move(written).describe("cannot put the command in cgroup ", targets_[i].directory));
+    }
     return {};
 }
 

@@ -54,8 +54,9 @@ bool locate_cgroup(std::string_view mountinfo, const CgroupMembership& membershi
 
 // Which of the target's cgroups to join: all, or (a user who is not root:
 // the owner of a rootless container) those whose cgroup.procs we may write,
-// such as the ones systemd delegated to that user; the others are left as
-// they are, as the user's own runtime leaves them.
+// such as the ones systemd delegated to that user, and may move into (place
+// says when the kernel refuses); the others are left as they are, as the
+// user's own runtime leaves them.
 enum class CgroupAccess : unsigned char { all, where_writable };
 
 class CgroupJoin {
@@ -97,6 +98,7 @@ private:
     std::size_t count_ = 0;
     std::size_t unmounted_ = 0;
     std::size_t not_ours_ = 0;
+    bool only_writable_ = false;  // CgroupAccess::where_writable
 };
 
 // Opens cgroup.procs of every cgroup `target` is in and we are not, into

@@ -107,6 +107,23 @@ if "$as_user" "${podman_user[@]}" import -q --change 'ENV PATH=/bin' "$work/busy
     expect "rootless: its owner is refused a container of root's" --rc 1 \
         --err "cannot enter container pid:$web_pid as uid $user_uid: only root, or the user who owns its user namespace, can enter it" \
         -- "$as_user" "$work/nskit" docker-enter -T "pid:$web_pid" true
+    # A cgroup of its own that its owner may write (delegated, as systemd
+    # delegates a user's): its owner's command joins it, as runc puts an
+    # exec's process in the container's. Here a v1 pids cgroup, the init moved in by root.
+    delegated=
+    if [ -w /sys/fs/cgroup/pids/tasks ] && grep -q "^cgroup /sys/fs/cgroup/pids " /proc/mounts; then
+        delegated=/sys/fs/cgroup/pids/nskit-delegated-$$
+        mkdir "$delegated" && chown "$USER_NAME" "$delegated" "$delegated/tasks" "$delegated/cgroup.procs" &&
+            at_exit "echo $rootless_pid >/sys/fs/cgroup/pids/cgroup.procs; rmdir $delegated" && echo "$rootless_pid" >"$delegated/cgroup.procs" || delegated=
+    fi
+    if [ -n "$delegated" ]; then
+        expect "rootless: its owner's command joins the container's cgroups it may write (a delegated one)" \
+            --out "pids:/nskit-delegated-$$" -- \
+            "$as_user" "$work/nskit" docker-enter -T podman:nskit-rootless sh -c 'grep -o "pids:.*" /proc/self/cgroup'
+        echo "$rootless_pid" >/sys/fs/cgroup/pids/cgroup.procs
+    else
+        skip "rootless: its owner's command joins a delegated cgroup" "no cgroup v1 pids hierarchy to delegate one in"
+    fi
 
     # Attacks: the owner's forged record gives it nothing outside its own
     # user namespace. Its monitor (conmon, the owner's process, started
