@@ -186,14 +186,12 @@ Result<void> take_from_record(const EnterRequest& request, EnterPlan& plan)
     // model"): whatever it says, the command holds no limit its owner's
     // processes could not give themselves (the monitor is one of them), and
     // the security label its init holds, not one the record names.
-    ProcessLimits bound = record.monitor_limits;
-    // The OOM score as low as the owner's processes hold it, the monitor or
-    // the init (containerd's shim sets its own one above the container's).
+    // Both the monitor (when the init has one) and the init are the owner's
+    // processes: what either holds, the owner may (containerd's shim sets
+    // its own OOM score one above the container's).
     ProcessLimits init;
-    if (read_process_limits(plan.target->proc_dir(), init).ok() && init.oom_score_adj && bound.oom_score_adj &&
-        *init.oom_score_adj < *bound.oom_score_adj)
-        bound.oom_score_adj = init.oom_score_adj;
-    clamp_process_limits(plan.limits, bound);
+    TRY(read_process_limits(plan.target->proc_dir(), init));
+    clamp_process_limits(plan.limits, record.monitor ? most_of(record.monitor_limits, init) : init);
     plan.label = init_label(plan);
     return {};
 }

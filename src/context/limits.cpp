@@ -79,6 +79,19 @@ void clamp_process_limits(ProcessLimits& limits, const ProcessLimits& bound)
         limits.oom_score_adj = bound.oom_score_adj;
 }
 
+ProcessLimits most_of(const ProcessLimits& a, const ProcessLimits& b)
+{
+    ProcessLimits most = a;
+    for (std::size_t resource = 0; resource < limit_count; ++resource) {
+        const std::optional<sys::Limit>& other = b.limits[resource];
+        if (other && (!most.limits[resource] || other->hard > most.limits[resource]->hard))
+            most.limits[resource] = other;
+    }
+    if (b.oom_score_adj && (!most.oom_score_adj || *b.oom_score_adj < *most.oom_score_adj))
+        most.oom_score_adj = b.oom_score_adj;
+    return most;
+}
+
 LimitsApplied apply_process_limits(const ProcessLimits& wanted)
 {
     LimitsApplied applied;

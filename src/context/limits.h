@@ -34,6 +34,11 @@ Result<void> read_process_limits(int proc_dir, ProcessLimits& limits);
 // OOM score adjustment no lower. Where bound says nothing, `limits` stays.
 void clamp_process_limits(ProcessLimits& limits, const ProcessLimits& bound);
 
+// The most that either of two processes holds: each limit of the one with
+// the higher hard limit, and the lower OOM score adjustment; what one says
+// where the other says nothing. Two processes of one user: what that user may hold.
+ProcessLimits most_of(const ProcessLimits& a, const ProcessLimits& b);
+
 // Applies them to our process (setting a limit to what it already is always
 // succeeds); returns how many could not be set (the caller warns about them).
 struct LimitsApplied {

@@ -172,3 +172,20 @@ TEST_CASE("limits clamped to what a process holding others could give itself")
     clamp_process_limits(lower, bound);
     CHECK(lower.oom_score_adj == 500);
 }
+
+TEST_CASE("the most two processes hold")
+{
+    ProcessLimits monitor, init;
+    monitor.limits[7] = sys::Limit{1024, 4096};
+    init.limits[7] = sys::Limit{2048, 2048};
+    init.limits[6] = sys::Limit{100, 8192};  // the monitor says nothing
+    monitor.limits[3] = sys::Limit{8388608, 16777216};
+    init.limits[3] = sys::Limit{8388608, 33554432};
+    monitor.oom_score_adj = 1;
+    init.oom_score_adj = 0;
+    ProcessLimits most = most_of(monitor, init);
+    CHECK(most.limits[7]->hard == 4096);
+    CHECK(most.limits[6]->hard == 8192);
+    CHECK(most.limits[3]->hard == 33554432);
+    CHECK(most.oom_score_adj == 0);
+}
