@@ -216,7 +216,6 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     TRY(sys::prctl(PR_SET_DUMPABLE, 0));
     EnterPlan plan;
     TRY(make_enter_plan(name, request, plan));
-    Buffer::drop_kept();  // the plan's burst of Buffers is over; the session keeps only its own
     if (request.verbose)
         print_enter_plan(name, request, plan);
     Session session;

@@ -20,57 +20,15 @@ Buffer::Buffer(Buffer&& other)
 }
 
 namespace {
-// Buffers come straight from mmap and grow with mremap: no heap allocator
-// between us and the kernel. A block given back is kept for the next Buffer
-// (a few, none large): compiling a seccomp profile makes and drops dozens of
-// arrays of the same sizes, one round per ABI, and every page the kernel
-// hands out fresh is a page fault, where a kept block's pages are there.
-// None over 64 KiB: a kept block counts in our resident memory until it is
-// used again or dropped, and docker-enter, keeping the 128 KiB ones too,
-// peaked at 552 KiB (against 424 without any kept); at 64 KiB it peaks at
-// 424 and makes as few page faults as with all of them kept.
-struct Block {
-    char* data;
-    std::size_t capacity;
-};
-constexpr std::size_t kept_blocks = 16;
-constexpr std::size_t largest_kept = 64 * 1024;
-Block kept[kept_blocks];
-std::size_t kept_count = 0;
-
+// Buffers are few and page-sized or larger, so they come straight from mmap
+// and grow with mremap (in place when it can): no heap allocator between us
+// and the kernel, and every page goes back when its Buffer does.
 void release(char* data, std::size_t capacity)
 {
-    if (!data)
-        return;
-    if (kept_count < kept_blocks && capacity <= largest_kept) {
-        kept[kept_count++] = {data, capacity};
-        return;
-    }
-    ::munmap(data, capacity);
-}
-
-// The smallest kept block of at least `wanted` bytes, taken out of the kept ones.
-Block take_kept(std::size_t wanted)
-{
-    std::size_t best = kept_count;
-    for (std::size_t i = 0; i < kept_count; ++i)
-        if (kept[i].capacity >= wanted && (best == kept_count || kept[i].capacity < kept[best].capacity))
-            best = i;
-    if (best == kept_count)
-        return {nullptr, 0};
-    Block block = kept[best];
-    kept[best] = kept[--kept_count];
-    return block;
+    if (data)
+        ::munmap(data, capacity);
 }
 }  // namespace
-
-void Buffer::drop_kept()
-{
-    while (kept_count > 0) {
-        --kept_count;
-        ::munmap(kept[kept_count].data, kept[kept_count].capacity);
-    }
-}
 
 Buffer& Buffer::operator=(Buffer&& other)
 {
@@ -92,14 +50,6 @@ bool Buffer::reserve_more(std::size_t more)
     std::size_t wanted = capacity_ ? capacity_ * 2 : 4096;
     while (wanted - size_ < more)
         wanted *= 2;
-    if (Block block = take_kept(wanted); block.data) {
-        if (size_)
-            ::memcpy(block.data, data_, size_);
-        release(data_, capacity_);
-        data_ = block.data;
-        capacity_ = block.capacity;
-        return true;
-    }
     void* grown = data_ ? ::mremap(data_, capacity_, wanted, MREMAP_MAYMOVE)
                         : ::mmap(nullptr, wanted, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (grown == MAP_FAILED)

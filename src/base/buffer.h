@@ -1,7 +1,6 @@
 // Bytes whose size is only known at run time (a process environment, an HTTP
-// reply, a file to install): one mmap'd block that grows, given back in the
-// destructor (kept for the next Buffer when small: buffer.cpp). Everything
-// smaller lives on the stack in a Text<N>.
+// reply, a file to install): one mmap'd block that grows, unmapped in the
+// destructor. Everything smaller lives on the stack in a Text<N>.
 #pragma once
 
 #include <cstddef>
@@ -27,10 +26,6 @@ public:
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
     std::string_view view() const { return {data_, size_}; }
-
-    // Gives the kernel back the blocks kept for the next Buffers (buffer.cpp),
-    // where a burst of Buffers ends and long-lived work begins.
-    static void drop_kept();
 
     // Makes room for at least `more` bytes past size(); false when out of memory.
     [[nodiscard]] bool reserve_more(std::size_t more);
