@@ -213,8 +213,7 @@ expect "-S follow in a user namespace that does not map the target's uid" --rc 1
     "$NSENTER" -t "$UT" -U -S follow true
 
 # an unprivileged user entering the user namespace it made itself
-if id nskit-test >/dev/null 2>&1 || useradd -M -s /bin/sh nskit-test 2>/dev/null; then
-    at_exit "true"
+if make_test_user nskit-test 100000; then
     mkdir -p "$WORK/unpriv"; cp "$NSKIT" "$WORK/unpriv/nskit"; chmod 755 "$WORK" "$WORK/unpriv" "$WORK/unpriv/nskit"
     ln -s nskit "$WORK/unpriv/nsenter"
     spawn su nskit-test -s /bin/sh -c "exec unshare -U -r -u -n sh -c 'hostname userns; exec sleep 1000'"

@@ -15,11 +15,7 @@ NSENTER="$NSKIT nsenter"
 
 # An unprivileged user with subordinate ids, for the cases meant for one.
 USER_NAME=nskit-test
-if ! id "$USER_NAME" >/dev/null 2>&1; then
-    useradd -m -s /bin/sh "$USER_NAME" >/dev/null 2>&1
-fi
-grep -q "^$USER_NAME:" /etc/subuid 2>/dev/null || echo "$USER_NAME:100000:65536" >>/etc/subuid
-grep -q "^$USER_NAME:" /etc/subgid 2>/dev/null || echo "$USER_NAME:100000:65536" >>/etc/subgid
+make_test_user "$USER_NAME" 100000
 USER_ID=$(id -u "$USER_NAME" 2>/dev/null)
 AS_USER="setpriv --reuid=$USER_NAME --regid=$USER_NAME --init-groups"
 unprivileged_ok=
