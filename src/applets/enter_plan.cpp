@@ -135,15 +135,9 @@ std::optional<ExecLabel> init_label(const EnterPlan& plan)
 
 // Without root: only the user who owns the container's user namespace (a
 // rootless container's), who holds every capability there and none outside.
-Result<void> check_may_enter(EnterPlan& plan, const Result<UserNamespaceOwner>& asked)
+Result<void> check_may_enter(EnterPlan& plan, const UserNamespaceOwner& owner)
 {
     uid_t us = ::geteuid();
-    if (!asked.ok() && (asked.error().code == EACCES || asked.error().code == EPERM))  // not even ours to look at
-        return Error::because("only root, or the user who owns its user namespace, can enter it",
-                              "cannot enter container ", plan.shown, " as uid ", us);
-    if (!asked.ok())
-        return {};  // said by the caller
-    const UserNamespaceOwner& owner = asked.value();
     if (owner.kernel_has_none)
         return Error::because("this kernel has no user namespaces: only root can enter a container",
                               "cannot enter container ", plan.shown, " as uid ", us);
@@ -183,12 +177,11 @@ Result<void> take_from_record(const EnterRequest& request, EnterPlan& plan)
         return {};
     }
     // A rootless container's record is its owner's word (README: "Threat
-    // model"): whatever it says, the command holds no limit its owner's
-    // processes could not give themselves (the monitor is one of them), and
-    // the security label its init holds, not one the record names.
-    // Both the monitor (when the init has one) and the init are the owner's
-    // processes: what either holds, the owner may (containerd's shim sets
-    // its own OOM score one above the container's).
+    // model"): whatever it says, the command holds no limit beyond what the
+    // owner's own processes hold, the monitor (when the init has one) and
+    // the init (containerd's shim sets its OOM score one above the
+    // container's), and the security label its init holds, not one the
+    // record names.
     ProcessLimits init;
     TRY(read_process_limits(plan.target->proc_dir(), init));
     clamp_process_limits(plan.limits, record.monitor ? most_of(record.monitor_limits, init) : init);
@@ -261,12 +254,16 @@ Result<void> make_enter_plan(std::string_view name, const EnterRequest& request,
     plan.target = TRY(pin_target(TargetSpec{pid, std::nullopt}).describe("cannot pin the init of ", plan.shown,
                                                                         " (PID ", pid, ")"));
     const Target& target = *plan.target;
-    auto owner = user_namespace_owner(target.proc_dir());
-    if (::geteuid() != 0)
+    auto asked = user_namespace_owner(target.proc_dir());
+    bool root = ::geteuid() == 0;
+    // Without root, a namespace we may not even look at is not ours.
+    if (!asked.ok() && !root && (asked.error().code == EACCES || asked.error().code == EPERM))
+        return Error::because("only root, or the user who owns its user namespace, can enter it",
+                              "cannot enter container ", plan.shown, " as uid ", ::geteuid());
+    const UserNamespaceOwner owner = TRY(std::move(asked).describe("cannot enter container ", plan.shown));
+    if (!root)
         TRY(check_may_enter(plan, owner));
-    if (!owner.ok())
-        return owner.take_error().describe("cannot enter container ", plan.shown);
-    uid_t rootless_owner = !owner.value().ours && owner.value().known ? owner.value().uid : 0;
+    uid_t rootless_owner = !owner.ours && owner.known ? owner.uid : 0;
     // A user's runtime state names only that user's containers: not one of
     // root's, another user's, or a process of the host's.
     if (info.state_owner != 0 && info.state_owner != rootless_owner)

@@ -242,6 +242,25 @@ Result<void> read_task(const Path& dir, ContainerInfo& info)
     return {};
 }
 
+// The runc state.json or crun status file in a container's state directory
+// `dir` (not a task directory), read and parsed, with who owns it.
+struct StateFile {
+    Path path;
+    RuncState state;
+    uid_t owner = 0;
+};
+Result<StateFile> read_state_file(const Path& dir, Kind kind)
+{
+    StateFile file;
+    file.path = Path(dir, kind == Kind::runc ? "/state.json" : "/status");
+    Fd fd = TRY(open_regular(AT_FDCWD, file.path.c_str()));
+    file.owner = TRY(sys::fstat(fd.get())).st_uid;
+    Buffer text;
+    TRY(read_all(fd.get(), text, state_limit).describe("cannot read ", file.path));
+    file.state = TRY(parse_runc_state(text.view()).describe("bad runc state in ", file.path));
+    return file;
+}
+
 }  // namespace
 
 void for_each_state(const Places& places, FunctionRef<bool(const StateEntry&)> visit)
@@ -251,12 +270,10 @@ void for_each_state(const Places& places, FunctionRef<bool(const StateEntry&)> v
         ContainerInfo pid_only;
         if (f.kind != Kind::task) {
             bundle.clear();
-            Path state_file(*f.dir, f.kind == Kind::runc ? "/state.json" : "/status");
-            if (auto text = read_file(AT_FDCWD, state_file.c_str(), state_limit); text.ok())
-                if (auto state = parse_runc_state(text.value().view()); state.ok()) {
-                    bundle = Path(state.value().bundle);
-                    pid_only.pid = state.value().pid;
-                }
+            if (auto file = read_state_file(*f.dir, f.kind); file.ok()) {
+                bundle = Path(file.value().state.bundle);
+                pid_only.pid = file.value().state.pid;
+            }
         } else {
             (void)read_task(*f.dir, pid_only);
         }
@@ -313,20 +330,12 @@ std::int64_t init_start_time(std::string_view id, const Places& places, uid_t* o
     Location where = locate(places, id);
     if (!where.found || where.kind == Kind::task)
         return -1;
-    Path state_file(where.dir, where.kind == Kind::runc ? "/state.json" : "/status");
-    auto file = open_regular(AT_FDCWD, state_file.c_str());
+    auto file = read_state_file(where.dir, where.kind);
     if (!file.ok())
         return -1;
-    Buffer text;
-    auto st = sys::fstat(file.value().get());
-    if (!st.ok() || !read_all(file.value().get(), text, state_limit).ok())
-        return -1;
-    auto state = parse_runc_state(text.view());
-    if (!state.ok())
-        return -1;
     if (owner)
-        *owner = st.value().st_uid;
-    return state.value().start_time;
+        *owner = file.value().owner;
+    return file.value().state.start_time;
 }
 
 Text<600> bundle_of(std::string_view id, const Places& places)
@@ -334,12 +343,8 @@ Text<600> bundle_of(std::string_view id, const Places& places)
     Location where = locate(places, id);
     if (!where.found || where.kind == Kind::task)
         return Text<600>(where.found ? where.dir.view() : std::string_view());
-    Path state_file(where.dir, where.kind == Kind::runc ? "/state.json" : "/status");
-    auto text = read_file(AT_FDCWD, state_file.c_str(), state_limit);
-    if (!text.ok())
-        return {};
-    auto state = parse_runc_state(text.value().view());
-    return Text<600>(state.ok() ? state.value().bundle.view() : std::string_view());
+    auto file = read_state_file(where.dir, where.kind);
+    return Text<600>(file.ok() ? file.value().state.bundle.view() : std::string_view());
 }
 
 Text<400> describe_places(const Places& places)
@@ -389,18 +394,15 @@ Result<void> find(std::string_view query, const Places& places, ContainerInfo& i
 
     Path bundle;
     if (where.kind != Kind::task) {
-        Path state_file(where.dir, where.kind == Kind::runc ? "/state.json" : "/status");
-        Fd file = TRY(open_regular(AT_FDCWD, state_file.c_str()));
-        info.state_owner = TRY(sys::fstat(file.get())).st_uid;
-        Buffer text;
-        TRY(read_all(file.get(), text, state_limit).describe("cannot read ", state_file));
-        RuncState state = TRY(parse_runc_state(text.view()).describe("bad runc state in ", state_file));
+        StateFile file = TRY(read_state_file(where.dir, where.kind));
+        const RuncState& state = file.state;
+        info.state_owner = file.owner;
         info.pid = state.pid;
         info.start_time = state.start_time;
         if (info.hostname.empty() && !init_hostname)
             info.hostname = state.hostname;
         bundle = Path(state.bundle);
-        info.found_at.append(state_file);
+        info.found_at.append(file.path);
     } else {
         TRY(read_task(where.dir, info));
         if (auto dir = sys::stat(where.dir.c_str()); dir.ok())
