@@ -217,14 +217,22 @@ bool Value::decode(FunctionRef<bool(char)> sink) const
     return ok;
 }
 
+std::optional<std::string_view> Value::without_escapes() const
+{
+    if (!is_string())
+        return std::nullopt;
+    std::string_view inner = raw_.substr(1, raw_.size() - 2);
+    if (inner.find('\\') != std::string_view::npos)
+        return std::nullopt;
+    return inner;
+}
+
 bool Value::equals(std::string_view text) const
 {
     if (!is_string())
         return false;
-    // The common case, no escapes: compare the raw text.
-    std::string_view inner = raw_.substr(1, raw_.size() - 2);
-    if (inner.find('\\') == std::string_view::npos)
-        return inner == text;
+    if (auto inner = without_escapes())
+        return *inner == text;
     std::size_t at = 0;
     bool same = decode([&](char c) { return at < text.size() && text[at++] == c; });
     return same && at == text.size();
@@ -247,6 +255,8 @@ bool Value::starts_with(std::string_view prefix) const
 
 bool Value::unescape(Buffer& out) const
 {
+    if (auto text = without_escapes())
+        return out.append(*text);
     return decode([&](char c) { return out.append({&c, 1}); });
 }
 

@@ -51,6 +51,10 @@ public:
     template <std::size_t N>
     bool unescape(Text<N>& out) const
     {
+        if (auto text = without_escapes()) {
+            out.append(*text);
+            return !out.truncated();
+        }
         return decode([&](char c) {
             out.append(c);
             return !out.truncated();
@@ -64,6 +68,8 @@ private:
     friend Result<Value> parse(std::string_view document);
     explicit Value(std::string_view raw) : raw_(raw) {}
     bool is_string() const { return raw_.size() >= 2 && raw_[0] == '"'; }
+    // A string's text as it stands when it has no escape (the common case); nullopt otherwise.
+    std::optional<std::string_view> without_escapes() const;
     // Feeds the unescaped text to sink(c) until it returns false; false
     // when not a string, or when the sink said stop.
     bool decode(FunctionRef<bool(char)> sink) const;

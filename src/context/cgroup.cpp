@@ -155,6 +155,8 @@ Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan, CgroupAccess acces
         // from outside is single-threaded too. cgroup v2 has only cgroup.procs.
         auto& slot = plan.targets_[plan.count_];
         slot.unified = membership->unified();
+        slot.pids = slot.unified || has_token(membership->controllers, "pids"sv);
+        slot.memory = slot.unified || has_token(membership->controllers, "memory"sv);
         slot.dir = TRY(sys::open(directory.c_str(), O_PATH | O_DIRECTORY));
         auto procs = sys::openat(slot.dir.get(), slot.unified ? "cgroup.procs" : "tasks", O_WRONLY);
         if (!procs.ok() && access == CgroupAccess::where_writable &&
@@ -260,6 +262,8 @@ Result<void> CgroupJoin::check_pids_room() const
     // would run and fork nothing. Refused instead (a race with the
     // container's own forks can still fill it after this look).
     for (std::size_t i = 0; i < count_; ++i) {
+        if (!targets_[i].pids)
+            continue;
         char max_text[32], current_text[32];
         std::string_view max = trim(TRY(read_cgroup_value(targets_[i].dir.get(), "pids.max", max_text)));
         if (max.empty() || max == "max"sv)
@@ -276,6 +280,8 @@ Result<void> CgroupJoin::check_pids_room() const
 std::optional<std::uint64_t> CgroupJoin::oom_kills() const
 {
     for (std::size_t i = 0; i < count_; ++i) {
+        if (!targets_[i].memory)
+            continue;
         char text[1024];
         auto events = read_small_file(targets_[i].dir.get(), targets_[i].unified ? "memory.events" : "memory.oom_control",
                                       text);

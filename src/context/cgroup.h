@@ -90,6 +90,8 @@ private:
         Fd dir;                // the cgroup's directory
         Fd procs;              // cgroup.procs (v2), or tasks (v1: see plan_cgroup_join)
         bool unified = false;  // v2
+        bool pids = false;     // it may have pids.max (v1: the pids hierarchy; v2)
+        bool memory = false;   // it may count OOM kills (v1: the memory hierarchy; v2)
         CgroupPath directory;
     };
     Result<void> check_pids_room() const;

@@ -120,7 +120,11 @@ std::optional<int> capability_number(std::string_view name)
 
 Result<OciProcess> parse_oci_process(std::string_view config_json)
 {
-    auto doc = TRY(json::parse(config_json));
+    return parse_oci_process(TRY(json::parse(config_json)));
+}
+
+Result<OciProcess> parse_oci_process(json::Value doc)
+{
     OciProcess process;
     json::Value spec_process = doc.get("process"sv);
     if (spec_process.kind() != json::Kind::object)

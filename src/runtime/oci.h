@@ -12,6 +12,7 @@
 #include <span>
 #include <string_view>
 
+#include "base/json.h"
 #include "base/result.h"
 #include "base/text.h"
 #include "context/caps.h"
@@ -38,6 +39,7 @@ struct OciProcess {
 // Refuses what it cannot read faithfully (a capability list that is not a
 // list of strings, an out-of-range id or limit): a record that is only half
 // understood must not half-apply.
+Result<OciProcess> parse_oci_process(json::Value config);
 Result<OciProcess> parse_oci_process(std::string_view config_json);
 
 // "CAP_NET_ADMIN" -> 12; nullopt for a name this table does not know.

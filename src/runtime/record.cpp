@@ -76,9 +76,9 @@ constexpr std::size_t characters_of(const Text<N>&) { return N - 1; }
 // cut in the middle when the whole would not fit an Error's text, since what
 // the profile itself is refused for (which field, how many instructions)
 // must reach the operator whole.
-Result<seccomp::Program> compile_seccomp(std::string_view config_json, std::string_view path)
+Result<seccomp::Program> compile_seccomp(json::Value config, std::string_view path)
 {
-    auto profile = seccomp::parse_config_profile(config_json);
+    auto profile = seccomp::parse_config_profile(config);
     auto program = profile.ok() ? seccomp::compile(profile.value()) : Result<seccomp::Program>(profile.take_error());
     if (!program.ok()) {
         Error error = program.take_error();
@@ -178,8 +178,9 @@ Result<bool> find_runtime_record(const ContainerInfo& info, const Target& init, 
     record.owners_word = rootless_owner != 0;
     Buffer text;
     TRY(read_all(config.get(), text, config_limit).describe("cannot read ", record.config_path));
-    record.process = TRY(parse_oci_process(text.view()).describe("cannot use ", record.config_path));
-    record.seccomp = TRY(compile_seccomp(text.view(), record.config_path.view()));
+    json::Value config_doc = TRY(json::parse(text.view()).describe("cannot use ", record.config_path));
+    record.process = TRY(parse_oci_process(config_doc).describe("cannot use ", record.config_path));
+    record.seccomp = TRY(compile_seccomp(config_doc, record.config_path.view()));
     if (parent)
         TRY(parent->still_alive());
     TRY(init.still_alive());

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <optional>
 
+#include "base/json.h"
 #include "base/result.h"
 #include "base/text.h"
 #include "context/limits.h"
@@ -54,10 +55,10 @@ struct RuntimeRecord {
 Result<bool> find_runtime_record(const ContainerInfo& info, const Target& init, std::string_view init_status,
                                  const state::Places& places, uid_t rootless_owner, RuntimeRecord& record);
 
-// linux.seccomp of config.json `config_json` (read from `path`), compiled
-// for this machine; split out for unit tests. A refusal says why whole, and
+// linux.seccomp of config.json (`config`, read from `path`), compiled for
+// this machine; split out for unit tests. A refusal says why whole, and
 // names the file (cut in the middle where it is too long to fit).
-Result<seccomp::Program> compile_seccomp(std::string_view config_json, std::string_view path);
+Result<seccomp::Program> compile_seccomp(json::Value config, std::string_view path);
 
 // "PPid:" and "Umask:" of a /proc/PID/status text; split out for unit tests.
 std::optional<pid_t> parent_pid(std::string_view status);

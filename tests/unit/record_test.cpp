@@ -145,7 +145,9 @@ TEST_CASE("A record's seccomp profile that cannot be used is refused with the re
     std::string long_path = "/tmp/nskd.P2l2gW/x/containerd/daemon/io.containerd.runtime.v2.task/nskit-nskd.P2l2gW/" + id +
                             "/config.json";
     auto message = [](const std::string& config, const std::string& path) {
-        auto program = compile_seccomp(config, path);
+        auto doc = json::parse(config);
+        REQUIRE(doc.ok());
+        auto program = compile_seccomp(doc.value(), path);
         REQUIRE_FALSE(program.ok());
         return std::string(program.error().what.view()) + ": " + program.error().why();
     };

@@ -47,10 +47,10 @@ TEST_CASE("a profile read as runc reads it", "[seccomp]")
     CHECK(profile.flags_given);
     CHECK(profile.flags == flag_log);
     REQUIRE(profile.rules.size() == 6);
-    CHECK(profile.rules[0].name.view() == "read");
-    CHECK(profile.rules[1].name.view() == "write");
+    CHECK(profile.name_of(profile.rules[0]) == "read");
+    CHECK(profile.name_of(profile.rules[1]) == "write");
     CHECK(profile.rules[1].action == allow);
-    CHECK(profile.rules[2].name.view() == "personality");
+    CHECK(profile.name_of(profile.rules[2]) == "personality");
     REQUIRE(profile.conditions_of(profile.rules[2]).size() == 1);
     CHECK(profile.conditions_of(profile.rules[2])[0].value == 8);
     CHECK(profile.conditions_of(profile.rules[2])[0].op == Op::equal);
@@ -58,7 +58,7 @@ TEST_CASE("a profile read as runc reads it", "[seccomp]")
     CHECK(clone.op == Op::masked_equal);
     CHECK(clone.value == 2114060288);
     CHECK(clone.value_two == 0);
-    CHECK(profile.rules[4].name.view() == "reboot");
+    CHECK(profile.name_of(profile.rules[4]) == "reboot");
     CHECK(profile.rules[4].action == errno_ret(13));
     CHECK(profile.conditions_of(profile.rules[4]).empty());
     CHECK_FALSE(profile.rules[5].name_fits);

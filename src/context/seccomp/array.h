@@ -18,8 +18,10 @@ class Array {
 public:
     [[nodiscard]] bool push(const T& item)
     {
-        if (!bytes_.append({reinterpret_cast<const char*>(&item), sizeof item}))
+        if (bytes_.spare().size() < sizeof item && !bytes_.reserve_more(sizeof item))
             return false;
+        __builtin_memcpy(bytes_.spare().data(), &item, sizeof item);
+        bytes_.commit(sizeof item);
         ++count_;
         return true;
     }

@@ -130,31 +130,43 @@ struct Segment {
     Outcome outcome;
 };
 
-// The call numbers 0 ... 2^32-1 of `block` cut into ranges of one outcome:
-// the outcome only changes where a rule's number, a stub limit or an x32
-// boundary begins or ends.
+// The call numbers 0 ... 2^32-1 of `block` cut into ranges of one outcome.
+// The outcome only changes where a rule's number, a stub limit or an x32
+// boundary begins or ends: from each start, the next range begins at the
+// nearest of those above it (the ABIs' calls are sorted, so each is walked once).
 Result<void> segments_of(const Block& block, std::uint32_t default_action, Array<Segment>& segments)
 {
-    Array<std::uint64_t> cuts;
-    bool pushed = cuts.push(0) && cuts.push(1) && cuts.push(0x40000000) && cuts.push(0x80000000) &&
-                  cuts.push(0xc0000000) && cuts.push(0xffffffff);
-    for (std::size_t i = 0; i < block.abi_count && pushed; ++i) {
-        pushed = cuts.push(std::uint64_t(block.enosys_above[i]) + 1);
-        for (const Call& call : block.rules[i].calls.view())
-            pushed = pushed && cuts.push(call.number) && cuts.push(std::uint64_t(call.number) + 1);
-    }
-    if (!pushed)
-        return Error::from_errno(ENOMEM, "cannot compile the seccomp profile");
-    sort(cuts.data(), cuts.size(), [](std::uint64_t a, std::uint64_t b) { return a < b; });
-    for (std::size_t i = 0; i < cuts.size(); ++i) {
-        std::uint64_t start = cuts[i];
-        if (start > 0xffffffff || (i > 0 && start == cuts[i - 1]))
-            continue;
+    constexpr std::uint64_t end = std::uint64_t(1) << 32;
+    const std::uint64_t fixed[] = {1,
+                                   0x40000000,
+                                   0x80000000,
+                                   0xc0000000,
+                                   0xffffffff,
+                                   std::uint64_t(block.enosys_above[0]) + 1,
+                                   std::uint64_t(block.enosys_above[1]) + 1};
+    std::size_t next_call[2] = {0, 0};
+    for (std::uint64_t start = 0; start < end;) {
         Outcome outcome = outcome_at(block, static_cast<std::uint32_t>(start), default_action);
-        if (!segments.empty() && segments[segments.size() - 1].outcome == outcome)
-            continue;
-        if (!segments.push({start, outcome}))
-            return Error::from_errno(ENOMEM, "cannot compile the seccomp profile");
+        if (segments.empty() || !(segments[segments.size() - 1].outcome == outcome))
+            if (!segments.push({start, outcome}))
+                return Error::from_errno(ENOMEM, "cannot compile the seccomp profile");
+        std::uint64_t next = end;
+        for (std::uint64_t cut : fixed)
+            if (cut > start && cut < next)
+                next = cut;
+        for (std::size_t i = 0; i < block.abi_count; ++i) {
+            std::span<const Call> calls = block.rules[i].calls.view();
+            std::size_t& at = next_call[i];
+            while (at < calls.size() && calls[at].number < start)
+                ++at;
+            if (at == calls.size())
+                continue;
+            // A call's own number begins a range, and so does the number after it.
+            std::uint64_t cut = calls[at].number == start ? start + 1 : calls[at].number;
+            if (cut < next)
+                next = cut;
+        }
+        start = next;
     }
     return {};
 }
@@ -342,29 +354,28 @@ void emit_search(Assembler& code, const Array<Segment>& segments, std::size_t fi
     emit_search(code, segments, middle, last, default_action, big_endian);
 }
 
-// The ABIs of the filter, grouped by AUDIT_ARCH value, with their rules.
-Result<std::size_t> build_blocks(const Profile& profile, const FamilyFacts& family, Block (&blocks)[3])
+// The filter's ABIs, in the family's order: the native one always, the
+// others when the profile lists them.
+bool in_filter(const Profile& profile, const FamilyFacts& family, std::size_t i)
 {
-    std::size_t block_count = 0;
+    return i == 0 || (profile.architectures & arch_bit(facts(family.abis[i]).token));
+}
+
+// The block of the ABIs in the filter whose AUDIT_ARCH value is `audit`, with their rules.
+Result<void> build_block(const Profile& profile, const FamilyFacts& family, std::uint32_t audit, Block& block)
+{
     bool stub = profile.loader == Loader::runc && !permissive(profile.default_action);  // liblxc has none
+    block.audit = audit;
+    block.abi_count = 0;
     for (std::size_t i = 0; i < family.abi_count; ++i) {
         Abi abi = family.abis[i];
-        if (i > 0 && !(profile.architectures & arch_bit(facts(abi).token)))
-            continue;  // the native ABI is always in the filter, the others when listed
-        Block* block = nullptr;
-        for (std::size_t b = 0; b < block_count; ++b)
-            if (blocks[b].audit == facts(abi).audit)
-                block = &blocks[b];
-        if (!block) {
-            block = &blocks[block_count++];
-            block->audit = facts(abi).audit;
-        }
-        std::size_t slot = block->abi_count++;
-        TRY(resolve_rules(profile, abi, block->rules[slot]));
-        if (stub)
-            block->enosys_above[slot] = highest_named(profile, abi);
+        if (!in_filter(profile, family, i) || facts(abi).audit != audit)
+            continue;
+        std::size_t slot = block.abi_count++;
+        TRY(resolve_rules(profile, abi, block.rules[slot]));
+        block.enosys_above[slot] = stub ? highest_named(profile, abi) : 0;
     }
-    return block_count;
+    return {};
 }
 
 }  // namespace
@@ -391,9 +402,9 @@ Result<Program> compile(const Profile& profile, Family family)
     Program program;
     if (!profile.filter)
         return program;
-    FamilyFacts facts = family_facts(family);
+    FamilyFacts abis = family_facts(family);
     for (unsigned arch = 0; arch <= static_cast<unsigned>(Arch::s390x); ++arch)
-        if ((profile.architectures & (1u << arch)) && big_endian(static_cast<Arch>(arch)) != facts.big_endian)
+        if ((profile.architectures & (1u << arch)) && big_endian(static_cast<Arch>(arch)) != abis.big_endian)
             return Error::because("libseccomp does not put ABIs of both byte orders in one filter",
                                   "cannot compile linux.seccomp.architectures");
     // runc 1.2 asks for SPEC_ALLOW when the profile names no flags (runc 1.1 passes none).
@@ -403,17 +414,26 @@ Result<Program> compile(const Profile& profile, Family family)
                               "it without one)",
                               "cannot use SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
 
-    Block blocks[3];
-    std::size_t block_count = TRY(build_blocks(profile, facts, blocks));
+    // One block after the other, in the order their ABIs come in the family,
+    // each compiled whole before the next is built in the same arrays.
+    Block block;
+    Array<Segment> segments;
     Assembler code;
     code.load(offset_arch);
-    for (std::size_t b = 0; b < block_count; ++b) {
-        Array<Segment> segments;
-        TRY(segments_of(blocks[b], profile.default_action, segments));
+    for (std::size_t i = 0; i < abis.abi_count; ++i) {
+        std::uint32_t audit = facts(abis.abis[i]).audit;
+        bool built = false;  // with an earlier ABI of the same AUDIT_ARCH
+        for (std::size_t j = 0; j < i; ++j)
+            built = built || (in_filter(profile, abis, j) && facts(abis.abis[j]).audit == audit);
+        if (!in_filter(profile, abis, i) || built)
+            continue;
+        TRY(build_block(profile, abis, audit, block));
+        segments.clear();
+        TRY(segments_of(block, profile.default_action, segments));
         Assembler::Label other = code.label();
-        code.jump_if(bpf_jeq, blocks[b].audit, Assembler::next, other);
+        code.jump_if(bpf_jeq, block.audit, Assembler::next, other);
         code.load(offset_nr);
-        emit_search(code, segments, 0, segments.size() - 1, profile.default_action, facts.big_endian);
+        emit_search(code, segments, 0, segments.size() - 1, profile.default_action, abis.big_endian);
         code.bind(other);
     }
     code.ret(bad_arch_action);

@@ -166,12 +166,10 @@ Result<void> read_rule(std::string_view line, const Defaults& defaults, const Fi
                               "the policy with it",
                               name);
     Rule rule;
-    rule.name.append(name);
-    rule.name_fits = !rule.name.truncated();
     rule.action = action;
     rule.first_condition = static_cast<std::uint32_t>(profile.conditions.size());
     rule.condition_count = arguments.count;
-    bool pushed = profile.rules.push(rule);
+    bool pushed = profile.name_rule(rule, name) && profile.rules.push(rule);
     for (std::uint32_t i = 0; i < arguments.count && pushed; ++i)
         pushed = profile.conditions.push(arguments.conditions[i]);
     if (!pushed)
@@ -219,11 +217,10 @@ Result<void> read_version_1(Lines& lines, Abi native, Profile& profile)
         rule.one_abi = true;
         rule.abi = native;
         rule.action = ret_allow;
-        if (const char* name = syscall_name(static_cast<std::uint32_t>(*number), native))
-            rule.name.append(name);
-        else
+        const char* name = syscall_name(static_cast<std::uint32_t>(*number), native);
+        if (!name)
             rule.number = static_cast<std::uint32_t>(*number);
-        if (!profile.rules.push(rule))
+        if (!profile.name_rule(rule, name ? name : "") || !profile.rules.push(rule))
             return Error::from_errno(ENOMEM, "cannot read the policy");
     }
     return {};

@@ -200,9 +200,12 @@ Result<void> read_syscall(json::Value entry, std::size_t position, Profile& prof
     for (json::Elements e(names); e.next(name);) {
         if (name.kind() != json::Kind::string)
             return field.then(".names").bad("not a string");
+        Text<longest_name + 2> text;  // room for one more: a longer name shows as cut
+        (void)name.unescape(text);
         Rule rule;
-        rule.name_fits = name.unescape(rule.name);
-        if (rule.name.empty() && rule.name_fits)
+        if (!profile.name_rule(rule, text.view()))
+            return Error::from_errno(ENOMEM, "cannot read ", field.path.view());
+        if (rule.name_size == 0 && rule.name_fits)
             return field.then(".names").bad("an empty name, which runc refuses");
         rule.action = action;
         rule.first_condition = first;
@@ -214,6 +217,17 @@ Result<void> read_syscall(json::Value entry, std::size_t position, Profile& prof
 }
 
 }  // namespace
+
+bool Profile::name_rule(Rule& rule, std::string_view text)
+{
+    rule.name_fits = text.size() <= longest_name;
+    text = text.substr(0, longest_name);
+    rule.name_at = static_cast<std::uint32_t>(names.size());
+    rule.name_size = static_cast<std::uint8_t>(text.size());
+    rule.row = rule.name_fits ? find_syscall(text) : nullptr;
+    rule.via = rule.name_fits ? multiplexed(text).value_or(Multiplexed{}) : Multiplexed{};
+    return names.append(text);
+}
 
 bool permissive(std::uint32_t action)
 {
@@ -251,8 +265,12 @@ Result<Profile> parse_profile(json::Value seccomp)
 
 Result<Profile> parse_config_profile(std::string_view config_json)
 {
-    json::Value doc = TRY(json::parse(config_json));
-    json::Value seccomp = doc.at({"linux"sv, "seccomp"sv});
+    return parse_config_profile(TRY(json::parse(config_json)));
+}
+
+Result<Profile> parse_config_profile(json::Value config)
+{
+    json::Value seccomp = config.at({"linux"sv, "seccomp"sv});
     if (!given(seccomp)) {
         Profile none;
         none.filter = false;

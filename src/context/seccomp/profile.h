@@ -45,8 +45,14 @@ struct Condition {
 };
 
 struct Rule {
-    Text<48> name;               // longer names are no system call's
-    bool name_fits = true;
+    // The name, in Profile::names (Profile::name_of), and what the tables
+    // say of it, looked up once when it was read (Profile::name_rule), not
+    // for every ABI the rule is compiled for.
+    std::uint32_t name_at = 0;
+    std::uint8_t name_size = 0;
+    bool name_fits = true;            // false: longer than any system call's name
+    const SyscallRow* row = nullptr;  // null when no ABI has the call
+    Multiplexed via{};                // socketcall(2) or ipc(2), where they carry the call; multiplexer null for others
     std::uint32_t action = 0;    // SECCOMP_RET_* | data
     std::uint32_t first_condition = 0;  // in Profile::conditions
     std::uint32_t condition_count = 0;
@@ -57,6 +63,9 @@ struct Rule {
     Abi abi = Abi::x86_64;
     std::uint32_t number = 0;
 };
+
+// The longest name a rule keeps; longer ones are no system call's.
+inline constexpr std::size_t longest_name = 47;
 
 // libseccomp's architecture tokens that runc knows (SCMP_ARCH_*).
 enum class Arch : std::uint8_t {
@@ -84,17 +93,24 @@ struct Profile {
     bool flags_given = false;     // "flags" present (runc 1.2 chooses SPEC_ALLOW when absent)
     Array<Rule> rules;
     Array<Condition> conditions;
+    Buffer names;  // the rules' names, one after the other
 
     std::span<const Condition> conditions_of(const Rule& rule) const
     {
         return conditions.view().subspan(rule.first_condition, rule.condition_count);
     }
+    std::string_view name_of(const Rule& rule) const { return names.view().substr(rule.name_at, rule.name_size); }
+    // Gives `rule` the name `text` and looks it up in the tables; a name
+    // over longest_name is kept cut and marked as not fitting. False when
+    // out of memory.
+    [[nodiscard]] bool name_rule(Rule& rule, std::string_view text);
 };
 
 // Reads linux.seccomp (`seccomp`, an object).
 Result<Profile> parse_profile(json::Value seccomp);
 
 // Reads a whole config.json's linux.seccomp; a Profile without a filter when it has none.
+Result<Profile> parse_config_profile(json::Value config);
 Result<Profile> parse_config_profile(std::string_view config_json);
 
 // SECCOMP_RET_ALLOW, _LOG and _TRACE: actions runc's ENOSYS patch leaves alone.

@@ -20,6 +20,12 @@ bool liblxc_resolves(std::string_view name, Abi abi)
 
 namespace {
 
+// The same, for a rule whose name was looked up when it was read.
+bool liblxc_resolves(const Rule& rule, Abi abi)
+{
+    return syscall_number(rule.row, abi) && !(multiplexes(abi) && rule.via.multiplexer);
+}
+
 std::uint64_t width_mask(bool wide) { return wide ? ~std::uint64_t(0) : 0xffffffffu; }
 
 // A condition on the ABI's width: libseccomp compares the low 32 bits on a
@@ -50,11 +56,27 @@ bool repeats_an_argument(std::span<const Condition> conditions)
     return false;
 }
 
-struct Pending {
-    std::uint32_t number;
-    std::uint32_t sequence;  // in resolution order, which decides among unconditional rules
-    std::uint32_t profile_rule;
-};
+// The conditions of `pending` on the ABI's width. For a multiplexed call,
+// argument 0 selects the call and the rule's own argument-0 condition goes,
+// as libseccomp does.
+ResolvedRule resolve(const Profile& profile, const Pending& pending, bool wide)
+{
+    const Rule& rule = profile.rules[pending.profile_rule];
+    std::span<const Condition> conditions = profile.conditions_of(rule);
+    if (pending.only_condition != all_conditions)
+        conditions = conditions.subspan(pending.only_condition, 1);
+    ResolvedRule resolved;
+    resolved.action = rule.action;
+    if (pending.via_multiplexer)
+        resolved.conditions[resolved.count++] = Condition{pending.selector, 0, 0, Op::equal};
+    for (const Condition& condition : conditions) {
+        Condition cut = cut_to_width(condition, wide);
+        if (compares_nothing(cut) || (pending.via_multiplexer && cut.index == 0))
+            continue;
+        resolved.conditions[resolved.count++] = cut;
+    }
+    return resolved;
+}
 
 // One rule of `profile` (or one of its conditions, when runc splits it) as it
 // applies to `abi`: on the call itself and, for a multiplexed call, on its
@@ -63,42 +85,28 @@ struct Pending {
 // for the calls socketcall(2) and ipc(2) carry where they carry them (it
 // gives those names pseudo numbers there): on x86, socket and semop get no
 // rule at all from liblxc, neither socket(2) itself nor socketcall.
-Result<void> add_rule(const Profile& profile, const Rule& rule, std::span<const Condition> conditions,
-                      std::uint32_t profile_rule, Abi abi, Array<Pending>& pending, Array<ResolvedRule>& rules)
+Result<void> add_rule(const Profile& profile, std::uint32_t profile_rule, std::uint32_t only_condition, Abi abi,
+                      Array<Pending>& pending)
 {
+    const Rule& rule = profile.rules[profile_rule];
     if (rule.one_abi && rule.abi != abi)
         return {};
-    std::string_view name = rule.name.view();
-    if (profile.loader == Loader::liblxc && !rule.one_abi && !liblxc_resolves(name, abi))
+    if (profile.loader == Loader::liblxc && !rule.one_abi && !liblxc_resolves(rule, abi))
         return {};
-    bool wide = wide_arguments(abi);
-    ResolvedRule resolved;
-    resolved.action = rule.action;
-    for (const Condition& condition : conditions) {
-        Condition cut = cut_to_width(condition, wide);
-        if (!compares_nothing(cut))
-            resolved.conditions[resolved.count++] = cut;
-    }
-    auto add = [&](std::uint32_t number, const ResolvedRule& what) -> Result<void> {
-        if (!pending.push({number, static_cast<std::uint32_t>(rules.size()), profile_rule}) || !rules.push(what))
+    auto add = [&](std::uint32_t number, bool via_multiplexer, std::uint32_t selector) -> Result<void> {
+        Pending item{number, static_cast<std::uint32_t>(pending.size()), profile_rule, only_condition, via_multiplexer,
+                     static_cast<std::uint8_t>(selector)};
+        if (!pending.push(item))
             return Error::from_errno(ENOMEM, "cannot compile the seccomp profile");
         return {};
     };
-    if (rule.one_abi && name.empty())
-        return add(rule.number, resolved);  // a number the tables do not name
-    if (multiplexes(abi))
-        if (auto via = multiplexed(name))
-            if (auto multiplexer = syscall_number(via->multiplexer, abi)) {
-                ResolvedRule selected;
-                selected.action = rule.action;
-                selected.conditions[selected.count++] = Condition{via->call, 0, 0, Op::equal};
-                for (std::uint32_t i = 0; i < resolved.count; ++i)
-                    if (resolved.conditions[i].index != 0)
-                        selected.conditions[selected.count++] = resolved.conditions[i];
-                TRY(add(*multiplexer, selected));
-            }
-    if (auto number = syscall_number(name, abi))
-        TRY(add(*number, resolved));
+    if (rule.one_abi && rule.name_size == 0)
+        return add(rule.number, false, 0);  // a number the tables do not name
+    if (multiplexes(abi) && rule.via.multiplexer)
+        if (auto multiplexer = syscall_number(rule.via.multiplexer, abi))
+            TRY(add(*multiplexer, true, rule.via.call));
+    if (auto number = syscall_number(rule.row, abi))
+        TRY(add(*number, false, 0));
     return {};
 }
 
@@ -195,8 +203,10 @@ bool can_hold_together(const ResolvedRule& a, const ResolvedRule& b, bool wide)
 Result<void> resolve_rules(const Profile& profile, Abi abi, AbiRules& out)
 {
     out.abi = abi;
-    Array<Pending> pending;
-    Array<ResolvedRule> rules;
+    out.calls.clear();
+    out.rules.clear();
+    Array<Pending>& pending = out.pending;
+    pending.clear();
     for (std::uint32_t r = 0; r < profile.rules.size(); ++r) {
         const Rule& rule = profile.rules[r];
         if (rule.action == profile.default_action || !rule.name_fits)
@@ -204,9 +214,9 @@ Result<void> resolve_rules(const Profile& profile, Abi abi, AbiRules& out)
         std::span<const Condition> conditions = profile.conditions_of(rule);
         if (repeats_an_argument(conditions)) {
             for (std::size_t i = 0; i < conditions.size(); ++i)
-                TRY(add_rule(profile, rule, conditions.subspan(i, 1), r, abi, pending, rules));
+                TRY(add_rule(profile, r, static_cast<std::uint32_t>(i), abi, pending));
         } else {
-            TRY(add_rule(profile, rule, conditions, r, abi, pending, rules));
+            TRY(add_rule(profile, r, all_conditions, abi, pending));
         }
     }
     sort(pending.data(), pending.size(), [](const Pending& a, const Pending& b) {
@@ -218,25 +228,28 @@ Result<void> resolve_rules(const Profile& profile, Abi abi, AbiRules& out)
             ++end;
         Call call;
         call.number = pending[start].number;
-        const ResolvedRule* unconditional = nullptr;
-        for (std::size_t i = start; i < end && !unconditional; ++i)
-            if (rules[pending[i].sequence].count == 0)
-                unconditional = &rules[pending[i].sequence];
-        if (unconditional) {
-            call.action = unconditional->action;
-        } else {
+        bool unconditional = false;
+        for (std::size_t i = start; i < end && !unconditional; ++i) {
+            const Rule& rule = profile.rules[pending[i].profile_rule];
+            // Most rules have no condition at all; the others may be left with none on this ABI.
+            unconditional = (rule.condition_count == 0 && !pending[i].via_multiplexer) ||
+                            resolve(profile, pending[i], wide).count == 0;
+            if (unconditional)
+                call.action = rule.action;
+        }
+        if (!unconditional) {
             call.conditional = true;
             call.first_rule = static_cast<std::uint32_t>(out.rules.size());
             call.rule_count = static_cast<std::uint32_t>(end - start);
             for (std::size_t i = start; i < end; ++i) {
-                const ResolvedRule& rule = rules[pending[i].sequence];
-                for (std::size_t j = start; j < i; ++j) {
-                    const ResolvedRule& earlier = rules[pending[j].sequence];
+                ResolvedRule rule = resolve(profile, pending[i], wide);
+                for (std::uint32_t j = call.first_rule; j < out.rules.size(); ++j) {
+                    const ResolvedRule& earlier = out.rules[j];
                     if (earlier.action != rule.action && can_hold_together(earlier, rule, wide))
                         return Error::because(
                             "two of its rules have different actions and arguments both can match, and libseccomp "
                             "picks between such rules by its own internal order",
-                            "cannot compile the seccomp rules for ", profile.rules[pending[i].profile_rule].name.view(),
+                            "cannot compile the seccomp rules for ", profile.name_of(profile.rules[pending[i].profile_rule]),
                             " on ", abi_name(abi));
                 }
                 if (!out.rules.push(rule))
@@ -253,13 +266,13 @@ std::uint32_t highest_named(const Profile& profile, Abi abi)
 {
     std::uint32_t highest = 0;
     for (const Rule& rule : profile.rules.view()) {
-        if (!rule.name_fits || (multiplexes(abi) && multiplexed(rule.name.view())) || (rule.one_abi && rule.abi != abi))
+        if (!rule.name_fits || (multiplexes(abi) && rule.via.multiplexer) || (rule.one_abi && rule.abi != abi))
             continue;  // libseccomp gives multiplexed names pseudo numbers below 0 there
-        if (rule.one_abi && rule.name.empty()) {
+        if (rule.one_abi && rule.name_size == 0) {
             highest = rule.number > highest ? rule.number : highest;
             continue;
         }
-        if (auto number = syscall_number(rule.name.view(), abi); number && *number > highest)
+        if (auto number = syscall_number(rule.row, abi); number && *number > highest)
             highest = *number;
     }
     return highest;

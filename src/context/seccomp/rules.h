@@ -37,13 +37,31 @@ struct Call {
     std::uint32_t rule_count = 0;
 };
 
+// One rule of a profile as it applies to one call number of an ABI, kept as
+// where it comes from rather than as its conditions: most rules have none,
+// and only a call with conditional rules needs them spelt out. resolve_rules'
+// own work.
+struct Pending {
+    std::uint32_t number;
+    std::uint32_t sequence;       // in resolution order, which decides among unconditional rules
+    std::uint32_t profile_rule;
+    std::uint32_t only_condition;  // runc's OR split: this condition of the rule alone; all_conditions when not split
+    bool via_multiplexer;         // on socketcall or ipc, argument 0 selecting `selector`
+    std::uint8_t selector;        // socketcall's and ipc's are under 32
+};
+inline constexpr std::uint32_t all_conditions = ~std::uint32_t(0);
+
 struct AbiRules {
     Abi abi = Abi::x86_64;
     Array<Call> calls;  // sorted by number
     Array<ResolvedRule> rules;
+    // resolve_rules' work. Every page the kernel hands out fresh costs a
+    // page fault, so one AbiRules serves ABI after ABI, its arrays cleared
+    // and their pages kept.
+    Array<Pending> pending;
 };
 
-// The calls of `abi` that `profile`'s rules decide, into `out` (empty).
+// The calls of `abi` that `profile`'s rules decide, into `out` (its arrays cleared first).
 Result<void> resolve_rules(const Profile& profile, Abi abi, AbiRules& out);
 
 // The highest number any rule of `profile` names on `abi`, 0 when none: the

@@ -55,8 +55,12 @@ extern const std::size_t socketcall_call_count;
 extern const MultiplexedCall ipc_calls[];
 extern const std::size_t ipc_call_count;
 
-// The number of `name` on `abi`; nullopt when the ABI has no such call.
+// The row of `name`; null when no ABI has such a call.
+const SyscallRow* find_syscall(std::string_view name);
+
+// The number of `name` (or of a row's call) on `abi`; nullopt when the ABI has no such call.
 std::optional<std::uint32_t> syscall_number(std::string_view name, Abi abi);
+std::optional<std::uint32_t> syscall_number(const SyscallRow* row, Abi abi);
 
 // Whether any ABI of the table knows `name`.
 bool known_syscall(std::string_view name);

@@ -5,13 +5,31 @@ namespace nskit::seccomp {
 
 namespace {
 
+// The order of `name` against a row's name (NUL-terminated in its array), as
+// string_view's compare would give it, without measuring the row's name first.
+int compare(std::string_view name, const char (&row)[syscall_name_size])
+{
+    for (std::size_t i = 0; i < syscall_name_size; ++i) {
+        if (i == name.size())
+            return row[i] == '\0' ? 0 : -1;
+        auto ours = static_cast<unsigned char>(name[i]), theirs = static_cast<unsigned char>(row[i]);
+        if (ours != theirs)
+            return ours < theirs ? -1 : 1;
+        if (theirs == '\0')
+            return 1;  // the row's name ends here; `name` goes on past a NUL of its own
+    }
+    return 1;  // longer than any row's name
+}
+
+}  // namespace
+
 // The row named `name`, by binary search over the rows sorted by name.
-const SyscallRow* find_row(std::string_view name)
+const SyscallRow* find_syscall(std::string_view name)
 {
     std::size_t low = 0, high = syscall_row_count;
     while (low < high) {
         std::size_t middle = low + (high - low) / 2;
-        int order = name.compare(syscall_rows[middle].name);
+        int order = compare(name, syscall_rows[middle].name);
         if (order == 0)
             return &syscall_rows[middle];
         if (order < 0)
@@ -22,25 +40,28 @@ const SyscallRow* find_row(std::string_view name)
     return nullptr;
 }
 
+namespace {
+
 std::optional<std::uint32_t> find_call(std::string_view name, const MultiplexedCall* calls, std::size_t count)
 {
     for (std::size_t i = 0; i < count; ++i)
-        if (name == calls[i].name)
+        if (compare(name, calls[i].name) == 0)
             return calls[i].call;
     return std::nullopt;
 }
 
 }  // namespace
 
-std::optional<std::uint32_t> syscall_number(std::string_view name, Abi abi)
+std::optional<std::uint32_t> syscall_number(const SyscallRow* row, Abi abi)
 {
-    const SyscallRow* row = find_row(name);
     if (!row || row->number[static_cast<std::size_t>(abi)] < 0)
         return std::nullopt;
     return static_cast<std::uint32_t>(row->number[static_cast<std::size_t>(abi)]);
 }
 
-bool known_syscall(std::string_view name) { return find_row(name) != nullptr; }
+std::optional<std::uint32_t> syscall_number(std::string_view name, Abi abi) { return syscall_number(find_syscall(name), abi); }
+
+bool known_syscall(std::string_view name) { return find_syscall(name) != nullptr; }
 
 const char* syscall_name(std::uint32_t number, Abi abi)
 {
