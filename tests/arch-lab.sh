@@ -50,7 +50,7 @@ for arch in ${NSKIT_LAB_ARCHES:-arm64 armhf ppc64le s390x}; do
         skip "$arch: the architecture lab" "Debian's ${flavour[$arch]} kernel or busybox-static:${deb[$arch]} cannot be downloaded here"
         continue
     fi
-    if ! make -s -C "$TOP" ARCH="$arch" >"$work/build.log" 2>&1; then
+    if ! make -s -j"$(nproc)" -C "$TOP" ARCH="$arch" >"$work/build.log" 2>&1; then
         fail "$arch: make ARCH=$arch" "$(tail -3 "$work/build.log")"
         continue
     fi

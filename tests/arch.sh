@@ -45,7 +45,7 @@ declare -A class=([arm64]=ELF64 [armhf]=ELF32 [ppc64le]=ELF64 [s390x]=ELF64 [x86
 for arch in $arches; do
     [ "$arch" = "$host_arch" ] && continue
     echo "-- $arch"
-    if ! make -s -C "$TOP" ARCH="$arch" >"$work/build.log" 2>&1; then
+    if ! make -s -j"$(nproc)" -C "$TOP" ARCH="$arch" >"$work/build.log" 2>&1; then
         fail "$arch: make ARCH=$arch" "$(tail -5 "$work/build.log")"
         continue
     fi
@@ -117,7 +117,7 @@ for arch in $arches; do
     same "$arch: nothing is left" "$(ls -A "$work/target")" ""
 
     # The unit tests, cross-built against the target's glibc and run under qemu.
-    if make -s -C "$TOP" ARCH="$arch" build/"$arch"/unit-tests >"$work/unit.log" 2>&1; then
+    if make -s -j"$(nproc)" -C "$TOP" ARCH="$arch" build/"$arch"/unit-tests >"$work/unit.log" 2>&1; then
         "${run[0]}" "$TOP/build/$arch/unit-tests" >"$work/unit.log" 2>&1
         rc=$?
         summary=$(grep -E "^(All tests passed|test cases:)" "$work/unit.log" | tail -1)
