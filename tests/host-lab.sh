@@ -89,10 +89,14 @@ boot_guest() {
         if [ -n "$verdict" ]; then
             kill "$qemu" 2>/dev/null
             wait "$qemu" 2>/dev/null
+            qemu=
             return "$verdict"
         fi
     done
-    wait "$qemu"
+    local status=0
+    wait "$qemu" || status=$?
+    qemu=  # gone: its pid may be another process's by the time we exit
+    return "$status"
 }
 
 boot_started=$SECONDS
