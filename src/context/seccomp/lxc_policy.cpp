@@ -138,11 +138,11 @@ struct Defaults {
     std::uint32_t rule;    // for rules that name no action
 };
 
-// Whether liblxc hands libseccomp this name on some ABI of the filter.
-bool reaches_an_abi(std::string_view name, const Filter& filter)
+// Whether liblxc hands libseccomp this rule's call on some ABI of the filter.
+bool reaches_an_abi(const Rule& rule, const Filter& filter)
 {
     for (std::size_t i = 0; i < filter.count; ++i)
-        if (liblxc_resolves(name, filter.abis[i]))
+        if (liblxc_resolves(rule, filter.abis[i]))
             return true;
     return false;
 }
@@ -161,15 +161,17 @@ Result<void> read_rule(std::string_view line, const Defaults& defaults, const Fi
         arguments.count = 1;
         arguments.conditions[0] = Condition{mnt_force, mnt_force, 1, Op::masked_equal};
     }
-    if (action == defaults.policy && reaches_an_abi(name, filter))
-        return Error::because("libseccomp refuses a rule whose action is the default action (EACCES), and liblxc "
-                              "the policy with it",
-                              name);
     Rule rule;
     rule.action = action;
     rule.first_condition = static_cast<std::uint32_t>(profile.conditions.size());
     rule.condition_count = arguments.count;
-    bool pushed = profile.name_rule(rule, name) && profile.rules.push(rule);
+    if (!profile.name_rule(rule, name))
+        return Error::from_errno(ENOMEM, "cannot read the policy");
+    if (action == defaults.policy && reaches_an_abi(rule, filter))
+        return Error::because("libseccomp refuses a rule whose action is the default action (EACCES), and liblxc "
+                              "the policy with it",
+                              name);
+    bool pushed = profile.rules.push(rule);
     for (std::uint32_t i = 0; i < arguments.count && pushed; ++i)
         pushed = profile.conditions.push(arguments.conditions[i]);
     if (!pushed)

@@ -13,18 +13,12 @@ bool wide_arguments(Abi abi)
 
 bool multiplexes(Abi abi) { return abi == Abi::x86 || abi == Abi::ppc64le || abi == Abi::s390 || abi == Abi::s390x; }
 
-bool liblxc_resolves(std::string_view name, Abi abi)
-{
-    return syscall_number(name, abi) && !(multiplexes(abi) && multiplexed(name));
-}
-
-namespace {
-
-// The same, for a rule whose name was looked up when it was read.
 bool liblxc_resolves(const Rule& rule, Abi abi)
 {
     return syscall_number(rule.row, abi) && !(multiplexes(abi) && rule.via.multiplexer);
 }
+
+namespace {
 
 std::uint64_t width_mask(bool wide) { return wide ? ~std::uint64_t(0) : 0xffffffffu; }
 

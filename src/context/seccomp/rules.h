@@ -18,10 +18,10 @@ bool wide_arguments(Abi abi);
 // socketcall(2) and ipc(2) stand in for the calls they multiplex on this ABI.
 bool multiplexes(Abi abi);
 
-// Whether libseccomp gives liblxc a number of the ABI's own for `name`
+// Whether libseccomp gives liblxc a number of the ABI's own for `rule`'s name
 // (seccomp_syscall_resolve_name_arch >= 0), which liblxc adds a rule for
 // only then: a name the ABI has, but none that socketcall or ipc carries there.
-bool liblxc_resolves(std::string_view name, Abi abi);
+bool liblxc_resolves(const Rule& rule, Abi abi);
 
 struct ResolvedRule {
     std::uint32_t action = 0;
