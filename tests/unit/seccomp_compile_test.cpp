@@ -75,6 +75,16 @@ TEST_CASE("the syscall tables are the kernel's", "[seccomp]")
     CHECK_FALSE(syscall_number("uretprobe", Abi::aarch64));
     CHECK(syscall_nr("map_shadow_stack", Abi::x32) == (x32_bit | 453));
     CHECK_FALSE(syscall_number("setxattrat", Abi::x86_64));  // Linux 6.13
+    // Names are compared whole, a NUL or a prefix no different from any other character.
+    CHECK_FALSE(syscall_number(std::string_view("read\0x", 6), Abi::x86_64));
+    CHECK_FALSE(syscall_number(std::string_view("read\0", 5), Abi::x86_64));
+    CHECK_FALSE(syscall_number("rea", Abi::x86_64));
+    CHECK_FALSE(syscall_number("readx", Abi::x86_64));
+    CHECK_FALSE(syscall_number(std::string(40, 'r'), Abi::x86_64));
+    CHECK_FALSE(multiplexed(std::string_view("socket\0", 7)));
+    CHECK(find_syscall("read") == find_syscall(std::string_view("read")));
+    for (std::size_t i = 0; i < syscall_row_count; ++i)
+        CHECK(find_syscall(syscall_rows[i].name) == &syscall_rows[i]);
     for (std::size_t i = 1; i < syscall_row_count; ++i)
         CHECK(std::string_view(syscall_rows[i - 1].name) < std::string_view(syscall_rows[i].name));
     auto socket = multiplexed("socket");
