@@ -15,43 +15,106 @@ namespace nskit {
 Buffer::Buffer(Buffer&& other)
     : data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
-      capacity_(std::exchange(other.capacity_, 0))
+      capacity_(std::exchange(other.capacity_, 0)),
+      written_(std::exchange(other.written_, 0))
 {
 }
 
 namespace {
-// Buffers are few and page-sized or larger, so they come straight from mmap
-// and grow with mremap (in place when it can): no heap allocator between us
-// and the kernel, and every page goes back when its Buffer does.
-void release(char* data, std::size_t capacity)
-{
-    if (data)
-        ::munmap(data, capacity);
-}
+
+// Buffers come straight from mmap: no heap allocator between us and the
+// kernel. Where nskit runs, a mapping is dear: each mmap, mremap and munmap,
+// and each first touch of a page, costs microseconds to tens of them in a
+// virtual machine that traps them, and a process makes many Buffers one
+// after another (each file read, the seccomp compiler's arrays). So:
+//   - a new Buffer maps room to grow into (only the pages it touches cost
+//     memory), and grows with mremap only past it;
+//   - a Buffer given back is kept, its written bytes cleared, for the next
+//     one, unless that would keep too much: a few blocks, and a bounded
+//     amount of touched memory, so what it adds to the peak is bounded too.
+constexpr std::size_t room_to_grow = 256 * 1024;
+constexpr std::size_t kept_written_max = 96 * 1024;
+
+struct Block {
+    char* data = nullptr;
+    std::size_t capacity = 0;
+    std::size_t written = 0;  // the bytes that may be other than zero (pages touched)
+};
+
+class KeptBlocks {
+public:
+    // Keeps `block`, cleared, or unmaps it.
+    void give_back(Block block)
+    {
+        if (!block.data)
+            return;
+        if (count_ < slots && written_ + block.written <= kept_written_max) {
+            ::memset(block.data, 0, block.written);
+            blocks_[count_++] = block;
+            written_ += block.written;
+            return;
+        }
+        ::munmap(block.data, block.capacity);
+    }
+    // A kept block of at least `wanted` bytes, all zero, the one with the
+    // most pages touched; none when no block is that large.
+    Block take(std::size_t wanted)
+    {
+        std::size_t best = count_;
+        for (std::size_t i = 0; i < count_; ++i)
+            if (blocks_[i].capacity >= wanted && (best == count_ || blocks_[i].written > blocks_[best].written))
+                best = i;
+        if (best == count_)
+            return {};
+        Block block = blocks_[best];
+        blocks_[best] = blocks_[--count_];
+        written_ -= block.written;
+        return block;
+    }
+
+private:
+    static constexpr std::size_t slots = 8;
+    Block blocks_[slots];
+    std::size_t count_ = 0, written_ = 0;
+};
+
+KeptBlocks kept;
+
 }  // namespace
 
 Buffer& Buffer::operator=(Buffer&& other)
 {
     if (this != &other) {
-        release(data_, capacity_);
+        kept.give_back({data_, capacity_, written_});
         data_ = std::exchange(other.data_, nullptr);
         size_ = std::exchange(other.size_, 0);
         capacity_ = std::exchange(other.capacity_, 0);
+        written_ = std::exchange(other.written_, 0);
     }
     return *this;
 }
 
-Buffer::~Buffer() { release(data_, capacity_); }
+Buffer::~Buffer() { kept.give_back({data_, capacity_, written_}); }
 
 bool Buffer::reserve_more(std::size_t more)
 {
     if (capacity_ - size_ >= more)
         return true;
-    std::size_t wanted = capacity_ ? capacity_ * 2 : 4096;
+    std::size_t wanted = capacity_ ? capacity_ * 2 : room_to_grow;
     while (wanted - size_ < more)
         wanted *= 2;
+    if (Block reused = kept.take(wanted); reused.data) {
+        if (size_)
+            ::memcpy(reused.data, data_, size_);
+        kept.give_back({data_, capacity_, written_});
+        data_ = reused.data;
+        capacity_ = reused.capacity;
+        written_ = size_;
+        return true;
+    }
     void* grown = data_ ? ::mremap(data_, capacity_, wanted, MREMAP_MAYMOVE)
-                        : ::mmap(nullptr, wanted, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                        : ::mmap(nullptr, wanted, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                                 -1, 0);
     if (grown == MAP_FAILED)
         return false;
     data_ = static_cast<char*>(grown);
@@ -66,7 +129,7 @@ bool Buffer::append(std::string_view bytes)
     if (!reserve_more(bytes.size()))
         return false;
     ::memcpy(data_ + size_, bytes.data(), bytes.size());
-    size_ += bytes.size();
+    commit(bytes.size());
     return true;
 }
 

@@ -1,6 +1,7 @@
 // Bytes whose size is only known at run time (a process environment, an HTTP
-// reply, a file to install): one mmap'd block that grows, unmapped in the
-// destructor. Everything smaller lives on the stack in a Text<N>.
+// reply, a file to install): one mmap'd block that grows. A block given back
+// is kept for the next Buffer when it is small (buffer.cpp says why);
+// everything smaller than a block lives on the stack in a Text<N>.
 #pragma once
 
 #include <cstddef>
@@ -30,9 +31,14 @@ public:
     // Makes room for at least `more` bytes past size(); false when out of memory.
     [[nodiscard]] bool reserve_more(std::size_t more);
     [[nodiscard]] bool append(std::string_view bytes);
-    // The free space after size(), to read into; commit() what was written.
+    // The free space after size(), to read into; commit() what was written
+    // (only what is committed may have been written: see written_).
     std::span<char> spare() { return {data_ + size_, capacity_ - size_}; }
-    void commit(std::size_t n) { size_ += n; }
+    void commit(std::size_t n)
+    {
+        size_ += n;
+        written_ = size_ > written_ ? size_ : written_;
+    }
     void clear() { size_ = 0; }
     void truncate(std::size_t n) { size_ = n < size_ ? n : size_; }
 
@@ -40,6 +46,7 @@ private:
     char* data_ = nullptr;
     std::size_t size_ = 0;
     std::size_t capacity_ = 0;
+    std::size_t written_ = 0;  // the most that size() has been: what a kept block must clear
 };
 
 // Reads `fd` to its end, refusing to grow past `limit` bytes.

@@ -49,3 +49,37 @@ TEST_CASE("Buffer grows and keeps its bytes")
     REQUIRE(after.append(pattern(5000, 'z')));
     CHECK(after.view() == pattern(5000, 'z'));
 }
+
+TEST_CASE("A Buffer given back comes to the next one cleared")
+{
+    // Every byte a Buffer ever held, also past a clear() or truncate(), is
+    // zero in the next Buffer that gets its block, as in a fresh mapping.
+    for (int round = 0; round < 4; ++round) {
+        {
+            Buffer used;
+            REQUIRE(used.append(pattern(9000, 'k')));
+            used.clear();
+            REQUIRE(used.append(pattern(10, 'm')));
+            used.truncate(3);
+            Buffer grown;
+            REQUIRE(grown.append(pattern(3000, 'n')));
+            REQUIRE(grown.append(pattern(300000, 'o')));  // past the room a new Buffer has
+        }
+        Buffer next;
+        REQUIRE(next.reserve_more(1));
+        auto spare = next.spare();
+        REQUIRE(spare.size() >= 9000);
+        std::size_t nonzero = 0;
+        for (std::size_t i = 0; i < 9000; ++i)
+            nonzero += spare[i] != 0;
+        CHECK(nonzero == 0);
+        Buffer large;
+        REQUIRE(large.reserve_more(300000));
+        std::size_t large_nonzero = 0;
+        for (char byte : large.spare())
+            large_nonzero += byte != 0;
+        CHECK(large_nonzero == 0);
+        REQUIRE(large.append(pattern(1000, 'p')));
+        CHECK(large.view() == pattern(1000, 'p'));
+    }
+}
