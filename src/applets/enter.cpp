@@ -221,7 +221,8 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     Session session;
     TRY(session.prepare(request.terminal));
     // The worker stays in our cgroups, as every process of ours does: only
-    // the command goes into the container's, put there from here (place).
+    // the command goes into the container's, checked and put there from
+    // here (admit) before it may run anything.
     pid_t worker = TRY(fork_child());
     if (worker == 0)
         run_worker(name, request, plan, session, argc, argv);
@@ -229,13 +230,12 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     plan.root.reset();
     plan.toolbox.reset();
     std::optional<std::uint64_t> oom_kills;
-    auto end = session.relay(name, worker,
-                             {.ready = [&](pid_t ready) { return check_worker(plan, ready); },
-                              .place = [&](pid_t command) -> Result<void> {
-                                  TRY(plan.cgroups.place(command));
-                                  oom_kills = plan.cgroups.oom_kills();
-                                  return {};
-                              }});
+    auto end = session.relay(name, worker, {.admit = [&](pid_t command, std::string_view status) -> Result<void> {
+                                 TRY(check_command(plan, status));
+                                 TRY(plan.cgroups.place(command));
+                                 oom_kills = plan.cgroups.oom_kills();
+                                 return {};
+                             }});
     if (end.refused)
         return 1;
     if (end.gave_up)

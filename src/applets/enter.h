@@ -1,25 +1,26 @@
 // docker-enter's parts, shared by its three files:
 //   enter.cpp         the command line and the recipe
 //   enter_plan.cpp    what is read before anything changes, and the check
-//                     of the worker from outside before the command starts
+//                     of the command from outside before it starts
 //   enter_worker.cpp  the worker, which enters and becomes the container's
 //                     process, and the command it starts
 //
 // The processes, and why there are three (README: "Threat model"):
 //   docker-enter (the relay)  stays on the host; holds the caller's terminal;
-//     |                       puts the command into the container's cgroups
+//     |                       checks the command and puts it into the
+//     |                       container's cgroups
 //     `- worker               in the host's pid namespace and our cgroups: the
 //        |                    container cannot see it nor hold it. It does the
 //        |                    privileged steps, enters the namespaces, then
 //        |                    becomes the container's process (user, groups,
-//        |                    capabilities, filters). The relay checks it from
-//        |                    outside before it goes on.
+//        |                    capabilities, filters).
 //        `- command           the first process the container can see: from
 //                             its first instruction it holds the container's
 //                             credentials, its own stdio and nothing of the
 //                             host's, and is not dumpable. It waits until the
-//                             relay has put it in the container's cgroups,
-//                             the only process of ours ever there; then it execs.
+//                             relay has checked from outside what it holds
+//                             and put it in the container's cgroups, the only
+//                             process of ours ever there; then it execs.
 #pragma once
 
 #include <sys/types.h>
@@ -107,8 +108,9 @@ void print_container_list(const EnterRequest& request);
 // enter_plan.cpp
 Result<void> make_enter_plan(std::string_view name, const EnterRequest& request, EnterPlan& plan);
 void print_enter_plan(std::string_view name, const EnterRequest& request, const EnterPlan& plan);
-// From outside: the worker holds what the plan says, or the command never starts.
-Result<void> check_worker(const EnterPlan& plan, pid_t worker);
+// From outside: the command, waiting to start, holds what the plan says
+// (`status`, its /proc/PID/status), or it never starts.
+Result<void> check_command(const EnterPlan& plan, std::string_view status);
 
 // enter_plugin.cpp: `docker enter`. True when docker asked for the plugin's
 // metadata (and got it).

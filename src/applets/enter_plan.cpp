@@ -361,11 +361,8 @@ void print_enter_plan(std::string_view name, const EnterRequest& request, const 
     err.put('\n');
 }
 
-Result<void> check_worker(const EnterPlan& plan, pid_t worker)
+Result<void> check_command(const EnterPlan& plan, std::string_view status)
 {
-    Text<40> path("/proc/", worker, "/status");
-    char text[4096];
-    auto status = TRY(read_small_file(AT_FDCWD, path.c_str(), text));
     auto held = parse_capability_status(status);
     CapabilityState planned = known_capabilities(plan.caps);
     if (held && held->no_new_privs && !planned.no_new_privs)

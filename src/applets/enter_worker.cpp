@@ -100,13 +100,11 @@ Result<bool> enter_workdir(const ContainerRoot& where, const char* workdir)
     return true;
 }
 
-// The command's own process: the container sees it from here on.
+// The command's own process once admitted (start_command): the container
+// sees it from its fork on.
 [[noreturn]] void run_command(std::string_view name, const EnterRequest& request, const EnterPlan& plan,
-                              Session& session, const char* workdir_later, char** command, char* const* envp,
-                              bool shell_by_default)
+                              const char* workdir_later, char** command, char* const* envp, bool shell_by_default)
 {
-    if (auto begun = session.command_begin(); !begun.ok())
-        give_up(name, begun.error());
     if (workdir_later) {
         auto root = sys::open("/", O_PATH | O_DIRECTORY);
         auto entered = root.ok() ? enter_workdir({root.value().get(), -1}, workdir_later) : Result<bool>(root.take_error());
@@ -222,25 +220,27 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
     // Changing credentials made us dumpable again; nobody may look inside until the exec.
     TRY(sys::prctl(PR_SET_DUMPABLE, 0));
     proc_self_fd.reset();
-    TRY(session.worker_ready());
     return ready;
 }
 
-// Forks the command, which waits until the relay has put it into the
-// container's cgroups (Session::command_placed) and runs only then; if it
-// cannot be placed, it ends without running anything, and so does the
+// Forks the command, which sets itself up (Session::command_begin), then
+// waits until the relay has checked it from outside and put it into the
+// container's cgroups (Session::command_placed), and runs only then; if it
+// is not admitted, it ends without running anything, and so does the
 // worker (the relay has said why).
-Result<pid_t> start_command(Session& session, FunctionRef<void()> command)
+Result<pid_t> start_command(std::string_view name, Session& session, FunctionRef<void()> command)
 {
     sys::Pipe go = TRY(sys::pipe());
     pid_t child = TRY(fork_child());
     if (child == 0) {
         session.worker_end();  // the way to the relay is the worker's alone
         go.write.reset();
+        if (auto begun = session.command_begin(); !begun.ok())
+            give_up(name, begun.error());
         char word = 0;
         auto read = sys::read(go.read.get(), &word, 1);
         if (!read.ok() || read.value() != 1 || word != 'g')
-            ::_exit(1);  // not placed: said outside already
+            ::_exit(1);  // not admitted: said outside already
         go.read.reset();
         command();
         ::_exit(1);  // not reached: `command` execs or exits
@@ -253,7 +253,8 @@ Result<pid_t> start_command(Session& session, FunctionRef<void()> command)
         (void)sys::waitpid(child, 0);
         ::_exit(1);
     }
-    TRY(sys::write_all(go.write.get(), "g"));
+    // A command that could not begin has said why and ended: its status says the rest.
+    (void)sys::write_all(go.write.get(), "g");
     return child;
 }
 
@@ -274,8 +275,8 @@ void run_worker(std::string_view name, const EnterRequest& request, EnterPlan& p
         shell_argv[0] = const_cast<char*>(request.tools ? toolbox_shell : shell);
         command = shell_argv;
     }
-    auto child = start_command(session, [&] {
-        run_command(name, request, plan, session, ready.workdir_later, command, ready.envp, command == shell_argv);
+    auto child = start_command(name, session, [&] {
+        run_command(name, request, plan, ready.workdir_later, command, ready.envp, command == shell_argv);
     });
     if (!child.ok())
         give_up(name, child.error());

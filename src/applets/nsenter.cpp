@@ -359,9 +359,7 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     TRY(session.prepare(*request.relay));
     pid_t worker = TRY(fork_child());
     if (worker) {
-        auto end = session.relay(name, worker,
-                                 {.ready = [](pid_t) -> Result<void> { return {}; },
-                                  .place = [](pid_t) -> Result<void> { return {}; }});
+        auto end = session.relay(name, worker, {.admit = [](pid_t, std::string_view) -> Result<void> { return {}; }});
         if (end.refused)
             return 1;
         return end.gave_up ? 128 + end.gave_up : mirror_exit(end.status);

@@ -88,15 +88,6 @@ Result<void> Session::worker_step(ContainerStep step)
     return sys::send_fd(control_inside_.get(), static_cast<char>(step), -1);
 }
 
-Result<void> Session::worker_ready()
-{
-    TRY(sys::send_fd(control_inside_.get(), 'R', -1));
-    auto word = TRY(sys::receive(control_inside_.get()));
-    if (word.tag != 'G')
-        return Error::because("the process outside said no", "not starting the command");
-    return {};
-}
-
 Result<void> Session::command_placed(pid_t command)
 {
     char message[1 + sizeof command] = {'C'};
@@ -104,7 +95,7 @@ Result<void> Session::command_placed(pid_t command)
     TRY(sys::write_all(control_inside_.get(), {message, sizeof message}).describe("cannot reach the process outside"));
     auto word = TRY(sys::receive(control_inside_.get()));
     if (word.tag != 'P')
-        return Error::because("the process outside could not place it", "not starting the command");
+        return Error::because("the process outside did not admit it", "not starting the command");
     return {};
 }
 

@@ -15,11 +15,11 @@
 //                                         ... enter namespaces ...
 //                                       session.worker_attach(root) pty: opened, master sent out, stdio: the slave
 //                                       session.worker_step(...)    before each step in the container's world
-//                                       session.worker_ready()      waits for the outside's check of it
-//                                       fork: the command waits (command_wait_placed)
-//   place(command): into the container's session.command_placed(pid) waits for the outside's word
-//   cgroups, from outside               session.worker_end()        nothing of the outside's is left
-//                                       the command: command_begin() (setsid, controlling tty), exec
+//                                       fork: the command, command_begin() (setsid,
+//                                       controlling tty), then it waits
+//   admit(command): its /proc status    session.command_placed(pid) waits for the outside's word
+//   checked, then into the container's  session.worker_end()        nothing of the outside's is left
+//   cgroups, from outside               the command, told to go: exec
 //   session.relay(worker, hooks) -> the worker's end (a waitpid status)
 #pragma once
 
@@ -77,28 +77,27 @@ public:
     Result<void> give_stdio_to(uid_t uid);
     // Tells the outside what it does next in the container's world (above).
     Result<void> worker_step(ContainerStep step);
-    // Tells the outside it is ready to start the command, and waits for its word.
-    Result<void> worker_ready();
     // Tells the outside the command (a child that waits) exists, and waits
-    // until the outside has put it where it belongs (Hooks::place).
+    // until the outside has checked it and put it where it belongs (Hooks::admit).
     Result<void> command_placed(pid_t command);
     void worker_end() { control_inside_.reset(); }
-    // In the command's own process, last before exec.
+    // In the command's own process, first: before it waits to be admitted,
+    // so that what it sets up for itself takes none of that time.
     Result<void> command_begin();
 
     // Outside: relays until the worker has exited and the output is drained
     // (at most 2 s more with pipes, as docker exec does; what the pty holds
     // then). Returns the worker's end as waitpid gives it, or 128 + signal
     // as an exit status when the relay gave up waiting (below).
-    //   ready  runs when the worker says it is ready; a failure kills it
-    //   place  runs when the worker's command exists and waits; a failure
-    //          ends the command before it runs anything
+    //   admit  runs when the worker's command exists and waits, with the
+    //          command's /proc/PID/status (read once here): checks what it
+    //          holds and puts it where it belongs; a failure ends the
+    //          command before it runs anything
     // A signal that ends a session (HUP, INT, QUIT, TERM) is passed on; when
     // the worker has not ended a second later (the container is frozen, the
     // command ignores it), the relay says so, lets the worker go and returns.
     struct Hooks {
-        FunctionRef<Result<void>(pid_t worker)> ready;
-        FunctionRef<Result<void>(pid_t command)> place;
+        FunctionRef<Result<void>(pid_t command, std::string_view status)> admit;
     };
     struct End {
         int status = 0;      // the worker's waitpid status

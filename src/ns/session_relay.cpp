@@ -1,7 +1,7 @@
 // The outside of a session (session.h): docker-enter's (and nsenter
 // --relay's) process that stays on the host relays the caller's stdin,
-// stdout and stderr to the command's pipes or pty, answers its worker
-// (ready, placed), bounds in time what the worker does in the container's
+// stdout and stderr to the command's pipes or pty, admits the command its
+// worker starts (checked, placed), bounds in time what the worker does in the container's
 // world, and passes signals on.
 #include <fcntl.h>
 #include <signal.h>
@@ -85,7 +85,12 @@ private:
     void on_message();
     void on_signal(int signal);
     void on_pty(Fd master);
-    Result<pid_t> named_command(int control);
+    // The command the worker names, its /proc/PID/status read into `status`.
+    struct Named {
+        pid_t pid;
+        std::string_view status;
+    };
+    Result<Named> named_command(int control, std::span<char> status);
     // The worker is refused (said already): it ends, and so does the session.
     void refuse(const Error& error);
 
@@ -97,11 +102,11 @@ private:
     Stream input_, output_, errors_;
     Fd master_;
     RawMode raw_;
-    // The worker's messages come in this order, each once: the pty and the
-    // steps while it prepares, 'R', then 'C'. Anything else is refused: the
-    // command holds the way to us for a moment after its fork, and a
-    // container allowed to trace it could take it and speak for the worker.
-    enum class Phase : std::uint8_t { preparing, checked, placed } phase_ = Phase::preparing;
+    // The worker's messages come in this order: the pty and the steps while
+    // it prepares, then 'C' once. Anything else is refused: the command
+    // holds the way to us for a moment after its fork, and a container
+    // allowed to trace it could take it and speak for the worker.
+    enum class Phase : std::uint8_t { preparing, admitted } phase_ = Phase::preparing;
     bool exited_ = false, done_ = false;
     std::int64_t drain_deadline_ = 0;
     const char* step_ = nullptr;  // the worker's step in the container's world
@@ -188,18 +193,17 @@ void SessionRelay::on_pty(Fd master)
 }
 
 // The command the worker names: its child, or no command of ours.
-Result<pid_t> SessionRelay::named_command(int control)
+Result<SessionRelay::Named> SessionRelay::named_command(int control, std::span<char> status)
 {
     pid_t command = 0;
     // Sent with its tag in one write: it is there, or this is no message of the worker's.
     ssize_t got = ::recv(control, &command, sizeof command, MSG_DONTWAIT);
-    char status[4096];
     auto text = got == sizeof command ? read_small_file(AT_FDCWD, Text<40>("/proc/", command, "/status").c_str(), status)
                                       : Result<std::string_view>(Error::because("short message", "read failed"));
     auto field = text.ok() ? status_field(text.value(), "PPid") : std::nullopt;
     if (!field || parse_decimal(trim(*field)) != std::optional<std::uint64_t>(static_cast<std::uint64_t>(worker_)))
         return Error::because("it is not the worker's child", "refusing to place PID ", command);
-    return command;
+    return Named{command, text.value()};
 }
 
 void SessionRelay::on_message()
@@ -215,22 +219,18 @@ void SessionRelay::on_message()
     } else if (phase_ == Phase::preparing && step) {
         step_ = step;
         step_deadline_ = sys::monotonic_ms() + container_step_ms;
-    } else if (phase_ == Phase::preparing && tag == 'R') {
+    } else if (phase_ == Phase::preparing && tag == 'C') {
         step_ = nullptr;
-        phase_ = Phase::checked;
-        if (auto checked = hooks_.ready(worker_); checked.ok())
-            (void)sys::send_fd(control.get(), 'G', -1);
-        else
-            refuse(checked.error());
-    } else if (phase_ == Phase::checked && tag == 'C') {
-        phase_ = Phase::placed;
-        auto command = named_command(control.get());
-        auto placed = command.ok() ? hooks_.place(command.value()) : Result<void>(command.take_error());
-        if (placed.ok()) {
+        phase_ = Phase::admitted;
+        char status[4096];
+        auto command = named_command(control.get(), status);
+        auto admitted = command.ok() ? hooks_.admit(command.value().pid, command.value().status)
+                                     : Result<void>(command.take_error());
+        if (admitted.ok()) {
             (void)sys::send_fd(control.get(), 'P', -1);
         } else {
             raw_.restore();
-            report(name_, placed.error());
+            report(name_, admitted.error());
             end_.refused = true;
             (void)sys::send_fd(control.get(), 'N', -1);  // the worker ends the waiting command, then itself
         }
