@@ -220,6 +220,7 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
         print_enter_plan(name, request, plan);
     Session session;
     TRY(session.prepare(request.terminal));
+    TRY(session.prepare_admission());
     // The worker stays in our cgroups, as every process of ours does: only
     // the command goes into the container's, checked and put there from
     // here (admit) before it may run anything.

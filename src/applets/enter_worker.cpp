@@ -176,7 +176,7 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
     }
     // Nothing of the host's is kept but the way to the relay and our /proc.
     plan.target.reset();
-    Fd* keep[] = {&session.control(), &proc_self_fd};
+    Fd* keep[] = {&session.control(), &session.admission(), &proc_self_fd};
     TRY(keep_descriptors(keep, 3 + request.preserve_fds, &proc_self_fd));
 
     // The container's world, read with nothing to lose.
@@ -225,36 +225,28 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
 
 // Forks the command, which sets itself up (Session::command_begin), then
 // waits until the relay has checked it from outside and put it into the
-// container's cgroups (Session::command_placed), and runs only then; if it
-// is not admitted, it ends without running anything, and so does the
-// worker (the relay has said why).
+// container's cgroups (Hooks::admit), and runs only then, on the relay's
+// word; if it is not admitted, it ends without running anything, and the
+// worker with it (the relay has said why).
 Result<pid_t> start_command(std::string_view name, Session& session, FunctionRef<void()> command)
 {
-    sys::Pipe go = TRY(sys::pipe());
     pid_t child = TRY(fork_child());
     if (child == 0) {
-        session.worker_end();  // the way to the relay is the worker's alone
-        go.write.reset();
+        session.control().reset();  // the way to the relay is the worker's alone
         if (auto begun = session.command_begin(); !begun.ok())
             give_up(name, begun.error());
-        char word = 0;
-        auto read = sys::read(go.read.get(), &word, 1);
-        if (!read.ok() || read.value() != 1 || word != 'g')
+        if (!session.command_admitted().ok())
             ::_exit(1);  // not admitted: said outside already
-        go.read.reset();
         command();
         ::_exit(1);  // not reached: `command` execs or exits
     }
-    go.read.reset();
-    auto placed = session.command_placed(child);
+    auto named = session.command_named(child);
     session.worker_end();
-    if (!placed.ok()) {
-        go.write.reset();
+    if (!named.ok()) {
+        (void)sys::kill(child, SIGKILL);  // it waits for a word that cannot come
         (void)sys::waitpid(child, 0);
-        ::_exit(1);
+        return named.take_error();
     }
-    // A command that could not begin has said why and ended: its status says the rest.
-    (void)sys::write_all(go.write.get(), "g");
     return child;
 }
 

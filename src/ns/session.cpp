@@ -44,9 +44,18 @@ Result<void> Session::prepare(Terminal mode)
     return {};
 }
 
+Result<void> Session::prepare_admission()
+{
+    sys::Pipe admission = TRY(sys::pipe());
+    admission_read_ = static_cast<Fd&&>(admission.read);
+    admission_write_ = static_cast<Fd&&>(admission.write);
+    return {};
+}
+
 Result<void> Session::worker_begin()
 {
     control_outside_.reset();
+    admission_write_.reset();
     in_write_.reset();
     out_read_.reset();
     err_read_.reset();
@@ -88,13 +97,21 @@ Result<void> Session::worker_step(ContainerStep step)
     return sys::send_fd(control_inside_.get(), static_cast<char>(step), -1);
 }
 
-Result<void> Session::command_placed(pid_t command)
+Result<void> Session::command_named(pid_t command)
 {
     char message[1 + sizeof command] = {'C'};
     __builtin_memcpy(message + 1, &command, sizeof command);
     TRY(sys::write_all(control_inside_.get(), {message, sizeof message}).describe("cannot reach the process outside"));
-    auto word = TRY(sys::receive(control_inside_.get()));
-    if (word.tag != 'P')
+    return {};
+}
+
+Result<void> Session::command_admitted()
+{
+    control_inside_.reset();  // the way to the relay is the worker's alone
+    char word = 0;
+    auto read = sys::read(admission_read_.get(), &word, 1);
+    admission_read_.reset();
+    if (!read.ok() || read.value() != 1 || word != 'g')
         return Error::because("the process outside did not admit it", "not starting the command");
     return {};
 }

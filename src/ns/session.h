@@ -15,11 +15,12 @@
 //                                         ... enter namespaces ...
 //                                       session.worker_attach(root) pty: opened, master sent out, stdio: the slave
 //                                       session.worker_step(...)    before each step in the container's world
-//                                       fork: the command, command_begin() (setsid,
-//                                       controlling tty), then it waits
-//   admit(command): its /proc status    session.command_placed(pid) waits for the outside's word
-//   checked, then into the container's  session.worker_end()        nothing of the outside's is left
-//   cgroups, from outside               the command, told to go: exec
+//                                       fork: the command
+//                                       session.command_named(pid)  says it exists
+//                                       session.worker_end()        nothing of the outside's is left
+//   admit(command): its /proc status    the command: command_begin() (setsid, controlling tty),
+//   checked, then into the container's  then command_admitted() waits for the outside's word,
+//   cgroups, from outside; the word     which comes straight from the relay: exec
 //   session.relay(worker, hooks) -> the worker's end (a waitpid status)
 #pragma once
 
@@ -64,26 +65,39 @@ public:
     // Outside, before forking the worker. Blocks the signals the relay
     // handles; the command gets them unblocked (command_begin).
     Result<void> prepare(Terminal mode);
+    // Also outside, before the fork, when the worker's command is to be
+    // admitted (Hooks::admit): the way the relay's word reaches the command.
+    Result<void> prepare_admission();
     bool pty() const { return pty_; }
 
     // Inside, first thing: stdin, stdout and stderr become the pipes (or
     // stay the caller's until worker_attach gives the pty).
     Result<void> worker_begin();
-    // Where the worker keeps its one descriptor to the outside (see keep_descriptors).
+    // Where the worker keeps its descriptors to the outside (see
+    // keep_descriptors): the way to the relay, and the way the relay's word
+    // comes to the command (prepare_admission; else not open).
     Fd& control() { return control_inside_; }
+    Fd& admission() { return admission_read_; }
     // With a pty: opens it in the entered root and makes it stdio.
     Result<void> worker_attach(const ContainerRoot& where);
     // Gives the command's stdio to its user, as runc does (the pty slave inside).
     Result<void> give_stdio_to(uid_t uid);
     // Tells the outside what it does next in the container's world (above).
     Result<void> worker_step(ContainerStep step);
-    // Tells the outside the command (a child that waits) exists, and waits
-    // until the outside has checked it and put it where it belongs (Hooks::admit).
-    Result<void> command_placed(pid_t command);
-    void worker_end() { control_inside_.reset(); }
+    // Tells the outside the command (a child that waits) exists, for it to
+    // check and put where it belongs (Hooks::admit).
+    Result<void> command_named(pid_t command);
+    void worker_end()
+    {
+        control_inside_.reset();
+        admission_read_.reset();
+    }
     // In the command's own process, first: before it waits to be admitted,
     // so that what it sets up for itself takes none of that time.
     Result<void> command_begin();
+    // In the command's own process: waits for the outside's word, straight
+    // from the relay; an error when it was not admitted (said outside).
+    Result<void> command_admitted();
 
     // Outside: relays until the worker has exited and the output is drained
     // (at most 2 s more with pipes, as docker exec does; what the pty holds
@@ -111,6 +125,7 @@ private:
     bool pty_ = false;
     bool relay_stdin_ = true;  // not a terminal we would be stopped for reading
     Fd control_outside_, control_inside_;
+    Fd admission_read_, admission_write_;  // the relay writes 'g' to admit the command, or closes it
     Fd in_read_, in_write_, out_read_, out_write_, err_read_, err_write_;
 };
 

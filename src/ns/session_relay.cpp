@@ -134,6 +134,7 @@ void SessionRelay::refuse(const Error& error)
     raw_.restore();
     report(name_, error);
     (void)sys::kill(worker_, SIGKILL);
+    session_.admission_write_.reset();  // a command it may have started never runs
     end_.refused = true;
 }
 
@@ -227,13 +228,13 @@ void SessionRelay::on_message()
         auto admitted = command.ok() ? hooks_.admit(command.value().pid, command.value().status)
                                      : Result<void>(command.take_error());
         if (admitted.ok()) {
-            (void)sys::send_fd(control.get(), 'P', -1);
+            (void)sys::write_all(session_.admission_write_.get(), "g");
         } else {
             raw_.restore();
             report(name_, admitted.error());
             end_.refused = true;
-            (void)sys::send_fd(control.get(), 'N', -1);  // the worker ends the waiting command, then itself
         }
+        session_.admission_write_.reset();  // not admitted: the command ends without running anything, and the worker
     } else {
         refuse(Error::because("out of turn", "refusing the worker's message '", tag, '\''));
         control.reset();
@@ -266,6 +267,7 @@ Session::End SessionRelay::run()
 {
     Session& s = session_;
     s.control_inside_.reset();
+    s.admission_read_.reset();
     s.in_read_.reset();
     s.out_write_.reset();
     s.err_write_.reset();
