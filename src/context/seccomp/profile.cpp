@@ -2,6 +2,8 @@
 
 #include <errno.h>
 
+#include <utility>
+
 namespace nskit::seccomp {
 
 using namespace std::literals;
@@ -13,10 +15,15 @@ constexpr std::uint32_t eperm = 1;
 constexpr std::uint64_t max_errno_ret = 4094;
 
 // Each word list is followed by one space per word (text.h's word_index).
+// The members of an object, each list with the positions of its words.
 constexpr std::string_view seccomp_fields = "defaultAction defaultErrnoRet architectures flags listenerPath "
                                             "listenerMetadata syscalls ";
+enum SeccompField { default_action_at, default_errno_ret_at, architectures_at, flags_at, listener_path_at,
+                    listener_metadata_at, syscalls_at, seccomp_field_count };
 constexpr std::string_view syscall_fields = "names action errnoRet args ";
+enum SyscallField { names_at, action_at, errno_ret_at, args_at, syscall_field_count };
 constexpr std::string_view argument_fields = "index value valueTwo op ";
+enum ArgumentField { index_at, value_at, value_two_at, op_at, argument_field_count };
 // After SCMP_ARCH_, in the order of enum Arch.
 constexpr std::string_view arch_names = "X86 X86_64 X32 ARM AARCH64 MIPS MIPS64 MIPS64N32 MIPSEL MIPSEL64 "
                                         "MIPSEL64N32 PPC PPC64 PPC64LE RISCV64 S390 S390X ";
@@ -42,17 +49,24 @@ struct Field {
     Error bad(const char* why) const { return Error::because(why, path.view()); }
 };
 
-// Every member of `object` is one of `known`; an unknown one is named.
-Result<void> only_known_members(json::Value object, std::string_view known, const Field& field)
+// The members of `object`, read in one pass (a profile's lists are long,
+// and each look-up by name would scan past them again): found[i] is the
+// first member named by word i of `known`, absent when there is none. Every
+// member is one of `known`; an unknown one is named.
+template <std::size_t N>
+Result<void> read_members(json::Value object, std::string_view known, const Field& field, json::Value (&found)[N])
 {
     if (object.kind() != json::Kind::object)
         return field.bad("not an object");
     json::Value key, value;
     for (json::Members m(object); m.next(key, value);) {
         Text<48> name;
-        if (!key.unescape(name) || word_index(name.view(), known) < 0)
+        int which = key.unescape(name) ? word_index(name.view(), known) : -1;
+        if (which < 0 || static_cast<std::size_t>(which) >= N)
             return Error::because("not a field the runtime-spec defines here", field.path.view(), '.',
                                   name.view());
+        if (!found[which])
+            found[which] = value;
     }
     return {};
 }
@@ -152,23 +166,24 @@ Result<void> read_flags(json::Value list, Profile& profile)
 
 Result<void> read_argument(json::Value argument, const Field& field, Profile& profile)
 {
-    TRY(only_known_members(argument, argument_fields, field));
+    json::Value members[argument_field_count];
+    TRY(read_members(argument, argument_fields, field, members));
     Condition condition;
-    json::Value index = argument.get("index"sv);
+    json::Value index = members[index_at];
     if (!index)
         return field.then(".index").bad("missing");
     std::uint64_t position = TRY(unsigned_number(index, field.then(".index")));
     if (position > 5)
         return field.then(".index").bad("over 5: a system call has six arguments");
     condition.index = static_cast<std::uint8_t>(position);
-    json::Value value = argument.get("value"sv);
+    json::Value value = members[value_at];
     if (!value)
         return field.then(".value").bad("missing");
     condition.value = TRY(unsigned_number(value, field.then(".value")));
-    if (json::Value two = argument.get("valueTwo"sv); given(two))
+    if (json::Value two = members[value_two_at]; given(two))
         condition.value_two = TRY(unsigned_number(two, field.then(".valueTwo")));
     Field op_field = field.then(".op");
-    Text<64> op = TRY(word(argument.get("op"sv), op_field));
+    Text<64> op = TRY(word(members[op_at], op_field));
     int which = starts_with(op.view(), "SCMP_CMP_"sv) ? word_index(op.view().substr(9), op_names) : -1;
     if (which < 0)
         return Error::because(op.empty() ? "missing" : "not a comparison runc knows", op_field.path.view(),
@@ -182,11 +197,12 @@ Result<void> read_argument(json::Value argument, const Field& field, Profile& pr
 Result<void> read_syscall(json::Value entry, std::size_t position, Profile& profile)
 {
     Field field = Field().then(".syscalls[", position, ']');
-    TRY(only_known_members(entry, syscall_fields, field));
-    std::uint32_t action = TRY(action_value(entry.get("action"sv), entry.get("errnoRet"sv), field.then(".action"),
+    json::Value members[syscall_field_count];
+    TRY(read_members(entry, syscall_fields, field, members));
+    std::uint32_t action = TRY(action_value(members[action_at], members[errno_ret_at], field.then(".action"),
                                             field.then(".errnoRet")));
     std::uint32_t first = static_cast<std::uint32_t>(profile.conditions.size());
-    json::Value args = entry.get("args"sv), argument;
+    json::Value args = members[args_at], argument;
     if (given(args) && args.kind() != json::Kind::array)
         return field.then(".args").bad("not a list");
     std::size_t at = 0;
@@ -194,7 +210,7 @@ Result<void> read_syscall(json::Value entry, std::size_t position, Profile& prof
         TRY(read_argument(argument, field.then(".args[", at, ']'), profile));
     std::uint32_t count = static_cast<std::uint32_t>(profile.conditions.size() - first);
 
-    json::Value names = entry.get("names"sv), name;
+    json::Value names = members[names_at], name;
     if (given(names) && names.kind() != json::Kind::array)
         return field.then(".names").bad("not a list");
     for (json::Elements e(names); e.next(name);) {
@@ -237,26 +253,25 @@ bool permissive(std::uint32_t action)
 Result<Profile> parse_profile(json::Value seccomp)
 {
     Profile profile;
-    TRY(only_known_members(seccomp, seccomp_fields, Field()));
-    json::Value syscalls = seccomp.get("syscalls"sv);
+    json::Value members[seccomp_field_count];
+    TRY(read_members(seccomp, seccomp_fields, Field(), members));
+    json::Value syscalls = members[syscalls_at];
     if (given(syscalls) && syscalls.kind() != json::Kind::array)
         return Error::because("not a list", "linux.seccomp.syscalls");
-    json::Value default_action = seccomp.get("defaultAction"sv), entry;
+    json::Value default_action = members[default_action_at], entry;
     Text<64> default_name = TRY(word(default_action, Field().then(".defaultAction")));
     // As runc: no default action and no rules is no filter at all.
     if (default_name.empty() && !json::Elements(syscalls).next(entry)) {
         profile.filter = false;
         return profile;
     }
-    profile.default_action = TRY(action_value(default_action, seccomp.get("defaultErrnoRet"sv),
+    profile.default_action = TRY(action_value(default_action, members[default_errno_ret_at],
                                               Field().then(".defaultAction"), Field().then(".defaultErrnoRet")));
-    TRY(read_architectures(seccomp.get("architectures"sv), profile));
-    TRY(read_flags(seccomp.get("flags"sv), profile));
-    for (const char* text : {"listenerPath", "listenerMetadata"}) {
-        json::Value value = seccomp.get(text);
-        if (given(value) && value.kind() != json::Kind::string)
+    TRY(read_architectures(members[architectures_at], profile));
+    TRY(read_flags(members[flags_at], profile));
+    for (auto [at, text] : {std::pair{listener_path_at, "listenerPath"}, {listener_metadata_at, "listenerMetadata"}})
+        if (given(members[at]) && members[at].kind() != json::Kind::string)
             return Error::because("not a string", "linux.seccomp.", text);
-    }
     std::size_t position = 0;
     for (json::Elements e(syscalls); e.next(entry); ++position)
         TRY(read_syscall(entry, position, profile));
