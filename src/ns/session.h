@@ -10,7 +10,7 @@
 // window size on and forwards signals.
 //
 //   outside: the relay                  inside: the worker, then the command
-//   session.prepare(mode)
+//   session.prepare(mode), and prepare_admission() when the command is to be admitted
 //   fork -----------------------------> session.worker_begin()     stdio: the pipes
 //                                         ... enter namespaces ...
 //                                       session.worker_attach(root) pty: opened, master sent out, stdio: the slave
