@@ -107,7 +107,6 @@ Result<void> Session::command_named(pid_t command)
 
 Result<void> Session::command_admitted()
 {
-    control_inside_.reset();  // the way to the relay is the worker's alone
     char word = 0;
     auto read = sys::read(admission_read_.get(), &word, 1);
     admission_read_.reset();

@@ -1,8 +1,8 @@
 // The outside of a session (session.h): docker-enter's (and nsenter
 // --relay's) process that stays on the host relays the caller's stdin,
 // stdout and stderr to the command's pipes or pty, admits the command its
-// worker starts (checked, placed), bounds in time what the worker does in the container's
-// world, and passes signals on.
+// worker starts (checked, placed), bounds in time what the worker does in
+// the container's world, and passes signals on.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
