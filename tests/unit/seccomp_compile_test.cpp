@@ -82,7 +82,6 @@ TEST_CASE("the syscall tables are the kernel's", "[seccomp]")
     CHECK_FALSE(syscall_number("readx", Abi::x86_64));
     CHECK_FALSE(syscall_number(std::string(40, 'r'), Abi::x86_64));
     CHECK_FALSE(multiplexed(std::string_view("socket\0", 7)));
-    CHECK(find_syscall("read") == find_syscall(std::string_view("read")));
     for (std::size_t i = 0; i < syscall_row_count; ++i)
         CHECK(find_syscall(syscall_rows[i].name) == &syscall_rows[i]);
     for (std::size_t i = 1; i < syscall_row_count; ++i)
