@@ -153,14 +153,11 @@ void append_path_segment(Text<1200>& url, std::string_view text)
     }
 }
 
-Result<void> inspect(const Endpoint& endpoint, std::string_view query, int timeout_ms, ContainerInfo& info)
-{
-    const char* socket = endpoint.socket.c_str();
-    std::int64_t started = sys::monotonic_ms();
+namespace {
 
-    // Version negotiation: the daemon's own version, as the docker CLI does
-    // when it is older than the CLI. Without the header, the unversioned path
-    // means "the daemon's current version".
+// The engine's own API version, from /_ping, as "/vX.Y" ("" when it names none).
+Result<Text<24>> negotiate(const char* socket, int timeout_ms, std::int64_t started)
+{
     http::Reply reply;
     TRY(request(socket, "/_ping"sv, 64 * 1024, timeout_ms, started, reply));
     if (reply.status != 200)
@@ -172,14 +169,52 @@ Result<void> inspect(const Endpoint& endpoint, std::string_view query, int timeo
                 return Error::because("malformed API-Version header", "the engine API at ", socket);
         version.append("/v", reply.api_version);
     }
+    return version;
+}
+
+// Whether the engine served the path at all: an engine that no longer
+// takes unversioned paths answers 400, or 404 for a route it does not have
+// (Docker: "page not found"), where a missing container is "No such container"
+// (Podman: "... no such container").
+bool path_served(const http::Reply& reply)
+{
+    if (reply.status == 400)
+        return false;
+    return reply.status != 404 || contains(message_of(reply).view(), "no such container"sv);
+}
+
+Result<void> inspect_at(const char* socket, std::string_view version, std::string_view query, int timeout_ms,
+                        std::int64_t started, http::Reply& reply)
+{
+    Text<1200> url(version, "/containers/");
+    append_path_segment(url, query);
+    url.append("/json");
+    return request(socket, url.view(), 4 * 1024 * 1024, timeout_ms, started, reply);
+}
+
+}  // namespace
+
+Result<void> inspect(const Endpoint& endpoint, std::string_view query, int timeout_ms, ContainerInfo& info)
+{
+    const char* socket = endpoint.socket.c_str();
+    std::int64_t started = sys::monotonic_ms();
 
     // Neither is a name or an ID, and in a URL path they would climb.
     if (query.empty() || query == "."sv || query == ".."sv)
         return Error::because(no_such_container, "cannot find container '", query, "'");
-    Text<1200> url(version, "/containers/");
-    append_path_segment(url, query);
-    url.append("/json");
-    TRY(request(socket, url.view(), 4 * 1024 * 1024, timeout_ms, started, reply));
+    // One round trip: an unversioned path is served at the engine's own API
+    // version (Docker's API reference says so; Podman's compat API does the
+    // same), which is the version the docker CLI negotiates through /_ping
+    // with an engine no newer than itself, and the one we would pick. An
+    // engine that stops serving unversioned paths (moby#46889 proposes to)
+    // is asked its version through /_ping, and then the versioned path.
+    Text<24> version;
+    http::Reply reply;
+    TRY(inspect_at(socket, version.view(), query, timeout_ms, started, reply));
+    if (!path_served(reply)) {
+        version = TRY(negotiate(socket, timeout_ms, started));
+        TRY(inspect_at(socket, version.view(), query, timeout_ms, started, reply));
+    }
     if (reply.status == 404)
         return Error::because(no_such_container, "cannot find container ", query);
     if (reply.status != 200) {

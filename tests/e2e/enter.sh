@@ -225,6 +225,24 @@ elif FAKE_ENGINE_PID=$HOST_SLEEP start_fake wrong-pid; then
 else
     fail "fake engine wrong-pid" "did not start"
 fi
+# One round trip: the unversioned path is the engine's own version, so
+# /_ping is not waited for (an engine whose /_ping never answers is still
+# heard)...
+if [ -n "$HAVE_PYTHON" ] && FAKE_ENGINE_PID=$HOST_SLEEP start_fake wrong-pid-ping-hangs; then
+    expect "the engine asked once: its /_ping is not waited for" --rc 1 \
+        --err "PID $HOST_SLEEP is not the init of liar" \
+        -- env DOCKER_HOST="unix://$FAKE_SOCKET" "$NSKIT" docker-enter --runtime docker --timeout 1 liar true
+else
+    skip "the engine asked once: its /_ping is not waited for" "no fake engine (python3)"
+fi
+# ...and an engine that serves only versioned paths is asked its version.
+if [ -n "$HAVE_PYTHON" ] && FAKE_ENGINE_PID=$HOST_SLEEP start_fake wrong-pid-versioned-only; then
+    expect "an engine without unversioned paths: its version from /_ping, then the versioned path" --rc 1 \
+        --err "PID $HOST_SLEEP is not the init of liar" \
+        -- env DOCKER_HOST="unix://$FAKE_SOCKET" "$NSKIT" docker-enter --runtime docker --timeout 1 liar true
+else
+    skip "an engine without unversioned paths: its version from /_ping, then the versioned path" "no fake engine (python3)"
+fi
 stop_fake
 
 echo "-- daemonless: found through the state files"

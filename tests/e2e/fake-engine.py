@@ -17,6 +17,10 @@ unless the mode says otherwise):
     close       closes every connection without a word
     wrong-pid   a well-formed running container whose Pid is $FAKE_ENGINE_PID,
                 a process that is not in that container
+    wrong-pid-ping-hangs  the same, but /_ping is never answered
+    wrong-pid-versioned-only  the same, but only at the path of the version
+                /_ping names (/v1.41/...): the unversioned path is a 404
+                "page not found", as from an engine that dropped them
 It prints "ready" on stdout once it listens.
 """
 import os
@@ -54,8 +58,13 @@ def serve(conn):
         target = read_request(conn)
         if target is None:
             return
+        if target == "/_ping" and mode == "wrong-pid-ping-hangs":
+            held.append(conn)
+            return
         if target == "/_ping":
             send(conn, b"200 OK", b"OK")
+        elif mode == "wrong-pid-versioned-only" and not target.startswith("/v1.41/"):
+            send(conn, b"404 Not Found", b'{"message":"page not found"}\n')
         elif mode == "hang-after-ping":
             held.append(conn)
             return
@@ -72,7 +81,7 @@ def serve(conn):
                 conn.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
         elif mode == "error500":
             send(conn, b"500 Internal Server Error", b'{"message":"fake engine: internal error"}\n')
-        elif mode == "wrong-pid":
+        elif mode.startswith("wrong-pid"):
             body = ('{"Id": "%s", "Name": "/liar", "State": {"Running": true, "Paused": false, "Pid": %s},'
                     ' "Config": {"Env": []}}' % ("ab" * 32, os.environ["FAKE_ENGINE_PID"]))
             send(conn, b"200 OK", body.encode())
