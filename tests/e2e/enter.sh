@@ -216,33 +216,22 @@ EOF
 sleep 1000000 &
 HOST_SLEEP=$!
 at_exit "kill $HOST_SLEEP"
-if [ -z "$HAVE_PYTHON" ]; then
-    skip "an engine's PID that is not the container's init" "needs python3"
-elif FAKE_ENGINE_PID=$HOST_SLEEP start_fake wrong-pid; then
-    expect "an engine's PID that is not the container's init" --rc 1 \
-        --err "PID $HOST_SLEEP is not the init of liar: its cgroups do not name the container" \
-        -- env DOCKER_HOST="unix://$FAKE_SOCKET" "$NSKIT" docker-enter --runtime docker liar true
-else
-    fail "fake engine wrong-pid" "did not start"
-fi
+# fake_liar MODE CASE: the fake engine in MODE names a container "liar"
+# whose init is HOST_SLEEP; docker-enter must find out it is not.
+fake_liar() {
+    local mode=$1 case=$2
+    if [ -z "$HAVE_PYTHON" ]; then skip "$case" "needs python3"; return; fi
+    if ! FAKE_ENGINE_PID=$HOST_SLEEP start_fake "$mode"; then fail "$case" "the fake engine did not start"; return; fi
+    expect "$case" --rc 1 --err "PID $HOST_SLEEP is not the init of liar: its cgroups do not name the container" \
+        -- env DOCKER_HOST="unix://$FAKE_SOCKET" "$NSKIT" docker-enter --runtime docker --timeout 1 liar true
+}
+fake_liar wrong-pid "an engine's PID that is not the container's init"
 # One round trip: the unversioned path is the engine's own version, so
 # /_ping is not waited for (an engine whose /_ping never answers is still
 # heard)...
-if [ -n "$HAVE_PYTHON" ] && FAKE_ENGINE_PID=$HOST_SLEEP start_fake wrong-pid-ping-hangs; then
-    expect "the engine asked once: its /_ping is not waited for" --rc 1 \
-        --err "PID $HOST_SLEEP is not the init of liar" \
-        -- env DOCKER_HOST="unix://$FAKE_SOCKET" "$NSKIT" docker-enter --runtime docker --timeout 1 liar true
-else
-    skip "the engine asked once: its /_ping is not waited for" "no fake engine (python3)"
-fi
+fake_liar wrong-pid-ping-hangs "the engine asked once: its /_ping is not waited for"
 # ...and an engine that serves only versioned paths is asked its version.
-if [ -n "$HAVE_PYTHON" ] && FAKE_ENGINE_PID=$HOST_SLEEP start_fake wrong-pid-versioned-only; then
-    expect "an engine without unversioned paths: its version from /_ping, then the versioned path" --rc 1 \
-        --err "PID $HOST_SLEEP is not the init of liar" \
-        -- env DOCKER_HOST="unix://$FAKE_SOCKET" "$NSKIT" docker-enter --runtime docker --timeout 1 liar true
-else
-    skip "an engine without unversioned paths: its version from /_ping, then the versioned path" "no fake engine (python3)"
-fi
+fake_liar wrong-pid-versioned-only "an engine without unversioned paths: its version from /_ping, then the versioned path"
 stop_fake
 
 echo "-- daemonless: found through the state files"
