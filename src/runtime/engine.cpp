@@ -175,7 +175,9 @@ Result<Text<24>> negotiate(const char* socket, int timeout_ms, std::int64_t star
 // Whether the engine served the path at all: an engine that no longer
 // takes unversioned paths answers 400, or 404 for a route it does not have
 // (Docker: "page not found"), where a missing container is "No such container"
-// (Podman: "... no such container").
+// (Podman: "... no such container"). Docker answers an ambiguous ID prefix
+// with a 400 too: that one is asked again at the versioned path, and gets
+// the same answer.
 bool path_served(const http::Reply& reply)
 {
     if (reply.status == 400)
