@@ -172,17 +172,25 @@ Result<Text<24>> negotiate(const char* socket, int timeout_ms, std::int64_t star
     return version;
 }
 
+// Whether an error message says the prefix matches several containers:
+// Docker says "multiple IDs found with provided prefix: ab", Podman "more
+// than one result for container ...".
+bool names_ambiguity(std::string_view message)
+{
+    return contains(message, "multiple"sv) || contains(message, "more than one"sv);
+}
+
 // Whether the engine served the path at all: an engine that no longer
 // takes unversioned paths answers 400, or 404 for a route it does not have
-// (Docker: "page not found"), where a missing container is "No such container"
-// (Podman: "... no such container"). Docker answers an ambiguous ID prefix
-// with a 400 too: that one is asked again at the versioned path, and gets
-// the same answer.
+// (Docker: "page not found"). A 400 or 404 about the container itself (no
+// such container, Podman's "... no such container"; an ambiguous prefix) is
+// an answer.
 bool path_served(const http::Reply& reply)
 {
-    if (reply.status == 400)
-        return false;
-    return reply.status != 404 || contains(message_of(reply).view(), "no such container"sv);
+    if (reply.status != 400 && reply.status != 404)
+        return true;
+    Text<160> message = message_of(reply);
+    return contains(message.view(), "no such container"sv) || names_ambiguity(message.view());
 }
 
 Result<void> inspect_at(const char* socket, std::string_view version, std::string_view query, int timeout_ms,
@@ -221,9 +229,7 @@ Result<void> inspect(const Endpoint& endpoint, std::string_view query, int timeo
         return Error::because(no_such_container, "cannot find container ", query);
     if (reply.status != 200) {
         Text<160> message = message_of(reply);
-        // Docker says "multiple IDs found with provided prefix: ab", Podman
-        // "more than one result for container ...".
-        if (contains(message.view(), "multiple"sv) || contains(message.view(), "more than one"sv))
+        if (names_ambiguity(message.view()))
             return ambiguity(socket, version.view(), query, timeout_ms, started);
         return Error::because("the engine reported an error", "the engine API at ", socket, " answered ", reply.status,
                               ": ", message);
