@@ -234,7 +234,9 @@ void SessionRelay::on_message()
             report(name_, admitted.error());
             end_.refused = true;
         }
-        session_.admission_write_.reset();  // not admitted: the command ends without running anything, and the worker
+        // One word at most: closed after it, or in its place (a command not
+        // admitted reads nothing and ends without running anything, the worker with it).
+        session_.admission_write_.reset();
     } else {
         refuse(Error::because("out of turn", "refusing the worker's message '", tag, '\''));
         control.reset();
