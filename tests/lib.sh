@@ -105,15 +105,23 @@ ns_inode() { stat -L -c %i "/proc/$1/ns/$2"; }
 # make_test_user NAME FIRST_SUBID: an ordinary user for rootless engines,
 # with subordinate ids (useradd's own range when it gives one, else 65536
 # from FIRST_SUBID); when this suite made it, it and its lines in
-# /etc/subuid and /etc/subgid go when the suite ends.
+# /etc/subuid and /etc/subgid go when the suite ends, its processes first
+# (userdel refuses a user one of whose processes still runs). A user of
+# that name without subordinate ids is one such a removal left behind
+# (its lines gone, the user not): it gets them again, and goes the same way.
 make_test_user() {
-    local name=$1 first=$2 file
-    id "$name" >/dev/null 2>&1 && return 0
-    useradd -M -d /nonexistent -s /bin/sh "$name" >/dev/null 2>&1 || return 1
-    at_exit "userdel $name; sed -i '/^$name:/d' /etc/subuid /etc/subgid"
+    local name=$1 first=$2 file ours=
+    if ! id "$name" >/dev/null 2>&1; then
+        useradd -M -d /nonexistent -s /bin/sh "$name" >/dev/null 2>&1 || return 1
+        ours=1
+    fi
     for file in /etc/subuid /etc/subgid; do
-        grep -q "^$name:" "$file" 2>/dev/null || echo "$name:$first:65536" >>"$file"
+        grep -q "^$name:" "$file" 2>/dev/null && continue
+        echo "$name:$first:65536" >>"$file"
+        ours=1
     done
+    [ -n "$ours" ] || return 0
+    at_exit "pkill -KILL -u $name; wait_for 200 eval '! pgrep -u $name >/dev/null'; userdel $name; sed -i '/^$name:/d' /etc/subuid /etc/subgid"
 }
 
 # spawn CMD...: start CMD in the background (output to /dev/null, so no
