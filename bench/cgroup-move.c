@@ -19,7 +19,8 @@
  *   v1-from-outside the parent writes the child's pid to V1_DIR/tasks
  *   v2-from-outside the parent writes the child's pid to V2_DIR/cgroup.procs
  *   v2-born-there  clone3 with CLONE_INTO_CGROUP into V2_DIR, less a plain
- *                  fork's median (the child is born there: nothing moves)
+ *                  fork of the same round (the child is born there: nothing
+ *                  moves)
  * The cgroups are the caller's to make and remove. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
     int v2_dir = open_in(argv[4], ".", O_RDONLY | O_DIRECTORY);
     int available[WAYS] = {v1_tasks >= 0, v1_tasks >= 0, v2_procs >= 0, v2_dir >= 0, v2_dir >= 0};
     static double times[WAYS][MAX_TRIES];
-    for (int t = 0; t < tries; ++t)
+    for (int t = 0; t < tries; ++t) {
         for (int way = 0; way < WAYS; ++way) {
             if (!available[way])
                 continue;
@@ -160,19 +161,15 @@ int main(int argc, char **argv)
             nanosleep(&gap, NULL);
             times[way][t] = try_way(way, v1_tasks, v2_procs, v2_dir);
         }
-    double medians[WAYS] = {0};
-    for (int way = 0; way < WAYS; ++way) {
-        if (!available[way])
-            continue;
-        qsort(times[way], tries, sizeof times[way][0], compare);
-        medians[way] = times[way][tries / 2];
+        if (available[V2_BORN_THERE])
+            times[V2_BORN_THERE][t] -= times[PLAIN_FORK][t];
     }
     for (int way = 0; way < PLAIN_FORK; ++way) {
         if (!available[way])
             continue;
-        double less = way == V2_BORN_THERE ? medians[PLAIN_FORK] : 0;
-        printf("%s %.0f %.0f %.0f\n", labels[way], medians[way] - less, times[way][tries / 10] - less,
-               times[way][tries * 9 / 10] - less);
+        qsort(times[way], tries, sizeof times[way][0], compare);
+        printf("%s %.0f %.0f %.0f\n", labels[way], times[way][tries / 2], times[way][tries / 10],
+               times[way][tries * 9 / 10]);
     }
     return 0;
 }
