@@ -165,7 +165,12 @@ Result<void> take_from_record(const EnterRequest& request, EnterPlan& plan)
     TRY(plan.seccomp.add(record.monitor_filters));
     if (record.seccomp.count)
         TRY(plan.seccomp.add({record.seccomp.instructions(), record.seccomp.count}, record.seccomp.flags));
+    // What config.json names, else what the runtime's process tree passes
+    // on, open files as runc got them (limits.h: lower_open_files_to).
+    ProcessLimits init;
+    TRY(read_process_limits(plan.target->proc_dir(), init));
     plan.limits = record.monitor_limits;
+    lower_open_files_to(plan.limits, init);
     for (std::size_t resource = 0; resource < limit_count; ++resource)
         if (process.rlimits[resource])
             plan.limits.limits[resource] = process.rlimits[resource];
@@ -182,8 +187,6 @@ Result<void> take_from_record(const EnterRequest& request, EnterPlan& plan)
     // the init (containerd's shim sets its OOM score one above the
     // container's), and the security label its init holds, not one the
     // record names.
-    ProcessLimits init;
-    TRY(read_process_limits(plan.target->proc_dir(), init));
     clamp_process_limits(plan.limits, record.monitor ? most_of(record.monitor_limits, init) : init);
     plan.label = init_label(plan);
     return {};

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "base/buffer.h"
@@ -90,6 +91,14 @@ ProcessLimits most_of(const ProcessLimits& a, const ProcessLimits& b)
     if (b.oom_score_adj && (!most.oom_score_adj || *b.oom_score_adj < *most.oom_score_adj))
         most.oom_score_adj = b.oom_score_adj;
     return most;
+}
+
+void lower_open_files_to(ProcessLimits& limits, const ProcessLimits& init)
+{
+    std::optional<sys::Limit>& ours = limits.limits[RLIMIT_NOFILE];
+    const std::optional<sys::Limit>& theirs = init.limits[RLIMIT_NOFILE];
+    if (ours && theirs && theirs->soft < ours->soft)
+        ours->soft = theirs->soft;
 }
 
 LimitsApplied apply_process_limits(const ProcessLimits& wanted)

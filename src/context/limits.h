@@ -39,6 +39,16 @@ void clamp_process_limits(ProcessLimits& limits, const ProcessLimits& bound);
 // where the other says nothing. Two processes of one user: what that user may hold.
 ProcessLimits most_of(const ProcessLimits& a, const ProcessLimits& b);
 
+// The soft limit of open files no higher than the init's, where `limits`
+// and the init both name one (the hard limit stays). A Go 1.21+ program
+// raises its own soft RLIMIT_NOFILE to its hard one when it starts, and
+// starts programs with the soft limit it was started with: a shim built
+// with it (Debian 13's containerd) shows the raised limit in
+// /proc/PID/limits, while runc, and so `docker exec`'s command and the
+// init before it, get the original. Only the container's own command can
+// be lowered by what its init did to itself.
+void lower_open_files_to(ProcessLimits& limits, const ProcessLimits& init);
+
 // Applies them to our process (setting a limit to what it already is always
 // succeeds); returns how many could not be set (the caller warns about them).
 struct LimitsApplied {

@@ -173,6 +173,30 @@ TEST_CASE("limits clamped to what a process holding others could give itself")
     CHECK(lower.oom_score_adj == 500);
 }
 
+TEST_CASE("open files as runc got them: a Go shim's raised soft limit lowered to the init's")
+{
+    ProcessLimits shim, init;
+    shim.limits[7] = sys::Limit{4096, 4096};  // raised by Go 1.21+ at its start
+    init.limits[7] = sys::Limit{1024, 4096};  // what it was started with, as runc passed it on
+    shim.limits[3] = sys::Limit{8388608, 16777216};
+    init.limits[3] = sys::Limit{4096, 16777216};  // only open files are lowered
+    lower_open_files_to(shim, init);
+    CHECK(shim.limits[7]->soft == 1024);
+    CHECK(shim.limits[7]->hard == 4096);
+    CHECK(shim.limits[3]->soft == 8388608);
+
+    ProcessLimits raised;  // an init that raised its own: never above the shim's
+    raised.limits[7] = sys::Limit{4096, 4096};
+    ProcessLimits original;
+    original.limits[7] = sys::Limit{1024, 4096};
+    lower_open_files_to(original, raised);
+    CHECK(original.limits[7]->soft == 1024);
+
+    ProcessLimits none;  // the init's unreadable: nothing changes
+    lower_open_files_to(shim, none);
+    CHECK(shim.limits[7]->soft == 1024);
+}
+
 TEST_CASE("the most two processes hold")
 {
     ProcessLimits monitor, init;
