@@ -96,6 +96,9 @@ struct EnterPlan {
     ProcessLimits limits;
     mode_t umask = 022;
     bool setgroups_denied = false;
+    // -u: the primary gid among the supplementary groups (creds.h), unless a
+    // Docker record shows an engine that left it out of the init's own.
+    bool primary_in_groups = true;
     std::size_t own_filters = 0;  // ours, which every child inherits
     // Not root: the user who owns the container's user namespace, with no
     // privilege outside it (no host groups to drop, only cgroups it may write).

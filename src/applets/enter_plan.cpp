@@ -160,6 +160,15 @@ Result<void> take_from_record(const EnterRequest& request, EnterPlan& plan)
     plan.caps = process.caps;
     if (request.privileged)
         plan.caps = full_capabilities(process.caps, TRY(current_capabilities()));
+    // Docker 20.10.18 and later list the primary gid among the supplementary
+    // groups of every process they start (creds.h); an engine before that
+    // (Debian 11's 20.10.5) did not, for the init as for `docker exec -u`.
+    // Its record says which: the init's primary gid among its own groups.
+    if (plan.info.source == Source::engine || plan.info.source == Source::state) {
+        plan.primary_in_groups = false;
+        for (gid_t gid : process.additional())
+            plan.primary_in_groups = plan.primary_in_groups || gid == process.gid;
+    }
     // The runtime's process tree's filters, then config.json's, compiled:
     // the container's own at its first instruction, whatever it added since.
     TRY(plan.seccomp.add(record.monitor_filters));

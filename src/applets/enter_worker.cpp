@@ -80,7 +80,7 @@ Result<Credentials> credentials(const EnterRequest& request, const EnterPlan& pl
         Buffer passwd = TRY(read_accounts(session, where, ContainerStep::passwd));
         Buffer group = TRY(read_accounts(session, where, ContainerStep::group));
         std::string_view user = request.user ? std::string_view(request.user) : info.user.view();
-        creds = TRY(resolve_user(user, passwd.view(), group.view(), info.group_add.view()));
+        creds = TRY(resolve_user(user, passwd.view(), group.view(), info.group_add.view(), plan.primary_in_groups));
     }
     creds.setgroups_denied = plan.setgroups_denied;
     return creds;

@@ -40,7 +40,8 @@ Result<gid_t> find_gid(std::string_view group, std::string_view name)
 }  // namespace
 
 // The user and its own groups, before --group-add.
-static Result<Credentials> resolve_user_only(std::string_view spec, std::string_view passwd, std::string_view group)
+static Result<Credentials> resolve_user_only(std::string_view spec, std::string_view passwd, std::string_view group,
+                                             bool primary_in_groups)
 {
     Credentials creds;
     auto colon = spec.find(':');
@@ -66,22 +67,21 @@ static Result<Credentials> resolve_user_only(std::string_view spec, std::string_
         return Error::because("no matching entries in passwd file", "unable to find user ", user_part);
     }
 
-    if (group_given) {
+    if (group_given)
         creds.gid = TRY(find_gid(group, group_part));
+    if (primary_in_groups)
         add_group(creds, creds.gid);
+    if (group_given)
         return creds;
-    }
-
-    add_group(creds, creds.gid);
     if (entry)
         for_each_group_of(group, entry->name, [&](gid_t gid) { add_group(creds, gid); });
     return creds;
 }
 
 Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd, std::string_view group,
-                                 std::string_view extra_groups)
+                                 std::string_view extra_groups, bool primary_in_groups)
 {
-    Credentials creds = TRY(resolve_user_only(spec, passwd, group));
+    Credentials creds = TRY(resolve_user_only(spec, passwd, group, primary_in_groups));
     while (!extra_groups.empty())
         if (std::string_view name = split_first(extra_groups, ','); !name.empty())
             add_group(creds, TRY(find_gid(group, name)));

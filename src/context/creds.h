@@ -3,7 +3,8 @@
 // /etc/passwd and /etc/group (read after entering its mount namespace):
 //   USER    a name from passwd, or a number (in passwd or not); "" is uid 0
 //   GROUP   a name from group, or a number; when given, it is the only group
-//   groups  the primary gid, then (with no GROUP) every group listing the user
+//   groups  the primary gid (unless told otherwise, below), then (with no
+//           GROUP) every group listing the user
 //   home    the passwd entry's, else "/"
 #pragma once
 
@@ -36,9 +37,13 @@ struct Credentials {
 };
 
 // `extra_groups`: docker run --group-add, comma-separated names or numbers,
-// added to whatever the user has.
+// added to whatever the user has. `primary_in_groups`: the primary gid
+// heads the supplementary groups, as Docker 20.10.18 and later give them
+// (CVE-2022-36109: a primary group left out of them let the process shed it
+// where it was a restriction); before, only /etc/group and --group-add
+// listed any.
 Result<Credentials> resolve_user(std::string_view spec, std::string_view passwd, std::string_view group,
-                                 std::string_view extra_groups = {});
+                                 std::string_view extra_groups = {}, bool primary_in_groups = true);
 
 struct ContainerRoot;
 

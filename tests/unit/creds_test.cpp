@@ -19,9 +19,9 @@ constexpr std::string_view group =
     "audio:x:29:app,nohome\n";
 
 // "uid gid groups... home" or "error: ..."
-std::string resolve(std::string_view spec)
+std::string resolve(std::string_view spec, bool primary_in_groups = true, std::string_view extra_groups = {})
 {
-    auto r = resolve_user(spec, passwd, group);
+    auto r = resolve_user(spec, passwd, group, extra_groups, primary_in_groups);
     if (!r.ok())
         return "error: " + std::string(r.error().what.view()) + ": " + r.error().why();
     std::string out = std::to_string(r.value().uid) + " " + std::to_string(r.value().gid) + " [";
@@ -64,6 +64,16 @@ TEST_CASE("users resolve as docker exec -u resolves them (observed with Docker 2
     auto app = resolve_user("app", passwd, group);
     CHECK(app.value().shell.view() == "/bin/ash");
     CHECK(resolve_user("2000", passwd, group).value().shell.empty());
+}
+
+TEST_CASE("before Docker 20.10.18 the primary gid is no supplementary group of its own (Debian 11's 20.10.5)")
+{
+    CHECK(resolve("1000:1000", false) == "1000 1000 [ ] /home/app");
+    CHECK(resolve("1000", false) == "1000 1000 [ 29 ] /home/app");  // only what /etc/group lists
+    CHECK(resolve("2000", false) == "2000 0 [ ] /");
+    CHECK(resolve("root", false) == "0 0 [ 10 ] /root");
+    CHECK(resolve("app", false, "1000,4242") == "1000 1000 [ 29 1000 4242 ] /home/app");  // --group-add may name it
+    CHECK(resolve("1000:1000") == "1000 1000 [ 1000 ] /home/app");
 }
 
 TEST_CASE("--group-add groups come on top, by name or number")
