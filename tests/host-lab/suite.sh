@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# The host lab's suite, inside its guest (tests/host-lab.sh boots it): Debian
-# 12's 6.1 kernel, only cgroup v2 (Docker's cgroupns=private), AppArmor
-# enforcing, Docker 20.10 with its own containerd and runc. docker-enter
-# beside `docker exec` on the same containers:
+# The host lab's suite, the same in every guest (tests/host-lab.sh boots
+# them): a Debian release's kernel (5.10, 6.1, 6.12), only cgroup v2
+# (Docker's cgroupns=private), AppArmor enforcing, that release's Docker
+# with its own containerd and runc. docker-enter beside that engine's
+# `docker exec` on the same containers:
 #   differential    ids, capabilities, no_new_privs, seccomp, limits, cwd,
 #                   environment, the v2 cgroup (and membership of the
 #                   container's cgroup.procs), the AppArmor label, namespaces
 #   AppArmor        docker-default, a profile of our own, unconfined; what a
 #                   profile denies is denied to both; a label that cannot be
 #                   applied is a refusal, never an unconfined command
-#   --tools         a toolbox on 6.1 (fsopen, open_tree, move_mount; no
+#   --tools         a toolbox (fsopen, open_tree, move_mount; no
 #                   mount_setattr needed), the command still under
 #                   docker-default, the container's mount table untouched;
 #                   and in a user namespace (userns-remap, below)
-#   nsenter         -t PID -a, -Z, PID:INODE and thread targets on 6.1; unshare
+#   nsenter         -t PID -a, -Z, PID:INODE (as the kernel has pidfs or not)
+#                   and thread targets; unshare
 #   installer       the image, loaded into this engine, installs
 #   shapes          a container whose cgroup is not a leaf (subtree_control set)
 #   the command     alone in the container's cgroups: docker top, cgroup.procs,
@@ -115,16 +117,25 @@ same "--tools: the container's mount table, during the session" "$(cat /proc/"$(
 kill %%
 clock "--tools"
 
-echo "-- nsenter and unshare on 6.1"
+echo "-- nsenter and unshare on $(uname -r)"
 P=$(pid_of lab-plain)
 same "nsenter -t PID -a: the container's namespaces" \
     "$(for f in /proc/"$P"/ns/*; do readlink "$f"; done)" \
     "$(timeout 30 "$NSKIT" nsenter -t "$P" -a sh -c 'for f in /proc/self/ns/*; do readlink $f; done')"
 expect "nsenter -Z follows the container's AppArmor label" --out "docker-default (enforce)" \
     -- "$NSKIT" nsenter -t "$P" -a -Z cat /proc/self/attr/current
-expect "nsenter -t PID:INODE: a clear message before Linux 6.9" --rc 1 \
-    --err "this kernel gives pidfds no inode of their own (Linux 6.9 or later needed)" \
-    -- "$NSKIT" nsenter -t "$P:1" -a true
+# PID:INODE follows the guest's kernel: pidfs gives pidfds inodes of their own from 6.9.
+release=$(uname -r)
+major=${release%%.*} minor=${release#*.}
+minor=${minor%%[!0-9]*}
+if [ "$major" -gt 6 ] || { [ "$major" = 6 ] && [ "$minor" -ge 9 ]; }; then
+    expect "nsenter -t PID:INODE: another inode is another process (pidfs, $release)" --rc 1 \
+        --err "a different process now has that PID" -- "$NSKIT" nsenter -t "$P:1" -a true
+else
+    expect "nsenter -t PID:INODE: a clear message before Linux 6.9 ($release)" --rc 1 \
+        --err "this kernel gives pidfds no inode of their own (Linux 6.9 or later needed)" \
+        -- "$NSKIT" nsenter -t "$P:1" -a true
+fi
 # A thread that is not its process's leader: no pidfd names it before 6.9
 # (PIDFD_THREAD), so /proc alone pins it.
 spawn python3 -c 'import threading, time; threading.Thread(target=time.sleep, args=(1000000,)).start()'
