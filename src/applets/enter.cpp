@@ -222,8 +222,9 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     TRY(session.prepare(request.terminal));
     TRY(session.prepare_admission());
     // The worker stays in our cgroups, as every process of ours does: only
-    // the command goes into the container's, checked and put there from
-    // here (admit) before it may run anything.
+    // the command stays in the container's (the placer that starts it
+    // exits first), and is checked from here (admit) before it may run
+    // anything.
     pid_t worker = TRY(fork_child());
     if (worker == 0)
         run_worker(name, request, plan, session, argc, argv);
@@ -231,9 +232,8 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     plan.root.reset();
     plan.toolbox.reset();
     std::optional<std::uint64_t> oom_kills;
-    auto end = session.relay(name, worker, {.admit = [&](pid_t command, std::string_view status) -> Result<void> {
+    auto end = session.relay(name, worker, {.admit = [&](pid_t, std::string_view status) -> Result<void> {
                                  TRY(check_command(plan, status));
-                                 TRY(plan.cgroups.place(command));
                                  oom_kills = plan.cgroups.oom_kills();
                                  return {};
                              }});

@@ -5,22 +5,31 @@
 //   enter_worker.cpp  the worker, which enters and becomes the container's
 //                     process, and the command it starts
 //
-// The processes, and why there are three (README: "Threat model"):
+// The processes, and why there are these (README: "Threat model"):
 //   docker-enter (the relay)  stays on the host; holds the caller's terminal;
-//     |                       checks the command and puts it into the
-//     |                       container's cgroups
+//     |                       checks the command from outside before it runs
 //     `- worker               in the host's pid namespace and our cgroups: the
 //        |                    container cannot see it nor hold it. It does the
-//        |                    privileged steps, enters the namespaces, then
-//        |                    becomes the container's process (user, groups,
-//        |                    capabilities, filters).
-//        `- command           the first process the container can see: from
-//                             its first instruction it holds the container's
-//                             credentials, its own stdio and nothing of the
-//                             host's, and is not dumpable. It waits until the
-//                             relay has checked from outside what it holds
-//                             and put it in the container's cgroups, the only
-//                             process of ours ever there; then it execs.
+//        |                    privileged steps, enters the namespaces (all but
+//        |                    the pid and cgroup ones) and reads the
+//        |                    container's files; a child subreaper, it waits
+//        |                    for the command.
+//        `- placer            still in the host's pid namespace, unseen: born
+//           |                 in the container's v2 cgroup where the kernel
+//           |                 lets it (clone3), it moves itself into the v1
+//           |                 ones, enters the pid and cgroup namespaces,
+//           |                 becomes the container's process (filters, user,
+//           |                 groups, capabilities), forks the command and
+//           |                 exits, a millisecond after it was born.
+//           `- command        the first process the container can see, and
+//                             the only one of ours in its cgroups once the
+//                             placer is gone, the worker's child from then
+//                             on: from its first instruction it holds the
+//                             container's credentials, its own stdio and
+//                             nothing of the host's, and is not dumpable. It
+//                             waits until the relay has checked from outside
+//                             what it holds; then it execs.
+// Why the placer and not a placement from outside: context/cgroup.h.
 #pragma once
 
 #include <sys/types.h>

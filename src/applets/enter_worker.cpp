@@ -1,14 +1,19 @@
-// docker-enter's worker and command (enter.h says why there are three
-// processes). The worker does every step that needs the host's privilege
-// while the container cannot see it, enters, reads what it needs of the
-// container's files with nothing of the host's left to reach (in_root.h),
-// and becomes the container's process. The command it then forks is the
-// first process the container can see.
+// docker-enter's worker, placer and command (enter.h says why there are
+// these processes). The worker does every step that needs the host's
+// privilege while the container cannot see it, enters, and reads what it
+// needs of the container's files with nothing of the host's left to reach
+// (in_root.h). The placer it forks, still unseen, joins the container's
+// cgroups, pid and cgroup namespaces and becomes the container's process;
+// the command it hands to the worker is the first process the container
+// can see.
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <array>
 
 #include "applets/enter.h"
 #include "base/exec.h"
@@ -16,6 +21,7 @@
 #include "base/output.h"
 #include "base/sys.h"
 #include "context/in_root.h"
+#include "ns/enter.h"
 #include "ns/process.h"
 
 namespace nskit {
@@ -129,21 +135,28 @@ struct Ready {
     Credentials creds;
     char* const* envp = nullptr;
     const char* workdir_later = nullptr;
+    // What the placer does: the namespaces that make the command visible
+    // (pid, for its children) or that its cgroups are seen through (cgroup),
+    // entered after it is in the container's cgroups; and our /proc/self/fd.
+    NsSelection later;
+    Fd proc_self_fd;
 };
 
-// Everything from the worker's birth to the moment it may start the command.
-// One list, kept whole on purpose: its order is the security argument (host
-// privileges used, then namespaces entered, host descriptors dropped, the
-// container's files read, filters installed, credentials changed), and it
-// reads top to bottom as that order; cut into parts, the order would live in
-// no one place.
+// Everything from the worker's birth to the moment it forks the placer. One
+// list with the placer's (become_container_process), kept whole on purpose:
+// the order is the security argument (host privileges used, then
+// namespaces entered, host descriptors dropped, the container's files read;
+// in the placer cgroups joined, the last namespaces entered, filters
+// installed, credentials changed), and it reads top to bottom as that
+// order; cut into more parts, the order would live in no one place.
 Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterPlan& plan, Session& session)
 {
     TRY(session.worker_begin());
-    plan.cgroups = CgroupJoin();  // the relay's to use: the worker stays in our cgroups
+    Ready ready;
     // Our own /proc/self/fd, for reopening what was found in the container's
     // root (in_root.h) and for closing descriptors on kernels before close_range.
-    Fd proc_self_fd = TRY(sys::open("/proc/self/fd", O_PATH | O_DIRECTORY));
+    ready.proc_self_fd = TRY(sys::open("/proc/self/fd", O_PATH | O_DIRECTORY));
+    Fd& proc_self_fd = ready.proc_self_fd;
 
     // On the host, with the host's privilege: resource limits, the security
     // label for the exec, and no supplementary group of ours. A rootless
@@ -155,6 +168,19 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
     if (!plan.as_owner)
         TRY(sys::setgroups({}).describe("cannot drop our supplementary groups"));
 
+    // The pid namespace (for children) and the cgroup namespace are the
+    // placer's: a child of ours would be born visible in the first, and
+    // clone3 puts nobody into a cgroup outside the second.
+    for (NsKind kind : {NsKind::pid, NsKind::cgroup}) {
+        if (!plan.namespaces.wants(kind))
+            continue;
+        if (plan.namespaces.file(kind))
+            ready.later.from_file(kind, static_cast<Fd&&>(plan.namespaces.file(kind)));
+        else
+            ready.later.from_target(kind);
+        plan.namespaces.drop(kind);
+    }
+    TRY(open_target_namespaces(*plan.target, ready.later));
     bool own_user_namespace = plan.namespaces.wants(NsKind::user);
     TRY(enter_namespaces(&*plan.target, plan.namespaces));
     if (own_user_namespace) {
@@ -174,16 +200,23 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
         TRY(sys::chroot("."));
         plan.root.reset();
     }
-    // Nothing of the host's is kept but the way to the relay and our /proc.
+    // Nothing of the host's is kept but the way to the relay, our /proc,
+    // and what the placer needs: the container's cgroups and last
+    // namespaces (none of them a way into the host's files).
     plan.target.reset();
-    Fd* keep[] = {&session.control(), &session.admission(), &proc_self_fd};
-    TRY(keep_descriptors(keep, 3 + request.preserve_fds, &proc_self_fd));
+    std::array<Fd*, 5 + 2 * CgroupJoin::max_hierarchies> keep{&session.control(), &session.admission(),
+                                                             &proc_self_fd};
+    std::size_t kept = 3;
+    for (NsKind kind : {NsKind::pid, NsKind::cgroup})
+        if (ready.later.file(kind))
+            keep[kept++] = &ready.later.file(kind);
+    kept += plan.cgroups.descriptors(std::span(keep).subspan(kept));
+    TRY(keep_descriptors(std::span(keep.data(), kept), 3 + request.preserve_fds, &proc_self_fd));
 
     // The container's world, read with nothing to lose.
     Fd root = TRY(sys::open("/", O_PATH | O_DIRECTORY));
     ContainerRoot where{root.get(), proc_self_fd.get()};
     TRY(session.worker_attach(where));
-    Ready ready;
     ready.creds = TRY(credentials(request, plan, session, where));
     Credentials& creds = ready.creds;
     if (plan.env_from == EnvFrom::config && !plan.env.has("HOME"sv))
@@ -208,37 +241,104 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
         err.put(", cwd ", workdir, ", ", plan.env.count(), " environment variables", '\n');
     }
 
-    // The container's own filters go in while we still hold CAP_SYS_ADMIN,
-    // as runc installs them without no_new_privs (and lxc-attach LXC's
-    // policy, before it changes ids): what follows must pass them, as it
-    // must for runc. They are the runtime's (enter_plan.cpp), so none of them
-    // can fake what follows.
-    if (!plan.filters_last)
-        TRY(install_seccomp_filters(plan.seccomp));
-    TRY(become(creds, plan.caps));
-    sys::set_umask(plan.umask);
-    // Changing credentials made us dumpable again; nobody may look inside until the exec.
-    TRY(sys::prctl(PR_SET_DUMPABLE, 0));
-    proc_self_fd.reset();
     return ready;
 }
 
-// Forks the command, which sets itself up (Session::command_begin), then
-// waits until the relay has checked it from outside and put it into the
-// container's cgroups (Hooks::admit), and runs only then, on the relay's
-// word; if it is not admitted, it ends without running anything, and the
-// worker with it (the relay has said why).
-Result<pid_t> start_command(std::string_view name, Session& session, FunctionRef<void()> command)
+// The placer's part, in its order: into the container's cgroups (born in
+// the v2 one when the kernel let it), then its pid and cgroup namespaces,
+// nothing of the host's kept; the container's own filters while we still
+// hold CAP_SYS_ADMIN, as runc installs them without no_new_privs (and
+// lxc-attach LXC's policy, before it changes ids): what follows must pass
+// them, as it must for runc. They are the runtime's (enter_plan.cpp), so
+// none of them can fake what follows. Then the container's credentials.
+Result<void> become_container_process(EnterPlan& plan, Ready& ready, bool born_in_unified)
 {
-    pid_t child = TRY(fork_child());
-    if (child == 0) {
-        session.control().reset();  // the way to the relay is the worker's alone
-        if (auto begun = session.command_begin(); !begun.ok())
-            give_up(name, begun.error());
-        if (!session.command_admitted().ok())
-            ::_exit(1);  // not admitted: said outside already
-        command();
-        ::_exit(1);  // not reached: `command` execs or exits
+    TRY(plan.cgroups.join(::getpid(), born_in_unified));
+    TRY(enter_namespaces(nullptr, ready.later));
+    // Descriptors of the cgroups and namespaces: gone now.
+    plan.cgroups = CgroupJoin();
+    ready.later = NsSelection();
+    if (!plan.filters_last)
+        TRY(install_seccomp_filters(plan.seccomp));
+    TRY(become(ready.creds, plan.caps));
+    sys::set_umask(plan.umask);
+    // Changing credentials made us dumpable again; nobody may look inside until the exec.
+    TRY(sys::prctl(PR_SET_DUMPABLE, 0));
+    ready.proc_self_fd.reset();
+    return {};
+}
+
+// Forks the placer, which becomes the container's process, forks the
+// command and exits: the command becomes the worker's child (the worker is
+// a child subreaper), and the container's cgroups hold it alone. The
+// command is forked as the container's own filters allow a fork: fork(2),
+// which runc's profiles allow where they deny clone(2). The command sets itself up
+// (Session::command_begin), then waits until the relay has checked it from
+// outside (Hooks::admit), and runs only then, on the relay's word; if it is
+// not admitted, it ends without running anything, and the worker with it
+// (the relay has said why). Returns the command's pid.
+Result<pid_t> start_command(std::string_view name, EnterPlan& plan, Ready& ready, Session& session,
+                            FunctionRef<void()> command)
+{
+    TRY(plan.cgroups.check_pids_room());
+    TRY(sys::prctl(PR_SET_CHILD_SUBREAPER, 1));
+    sys::Pipe handed = TRY(sys::pipe());  // the command's pid, from the placer
+    bool born_in_unified = false;
+    pid_t placer = -1;
+    if (int unified = plan.cgroups.unified_directory(); unified >= 0)
+        if (auto born = fork_into_cgroup(unified); born.ok()) {
+            placer = born.value();
+            born_in_unified = true;
+        }
+    if (placer < 0)
+        placer = TRY(fork_child());
+    if (placer == 0) {
+        handed.read.reset();
+        if (auto became = become_container_process(plan, ready, born_in_unified); !became.ok())
+            give_up(name, became.error());
+        auto child = fork_child();
+        if (child.ok() && child.value() == 0) {
+            session.control().reset();  // the way to the relay is the worker's alone
+            handed.write.reset();
+            if (auto begun = session.command_begin(); !begun.ok())
+                give_up(name, begun.error());
+            if (!session.command_admitted().ok())
+                ::_exit(1);  // not admitted: said outside already
+            command();
+            ::_exit(1);  // not reached: `command` execs or exits
+        }
+        if (!child.ok())
+            give_up(name, child.error().code == EAGAIN
+                              ? Error::because("no room for one more process (its pids limit)",
+                                               "cannot start the command in container ", plan.shown)
+                              : child.error());
+        pid_t command_pid = child.value();
+        if (!sys::write_all(handed.write.get(), {reinterpret_cast<const char*>(&command_pid), sizeof command_pid}).ok())
+            ::_exit(1);
+        // Named to the relay by the worker once it is the worker's child
+        // (the relay checks that), which it is when we have exited.
+        ::_exit(0);
+    }
+    handed.write.reset();
+    plan.cgroups = CgroupJoin();
+    ready.later = NsSelection();
+    pid_t child = 0;
+    auto got = sys::read(handed.read.get(), reinterpret_cast<char*>(&child), sizeof child);
+    auto placed = sys::waitpid(placer, 0);
+    if (!got.ok() || got.value() != sizeof child || !placed.ok() || !WIFEXITED(placed.value().status) ||
+        WEXITSTATUS(placed.value().status) != 0) {
+        if (got.ok() && got.value() == sizeof child) {
+            (void)sys::kill(child, SIGKILL);
+            (void)sys::waitpid(child, 0);
+        }
+        // It said why, unless it was killed there (the container's
+        // out-of-memory killer, someone with the right to).
+        if (placed.ok() && WIFSIGNALED(placed.value().status))
+            give_up(name, Error::because("it was killed there (by the container's out-of-memory killer?)",
+                                         "cannot start the command in container ", plan.shown,
+                                         ": the process of ours that joined its cgroups got signal ",
+                                         WTERMSIG(placed.value().status)));
+        ::_exit(1);
     }
     auto named = session.command_named(child);
     session.worker_end();
@@ -267,7 +367,7 @@ void run_worker(std::string_view name, const EnterRequest& request, EnterPlan& p
         shell_argv[0] = const_cast<char*>(request.tools ? toolbox_shell : shell);
         command = shell_argv;
     }
-    auto child = start_command(name, session, [&] {
+    auto child = start_command(name, plan, ready, session, [&] {
         run_command(name, request, plan, ready.workdir_later, command, ready.envp, command == shell_argv);
     });
     if (!child.ok())

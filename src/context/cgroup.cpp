@@ -148,11 +148,10 @@ Result<void> plan_cgroup_join(pid_t target, CgroupJoin& plan, CgroupAccess acces
         }
         if (plan.count_ == CgroupJoin::max_hierarchies)
             return Error::because("too many cgroup hierarchies", "cannot join the cgroups of ", target);
-        // A cgroup v1 hierarchy is joined through "tasks": a process that
-        // moves itself writes "0" (this thread; nskit has no other), which
-        // unlike cgroup.procs skips the kernel's global threadgroup lock,
-        // whose first taking waits for an RCU grace period; a process placed
-        // from outside is single-threaded too. cgroup v2 has only cgroup.procs.
+        // A cgroup v1 hierarchy is joined through "tasks": the process moves
+        // itself by writing "0" (this thread; nskit has no other), which
+        // unlike cgroup.procs skips the kernel's global threadgroup lock
+        // (see cgroup.h). cgroup v2 has only cgroup.procs.
         auto& slot = plan.targets_[plan.count_];
         slot.unified = membership->unified();
         slot.pids = slot.unified || has_token(membership->controllers, "pids"sv);
@@ -206,30 +205,40 @@ Result<bool> cgroup_frozen(pid_t pid)
     return false;
 }
 
-Result<void> CgroupJoin::join(pid_t self) const
+Result<void> CgroupJoin::join(pid_t self, bool born_in_unified) const
 {
     Text<24> pid(self);
-    for (std::size_t i = 0; i < count_; ++i)
-        TRY(sys::write_all(targets_[i].procs.get(), targets_[i].unified ? pid.view() : "0"sv)
-                .describe("cannot join cgroup ", targets_[i].directory));
-    return {};
-}
-
-Result<void> CgroupJoin::place(pid_t placed) const
-{
-    TRY(check_pids_room());
-    Text<24> pid(placed);
     for (std::size_t i = 0; i < count_; ++i) {
-        auto written = sys::write_all(targets_[i].procs.get(), pid.view());
+        if (targets_[i].unified && born_in_unified)
+            continue;
+        auto written = sys::write_all(targets_[i].procs.get(), targets_[i].unified ? pid.view() : "0"sv);
         // Moving a process also takes write access to cgroup.procs of the
         // common ancestor of where it is and where it goes: a user's command
         // from a login session's cgroup cannot go into a subtree delegated to
         // that user's manager, and stays where it is, as with nothing delegated.
         if (!written.ok() && only_writable_ && (written.error().code == EACCES || written.error().code == EPERM))
             continue;
-        TRY(std::move(written).describe("cannot put the command in cgroup ", targets_[i].directory));
+        TRY(std::move(written).describe("cannot join cgroup ", targets_[i].directory));
     }
     return {};
+}
+
+int CgroupJoin::unified_directory() const
+{
+    for (std::size_t i = 0; i < count_; ++i)
+        if (targets_[i].unified)
+            return targets_[i].dir.get();
+    return -1;
+}
+
+std::size_t CgroupJoin::descriptors(std::span<Fd*> into)
+{
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < count_; ++i)
+        for (Fd* fd : {&targets_[i].dir, &targets_[i].procs})
+            if (*fd && n < into.size())
+                into[n++] = fd;
+    return n;
 }
 
 namespace {

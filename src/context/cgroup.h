@@ -2,10 +2,19 @@
 // container's: every cgroup v1 hierarchy the target belongs to, and the v2
 // one. Done in two steps so that a failure to open any of them leaves
 // everything as it was: plan_cgroup_join() opens each cgroup first (in our
-// own mount namespace, where the cgroup file systems are mounted), then
-// either the process itself joins them (join: nsenter --join-cgroup) or a
-// process outside puts another one in (place: docker-enter, whose command
-// alone goes into the container's cgroups while it waits to be placed).
+// own mount namespace, where the cgroup file systems are mounted), then the
+// process joins them itself (join: nsenter --join-cgroup; docker-enter's
+// placer, which is born in the v2 one when the kernel lets it, see
+// enter.h).
+//
+// Why a process joins by itself and is not put there from outside: writing
+// another process's PID, or any PID to v2's cgroup.procs, takes the
+// kernel's global threadgroup lock, whose first taking waits for an RCU
+// grace period, several milliseconds on a kernel of HZ=250 (bench/run's
+// cgroup table; 5.7 ms for v1 and 7.4 ms for v2 in one run, where the rest
+// of a docker-enter took 6). A process that writes "0" to a v1 "tasks"
+// file moves only itself and skips that lock, and one born in its v2
+// cgroup (clone3's CLONE_INTO_CGROUP) takes it only to read.
 #pragma once
 
 #include <sys/types.h>
@@ -14,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "base/fd.h"
@@ -63,14 +73,23 @@ class CgroupJoin {
 public:
     static constexpr std::size_t max_hierarchies = 16;
 
-    // Moves this (single-threaded) process into every cgroup of the plan.
-    // A failure part-way leaves us in some of the cgroups: harmless, because
-    // every caller gives up and exits on it, and the process is all there is.
-    Result<void> join(pid_t self) const;
-    // Moves `pid`, a single-threaded process that waits to be placed (see
-    // above), into every cgroup of the plan. Refused, with nothing moved,
-    // when a pids limit of the plan is reached: the command could not fork there.
-    Result<void> place(pid_t pid) const;
+    // Moves this (single-threaded) process into every cgroup of the plan,
+    // the v2 one too unless it was born there (`born_in_unified`). A
+    // failure part-way leaves us in some of the cgroups: harmless, because
+    // every caller gives up and exits on it, and the process is all there
+    // is. With CgroupAccess::where_writable, a cgroup the kernel will not
+    // move us into (EACCES, EPERM) is left as it is.
+    Result<void> join(pid_t self, bool born_in_unified = false) const;
+    // Refused when a pids limit of the plan is reached: a process could go
+    // there, but fork nothing (a race with the container's own forks can
+    // still fill it after this look).
+    Result<void> check_pids_room() const;
+    // The v2 cgroup's directory (for clone3's CLONE_INTO_CGROUP); -1 when
+    // the plan has none.
+    int unified_directory() const;
+    // Every descriptor the plan holds, for keeping them across a close of
+    // all others; returns how many went into `into`.
+    std::size_t descriptors(std::span<Fd*> into);
 
     // Kills by the out-of-memory killer so far in the plan's memory cgroup
     // (v2 memory.events, v1 memory.oom_control: "oom_kill N"); nullopt when
@@ -94,7 +113,6 @@ private:
         bool memory = false;   // it may count OOM kills (v1: the memory hierarchy; v2)
         CgroupPath directory;
     };
-    Result<void> check_pids_room() const;
 
     std::array<Target, max_hierarchies> targets_;
     std::size_t count_ = 0;

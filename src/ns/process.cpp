@@ -4,8 +4,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdint>
 
 #include "base/sys.h"
 
@@ -51,6 +54,26 @@ Result<pid_t> fork_child()
     if (pid == 0)
         set_handler(SIGCHLD, SIG_DFL);
     return pid;
+}
+
+Result<pid_t> fork_into_cgroup(int cgroup_dir)
+{
+    // struct clone_args as of Linux 5.7 (CLONE_ARGS_SIZE_VER2), no stack:
+    // the child returns from the call as from fork.
+    struct {
+        std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+            set_tid_size, cgroup;
+    } args{};
+    constexpr std::uint64_t clone_into_cgroup = 0x200000000ULL;
+    args.flags = clone_into_cgroup;
+    args.exit_signal = SIGCHLD;
+    args.cgroup = static_cast<std::uint64_t>(cgroup_dir);
+    long pid = ::syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0)
+        return Error::from_errno(errno, "cannot fork into the cgroup");
+    if (pid == 0)
+        set_handler(SIGCHLD, SIG_DFL);
+    return static_cast<pid_t>(pid);
 }
 
 Result<pid_t> spawn_child(FunctionRef<void()> child)

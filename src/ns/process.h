@@ -15,6 +15,14 @@ namespace nskit {
 // Forks. Returns 0 in the child and the child's pid in the parent.
 Result<pid_t> fork_child();
 
+// Forks into the cgroup v2 directory `cgroup_dir` (clone3 with
+// CLONE_INTO_CGROUP, Linux 5.7): the child is in that cgroup from its first
+// instruction. An error when the kernel or a seccomp filter refuses it
+// (ENOSYS before 5.3, E2BIG or EINVAL before 5.7, EBUSY for a cgroup that
+// is not a leaf, EACCES or EPERM): the caller then forks and moves.
+// Returns 0 in the child and the child's pid in the parent.
+Result<pid_t> fork_into_cgroup(int cgroup_dir);
+
 // Runs `child` in a new process that shares our memory until it execs or
 // exits, as posix_spawn does (clone with CLONE_VM | CLONE_VFORK, on a stack
 // of its own): none of our address space is copied, so the program starts

@@ -15,12 +15,12 @@
 //                                         ... enter namespaces ...
 //                                       session.worker_attach(root) pty: opened, master sent out, stdio: the slave
 //                                       session.worker_step(...)    before each step in the container's world
-//                                       fork: the command
+//                                       fork: the command (by way of a placer, see applets/enter.h)
 //                                       session.command_named(pid)  says it exists
 //                                       session.worker_end()        nothing of the outside's is left
 //   admit(command): its /proc status    the command: command_begin() (setsid, controlling tty),
-//   checked, then into the container's  then command_admitted() waits for the outside's word,
-//   cgroups, from outside; the word     which comes straight from the relay: exec
+//   checked from outside; the word      then command_admitted() waits for the outside's word,
+//                                       which comes straight from the relay: exec
 //   session.relay(worker, hooks) -> the worker's end (a waitpid status)
 #pragma once
 
@@ -85,7 +85,7 @@ public:
     // Tells the outside what it does next in the container's world (above).
     Result<void> worker_step(ContainerStep step);
     // Tells the outside the command (a child that waits) exists, for it to
-    // check and put where it belongs (Hooks::admit).
+    // check (Hooks::admit).
     Result<void> command_named(pid_t command);
     void worker_end()
     {
@@ -105,8 +105,7 @@ public:
     // as an exit status when the relay gave up waiting (below).
     //   admit  runs when the worker's command exists and waits, with the
     //          command's /proc/PID/status (read once here): checks what it
-    //          holds and puts it where it belongs; a failure ends the
-    //          command before it runs anything
+    //          holds; a failure ends the command before it runs anything
     // A signal that ends a session (HUP, INT, QUIT, TERM) is passed on; when
     // the worker has not ended a second later (the container is frozen, the
     // command ignores it), the relay says so, lets the worker go and returns.

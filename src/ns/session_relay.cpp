@@ -203,7 +203,7 @@ Result<SessionRelay::Named> SessionRelay::named_command(int control, std::span<c
                                       : Result<std::string_view>(Error::because("short message", "read failed"));
     auto field = text.ok() ? status_field(text.value(), "PPid") : std::nullopt;
     if (!field || parse_decimal(trim(*field)) != std::optional<std::uint64_t>(static_cast<std::uint64_t>(worker_)))
-        return Error::because("it is not the worker's child", "refusing to place PID ", command);
+        return Error::because("it is not the worker's child", "refusing to admit PID ", command);
     return Named{command, text.value()};
 }
 
