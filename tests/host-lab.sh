@@ -30,6 +30,8 @@ inputs=$TOP/build/host-lab
 rm -rf "$inputs"
 mkdir -p "$inputs"
 gcc -static -O2 -o "$inputs/hostile" "$TOP/tests/tools/hostile.c" || { fail "the host lab" "cannot build hostile.c"; exit 0; }
+gcc -static -O2 -o "$inputs/pretend-kernel" "$TOP/tests/tools/pretend-kernel.c" ||
+    { fail "the host lab" "cannot build pretend-kernel.c"; exit 0; }
 "$TOP/tests/host-lab/installer-image" "$NSKIT" "$inputs/nskit-image.tar" || { fail "the host lab" "cannot make the installer image"; exit 0; }
 cp "$NSKIT" "$inputs/nskit"
 

@@ -112,6 +112,15 @@ echo "-- only the command is in the container's cgroups (docker top, pause, pids
 TOOLBOX=$(mktemp -d); at_exit "rm -rf $TOOLBOX"
 chmod 755 "$TOOLBOX"; cp /bin/busybox "$TOOLBOX/busybox"; ln -s busybox "$TOOLBOX/sh"
 only_the_command_cases
+# The placer is born in the container's v2 cgroup (clone3); without clone3
+# (Linux before 5.3, or a filter of the caller's) it moves itself there.
+if gcc -O2 -o "$DOCKER_DIR/pretend-kernel" "$TOP/tests/tools/pretend-kernel.c" 2>/dev/null; then
+    expect "without clone3: the command is in the container's cgroups all the same" \
+        --out "$(docker exec plain cat /proc/self/cgroup | sort)" \
+        -- "$DOCKER_DIR/pretend-kernel" no-clone3 "${DE[@]}" plain sh -c 'cat /proc/self/cgroup | sort'
+else
+    fail "without clone3" "cannot build tests/tools/pretend-kernel.c"
+fi
 
 echo "-- many entries at once"
 # Nothing is traced for a container with a record, and a pid:N target's

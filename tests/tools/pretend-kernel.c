@@ -20,7 +20,10 @@
  *       Linux 5.2: --tools must say that it needs 5.2.
  *   pretend-kernel no-private-copy PROGRAM [ARGS...]
  *       The same, and no O_TMPFILE file can be made (EOPNOTSUPP): docker-enter
- *       must refuse, since it would run from the host's own file. */
+ *       must refuse, since it would run from the host's own file.
+ *   pretend-kernel no-clone3 PROGRAM [ARGS...]
+ *       clone3 fails with ENOSYS, as before Linux 5.3: docker-enter's placer
+ *       cannot be born in the container's v2 cgroup and must move there. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
@@ -86,6 +89,15 @@ static struct sock_filter no_private_copy[] = {
     /* 12 */ ALLOW,
 };
 
+#ifndef __NR_clone3
+#define __NR_clone3 435
+#endif
+static struct sock_filter no_clone3[] = {
+    LOAD_NR,
+    IF_EQ(__NR_clone3, 1), FAIL(ENOSYS),
+    ALLOW,
+};
+
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x80
 #endif
@@ -116,6 +128,7 @@ static const struct {
     MODE("no-memfd-no-mount-api", no_memfd_no_mount_api),
     MODE("no-mount-api", no_mount_api),
     MODE("no-private-copy", no_private_copy),
+    MODE("no-clone3", no_clone3),
 };
 
 int main(int argc, char **argv)
