@@ -280,7 +280,7 @@ Result<void> become_container_process(EnterPlan& plan, Ready& ready, bool born_i
 Result<pid_t> start_command(std::string_view name, EnterPlan& plan, Ready& ready, Session& session,
                             FunctionRef<void()> command)
 {
-    TRY(plan.cgroups.check_pids_room());
+    TRY(plan.cgroups.check_pids_room(2));  // the placer and the command, for a moment
     TRY(sys::prctl(PR_SET_CHILD_SUBREAPER, 1));
     sys::Pipe handed = TRY(sys::pipe());  // the command's pid, from the placer
     bool born_in_unified = false;
@@ -309,7 +309,7 @@ Result<pid_t> start_command(std::string_view name, EnterPlan& plan, Ready& ready
         }
         if (!child.ok())
             give_up(name, child.error().code == EAGAIN
-                              ? Error::because("no room for one more process (its pids limit)",
+                              ? Error::because("the container filled its pids limit meanwhile",
                                                "cannot start the command in container ", plan.shown)
                               : child.error());
         pid_t command_pid = child.value();

@@ -265,11 +265,8 @@ std::optional<std::uint64_t> oom_kill_line(std::string_view lines)
 
 }  // namespace
 
-Result<void> CgroupJoin::check_pids_room() const
+Result<void> CgroupJoin::check_pids_room(unsigned processes) const
 {
-    // pids.max bounds forks, not moves: a command placed into a full cgroup
-    // would run and fork nothing. Refused instead (a race with the
-    // container's own forks can still fill it after this look).
     for (std::size_t i = 0; i < count_; ++i) {
         if (!targets_[i].pids)
             continue;
@@ -279,9 +276,10 @@ Result<void> CgroupJoin::check_pids_room() const
             continue;
         std::string_view current = trim(TRY(read_cgroup_value(targets_[i].dir.get(), "pids.current", current_text)));
         auto limit = parse_decimal(max), used = parse_decimal(current);
-        if (limit && used && *used >= *limit)
-            return Error::because("no room for one more process", "the container is at its pids limit (",
-                                  targets_[i].directory, "/pids.max is ", *limit, ')');
+        if (limit && used && *used + processes > *limit)
+            return Error::because(processes == 1 ? "no room for one more process" : "no room for the processes it takes",
+                                  "the container is at its pids limit (", targets_[i].directory, "/pids.max is ",
+                                  *limit, ", ", *used, " in use, ", processes, " needed)");
     }
     return {};
 }

@@ -80,10 +80,11 @@ public:
     // is. With CgroupAccess::where_writable, a cgroup the kernel will not
     // move us into (EACCES, EPERM) is left as it is.
     Result<void> join(pid_t self, bool born_in_unified = false) const;
-    // Refused when a pids limit of the plan is reached: a process could go
-    // there, but fork nothing (a race with the container's own forks can
-    // still fill it after this look).
-    Result<void> check_pids_room() const;
+    // Refused when a pids limit of the plan leaves no room for `processes`
+    // more (a race with the container's own forks can still fill it after
+    // this look). docker-enter needs two for a moment: its placer and the
+    // command (a process moved in at the limit could fork nothing).
+    Result<void> check_pids_room(unsigned processes) const;
     // The v2 cgroup's directory (for clone3's CLONE_INTO_CGROUP); -1 when
     // the plan has none.
     int unified_directory() const;

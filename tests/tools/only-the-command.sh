@@ -63,12 +63,20 @@ only_the_command_cases() {
     started=$(date +%s%N)
     out=$("${DE[@]}" otc-pids true 2>&1 </dev/null); rc=$?
     took=$(elapsed_ms "$started")
-    if [ "$rc" = 1 ] && [ "$took" -lt 1000 ] && grep -q "the container is at its pids limit (.*/pids.max is 4)" <<<"$out"; then
+    if [ "$rc" = 1 ] && [ "$took" -lt 1000 ] && grep -q "the container is at its pids limit (.*/pids.max is 4, 4 in use, 2 needed)" <<<"$out"; then
         pass "at its pids limit: refused within a second, naming the limit"
     else
         fail "at its pids limit: refused within a second, naming the limit" "exit $rc after $took ms: $out"
     fi
     same "at its pids limit: nothing is left in the container" "$(processes otc-pids)" "$held"
+    # One short of it: docker-enter's placer and the command are two for a
+    # moment, so it says so (docker exec's one process would get in).
+    docker run -d --network none --name otc-pids-one --pids-limit 5 "$IMAGE" \
+        sh -c 'sleep 1000001 & sleep 1000001 & sleep 1000001 & exec sleep 1000000' >/dev/null
+    wait_for 100 eval '[ "$(processes otc-pids-one | tr , "\n" | grep -c sleep)" = 4 ]'
+    expect "one short of its pids limit: refused, naming the two processes it takes" --rc 1 \
+        --err "pids.max is 5, 4 in use, 2 needed): no room for the processes it takes" \
+        -- "${DE[@]}" otc-pids-one true
 
     # Out of memory: the container's OOM killer kills the command; docker-enter,
     # outside the container's memory cgroup, survives it, says so, and exits
