@@ -136,6 +136,9 @@ cgroups_section() {
         freeze="echo 1 >$dir/cgroup.freeze" thaw="echo 0 >$dir/cgroup.freeze" frozen="grep -qx 'frozen 1' $dir/cgroup.events"
     fi
     if [ -n "$freeze" ]; then
+        # Emptied here, not by the job's own redirection, which may come after
+        # the wait below has read the last session's "ready" in it.
+        : >"$out"
         "${DE[@]}" "pid:$target" sh -c 'trap "exit 7" TERM; echo ready; while :; do sleep 0.1; done' >"$out" 2>&1 </dev/null &
         relay=$!
         wait_for 200 grep -q ready "$out"
