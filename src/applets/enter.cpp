@@ -2,9 +2,10 @@
 // own context, as `docker exec` does, without the docker CLI and also when the
 // daemon does not answer. The recipe: parse; plan (find the container, pin
 // its init, read its runtime's record: enter_plan.cpp); set up the command's
-// pipes or pty; start the worker in the container's cgroup, which enters,
-// becomes the container's process and starts the command
-// (enter_worker.cpp); relay until it is done. enter.h says why three processes.
+// pipes or pty; start the worker, which stays in our cgroups and enters, and
+// whose placer joins the container's cgroups, becomes the container's
+// process and starts the command (enter_worker.cpp); relay until it is done.
+// enter.h says why these processes.
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>

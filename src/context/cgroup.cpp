@@ -277,7 +277,7 @@ Result<void> CgroupJoin::check_pids_room(unsigned processes) const
         std::string_view current = trim(TRY(read_cgroup_value(targets_[i].dir.get(), "pids.current", current_text)));
         auto limit = parse_decimal(max), used = parse_decimal(current);
         if (limit && used && *used + processes > *limit)
-            return Error::because(processes == 1 ? "no room for one more process" : "no room for the processes it takes",
+            return Error::because("no room for the processes it takes",
                                   "the container is at its pids limit (", targets_[i].directory, "/pids.max is ",
                                   *limit, ", ", *used, " in use, ", processes, " needed)");
     }
