@@ -268,15 +268,68 @@ Result<void> become_container_process(EnterPlan& plan, Ready& ready, bool born_i
     return {};
 }
 
-// Forks the placer, which becomes the container's process, forks the
-// command and exits: the command becomes the worker's child (the worker is
-// a child subreaper), and the container's cgroups hold it alone. The
-// command is forked as the container's own filters allow a fork: fork(2),
-// which runc's profiles allow where they deny clone(2). The command sets itself up
-// (Session::command_begin), then waits until the relay has checked it from
-// outside (Hooks::admit), and runs only then, on the relay's word; if it is
-// not admitted, it ends without running anything, and the worker with it
-// (the relay has said why). Returns the command's pid.
+// The placer, born: becomes the container's process, forks the command
+// with fork(2) (which runc's profiles allow where they deny clone(2)),
+// hands its pid to the worker on `handed` and exits. The command sets
+// itself up (Session::command_begin), then waits until the relay has
+// checked it from outside (Hooks::admit), and runs only then, on the
+// relay's word; if it is not admitted, it ends without running anything,
+// and the worker with it (the relay has said why).
+[[noreturn]] void run_placer(std::string_view name, EnterPlan& plan, Ready& ready, Session& session,
+                             bool born_in_unified, Fd& handed, FunctionRef<void()> command)
+{
+    if (auto became = become_container_process(plan, ready, born_in_unified); !became.ok())
+        give_up(name, became.error());
+    auto child = fork_child();
+    if (!child.ok())
+        give_up(name, child.error().code == EAGAIN
+                          ? Error::because("the container filled its pids limit meanwhile",
+                                           "cannot start the command in container ", plan.shown)
+                          : child.error());
+    if (child.value() == 0) {
+        session.control().reset();  // the way to the relay is the worker's alone
+        handed.reset();
+        if (auto begun = session.command_begin(); !begun.ok())
+            give_up(name, begun.error());
+        if (!session.command_admitted().ok())
+            ::_exit(1);  // not admitted: said outside already
+        command();
+        ::_exit(1);  // not reached: `command` execs or exits
+    }
+    pid_t command_pid = child.value();
+    // Named to the relay by the worker once it is the worker's child (the
+    // relay checks that), which it is when we have exited.
+    ::_exit(sys::write_all(handed.get(), {reinterpret_cast<const char*>(&command_pid), sizeof command_pid}).ok() ? 0 : 1);
+}
+
+// In the worker: the command's pid as the placer handed it, once the placer
+// has exited; gives up, the command gone, when the placer failed (it said
+// why, unless it was killed: the container's out-of-memory killer, someone
+// with the right to).
+pid_t handed_command(std::string_view name, const EnterPlan& plan, pid_t placer, const Fd& handed)
+{
+    pid_t child = 0;
+    auto got = sys::read(handed.get(), reinterpret_cast<char*>(&child), sizeof child);
+    bool have_child = got.ok() && got.value() == sizeof child;
+    auto placed = sys::waitpid(placer, 0);
+    if (have_child && placed.ok() && WIFEXITED(placed.value().status) && WEXITSTATUS(placed.value().status) == 0)
+        return child;
+    if (have_child) {
+        (void)sys::kill(child, SIGKILL);
+        (void)sys::waitpid(child, 0);
+    }
+    if (placed.ok() && WIFSIGNALED(placed.value().status))
+        give_up(name, Error::because("it was killed there (by the container's out-of-memory killer?)",
+                                     "cannot start the command in container ", plan.shown,
+                                     ": the process of ours that joined its cgroups got signal ",
+                                     WTERMSIG(placed.value().status)));
+    ::_exit(1);
+}
+
+// Forks the placer (run_placer) into the container's v2 cgroup when the
+// kernel lets it, else as it is (it then moves itself there), and returns
+// the command it started, the worker's child (the worker is a child
+// subreaper): the container's cgroups hold it alone.
 Result<pid_t> start_command(std::string_view name, EnterPlan& plan, Ready& ready, Session& session,
                             FunctionRef<void()> command)
 {
@@ -294,52 +347,12 @@ Result<pid_t> start_command(std::string_view name, EnterPlan& plan, Ready& ready
         placer = TRY(fork_child());
     if (placer == 0) {
         handed.read.reset();
-        if (auto became = become_container_process(plan, ready, born_in_unified); !became.ok())
-            give_up(name, became.error());
-        auto child = fork_child();
-        if (child.ok() && child.value() == 0) {
-            session.control().reset();  // the way to the relay is the worker's alone
-            handed.write.reset();
-            if (auto begun = session.command_begin(); !begun.ok())
-                give_up(name, begun.error());
-            if (!session.command_admitted().ok())
-                ::_exit(1);  // not admitted: said outside already
-            command();
-            ::_exit(1);  // not reached: `command` execs or exits
-        }
-        if (!child.ok())
-            give_up(name, child.error().code == EAGAIN
-                              ? Error::because("the container filled its pids limit meanwhile",
-                                               "cannot start the command in container ", plan.shown)
-                              : child.error());
-        pid_t command_pid = child.value();
-        if (!sys::write_all(handed.write.get(), {reinterpret_cast<const char*>(&command_pid), sizeof command_pid}).ok())
-            ::_exit(1);
-        // Named to the relay by the worker once it is the worker's child
-        // (the relay checks that), which it is when we have exited.
-        ::_exit(0);
+        run_placer(name, plan, ready, session, born_in_unified, handed.write, command);
     }
     handed.write.reset();
     plan.cgroups = CgroupJoin();
     ready.later = NsSelection();
-    pid_t child = 0;
-    auto got = sys::read(handed.read.get(), reinterpret_cast<char*>(&child), sizeof child);
-    auto placed = sys::waitpid(placer, 0);
-    if (!got.ok() || got.value() != sizeof child || !placed.ok() || !WIFEXITED(placed.value().status) ||
-        WEXITSTATUS(placed.value().status) != 0) {
-        if (got.ok() && got.value() == sizeof child) {
-            (void)sys::kill(child, SIGKILL);
-            (void)sys::waitpid(child, 0);
-        }
-        // It said why, unless it was killed there (the container's
-        // out-of-memory killer, someone with the right to).
-        if (placed.ok() && WIFSIGNALED(placed.value().status))
-            give_up(name, Error::because("it was killed there (by the container's out-of-memory killer?)",
-                                         "cannot start the command in container ", plan.shown,
-                                         ": the process of ours that joined its cgroups got signal ",
-                                         WTERMSIG(placed.value().status)));
-        ::_exit(1);
-    }
+    pid_t child = handed_command(name, plan, placer, handed.read);
     auto named = session.command_named(child);
     session.worker_end();
     if (!named.ok()) {
