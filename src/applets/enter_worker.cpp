@@ -219,8 +219,8 @@ Result<Ready> prepare(std::string_view name, const EnterRequest& request, EnterP
     TRY(session.worker_attach(where));
     ready.creds = TRY(credentials(request, plan, session, where));
     Credentials& creds = ready.creds;
-    if (plan.env_from == EnvFrom::config && !plan.env.has("HOME"sv))
-        TRY(plan.env.set("HOME"sv, creds.home.view()));  // as runc does
+    if (plan.env_from == EnvFrom::config)
+        TRY(default_home(plan.env, creds.home.view()));
     // exec_program searches the command in envp's PATH: the container's, as runc does.
     ready.envp = TRY(plan.env.envp());
     const ContainerInfo& info = plan.info;

@@ -45,6 +45,13 @@ Result<void> Environment::set(std::string_view name, std::string_view value)
     return {};
 }
 
+Result<void> default_home(Environment& env, std::string_view home)
+{
+    if (!env.get("HOME").empty())
+        return {};
+    return env.set("HOME", home);
+}
+
 Result<void> Environment::set_all(std::string_view block)
 {
     while (!block.empty()) {

@@ -45,6 +45,12 @@ std::string_view env_name(std::string_view entry);
 // /proc/PID/environ of another process (NUL-separated "NAME=value" entries).
 Result<Buffer> read_process_environ(pid_t pid);
 
+// HOME as runc gives it to every process it starts, and as Docker relies on:
+// the user's home (`home`, from the container's passwd) where the
+// environment leaves HOME unset or empty. Podman 5 writes "HOME=" into the
+// configuration of a user that has no passwd entry; runc still gives "/".
+Result<void> default_home(Environment& env, std::string_view home);
+
 // How `docker run --env-file` and `-e` read a setting: "NAME=value" is
 // taken as it is; a bare "NAME" takes NAME's value from our own environment
 // and is dropped when we have none.

@@ -90,3 +90,21 @@ TEST_CASE("our own /proc/self/environ")
     CHECK(env.count() > 0);
     CHECK_FALSE(read_process_environ(999999999).ok());
 }
+
+TEST_CASE("HOME is the user's where the environment leaves it unset or empty, as runc gives it")
+{
+    Environment unset;
+    REQUIRE(unset.set("PATH=/bin").ok());
+    REQUIRE(default_home(unset, "/root").ok());
+    CHECK(unset.get("HOME") == "/root");
+
+    Environment empty;  // Podman 5's configuration of a user with no passwd entry
+    REQUIRE(empty.set("HOME=").ok());
+    REQUIRE(default_home(empty, "/").ok());
+    CHECK(render(empty) == "HOME=/;");
+
+    Environment given;
+    REQUIRE(given.set("HOME=/srv").ok());
+    REQUIRE(default_home(given, "/root").ok());
+    CHECK(render(given) == "HOME=/srv;");
+}
