@@ -136,8 +136,27 @@ if "$as_user" "${podman_user[@]}" import -q --change 'ENV PATH=/bin' "$work/busy
             --out "pids:/nskit-delegated-$$" -- \
             "$as_user" "$work/nskit" docker-enter -T podman:nskit-rootless sh -c 'grep -o "pids:.*" /proc/self/cgroup'
         echo "$rootless_pid" >/sys/fs/cgroup/pids/cgroup.procs
+    elif [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+        # cgroup v2 alone (the host lab's guests): a subtree delegated to its
+        # owner as systemd delegates user@UID.service, the owner's session in
+        # one child and the container in another. A move within the subtree
+        # needs only the owner's write on the subtree (their common
+        # ancestor), as it is in a systemd user session.
+        delegated=/sys/fs/cgroup/nskit-delegated-$$
+        if mkdir -p "$delegated/session" "$delegated/container" &&
+           chown -R "$USER_NAME" "$delegated" && echo "$rootless_pid" >"$delegated/container/cgroup.procs"; then
+            at_exit "echo $rootless_pid >/sys/fs/cgroup/cgroup.procs; rmdir $delegated/session $delegated/container $delegated"
+            in_session="echo \$\$ >$delegated/session/cgroup.procs && exec"
+            expect "rootless: its owner's command joins the container's cgroup it may write (a delegated v2 subtree)" \
+                --out "same cgroup as the init: 0::/nskit-delegated-$$/container" -- \
+                sh -c "$in_session $as_user $work/nskit docker-enter -T podman:nskit-rootless sh -c \
+                    '[ \"\$(cat /proc/self/cgroup)\" = \"\$(cat /proc/1/cgroup)\" ] && echo same cgroup as the init: \$(cat /proc/self/cgroup)'"
+            echo "$rootless_pid" >/sys/fs/cgroup/cgroup.procs
+        else
+            fail "rootless: a delegated v2 subtree" "cannot make $delegated for $USER_NAME"
+        fi
     else
-        skip "rootless: its owner's command joins a delegated cgroup" "no cgroup v1 pids hierarchy to delegate one in"
+        skip "rootless: its owner's command joins a delegated cgroup" "neither a cgroup v1 pids hierarchy nor cgroup v2 alone to delegate one in"
     fi
 
     # Attacks: the owner's forged record gives it nothing outside its own
