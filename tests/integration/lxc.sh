@@ -21,9 +21,19 @@ name=nskit-lxc-$$
 at_exit "rm -rf $work"
 . "$TOP/tests/tools/lxc.sh"
 
-# The programs the seccomp cases run: static, so that they run in busybox's rootfs.
+# The programs the seccomp cases run: static, so that they run in busybox's
+# rootfs. A host lab guest has no compiler: tests/host-lab.sh builds them
+# for it, into the directory NSKIT_TEST_TOOLS names.
 tools=
-if ! command -v gcc >/dev/null || ! command -v python3 >/dev/null; then
+seccomp_load=$TOP/build/tests/seccomp-load
+if [ -n "${NSKIT_TEST_TOOLS:-}" ]; then
+    seccomp_load=$NSKIT_TEST_TOOLS/seccomp-load
+    if cp "$NSKIT_TEST_TOOLS/seccomp-probe" "$work/probe" && cp "$NSKIT_TEST_TOOLS/seccomp-dump" "$NSKIT_TEST_TOOLS/hostile" "$work/"; then
+        tools=1
+    else
+        tools_missing="NSKIT_TEST_TOOLS=$NSKIT_TEST_TOOLS lacks seccomp-probe, seccomp-dump or hostile"
+    fi
+elif ! command -v gcc >/dev/null || ! command -v python3 >/dev/null; then
     tools_missing="needs gcc and python3"
 elif ! { gcc -static -O1 -o "$work/probe" "$TOP/tests/tools/seccomp-probe.c" &&
          gcc -static -O1 -o "$work/seccomp-dump" "$TOP/tests/tools/seccomp-dump.c" &&
@@ -41,7 +51,7 @@ probe_args=(--lxc)
 same_filter() {
     if [ -z "$tools" ]; then skip "$1" "$tools_missing"; return; fi
     if ! "$work/seccomp-dump" "$2" 0 >"$work/theirs.bpf" 2>"$work/dump.err" ||
-       ! "$TOP/build/tests/seccomp-load" --lxc --dump "$3" >"$work/ours.bpf" 2>"$work/load.err"; then
+       ! "$seccomp_load" --lxc --dump "$3" >"$work/ours.bpf" 2>"$work/load.err"; then
         fail "$1" "$(cat "$work/dump.err" "$work/load.err" | head -c 300)"
         return
     fi
@@ -76,10 +86,13 @@ attach_to() { local n=$1; shift; (cd / && lxc-attach -P "$work" -n "$n" --clear-
 attach() { attach_to "$name" "$@"; }
 # What lxc-attach gives and nskit gives alike. Left out, and checked below:
 # HOME (nskit sets it from the container's passwd, as docker exec does), the
-# supplementary groups (likewise), and cgroup v2's leaf.
+# supplementary groups (likewise), and cgroup v2's leaf. The security label
+# is the init's for both (lxc-attach reads it there): AppArmor's
+# lxc-container-default-cgns where AppArmor is on (the host lab's trixie).
 probe='id -u; id -g; pwd; env | grep -v ^HOME= | sort; grep -E "^(Cap|Seccomp|NoNewPrivs)" /proc/self/status;
-       grep -v "^0::" /proc/self/cgroup; for ns in mnt net pid uts ipc cgroup user; do readlink /proc/self/ns/$ns; done'
-same "lxc:$name is what lxc-attach --clear-env gives: user, cwd, environment, capabilities, seccomp, no_new_privs, cgroups, namespaces" \
+       grep -v "^0::" /proc/self/cgroup; for ns in mnt net pid uts ipc cgroup user; do readlink /proc/self/ns/$ns; done;
+       cat /proc/self/attr/current 2>&1'
+same "lxc:$name is what lxc-attach --clear-env gives: user, cwd, environment, capabilities, seccomp, no_new_privs, cgroups, namespaces, security label" \
     "$("${enter[@]}" lxc:$name sh -c "$probe" 2>&1)" "$(attach sh -c "$probe" 2>&1)"
 bounding=$("${enter[@]}" lxc:$name sh -c 'grep CapBnd /proc/self/status' | awk '{print $2}')
 same "...its capabilities are LXC's: the bounding set lacks what common.conf drops (sys_module, sys_rawio)" \
@@ -113,8 +126,12 @@ same "--list: the LXC container by name, with its init's PID, running" \
 
 # The container makes a cgroup named like a monitor's, with a process of its
 # own in it: the cgroup is inside the container's, never where LXC's monitors are.
-attach sh -c 'mkdir -p /tmp/cg && mount -t cgroup2 none /tmp/cg && mkdir /tmp/cg/lxc.monitor.fake &&
-              { sleep 1000 </dev/null >/dev/null 2>&1 & echo $! >/tmp/cg/lxc.monitor.fake/cgroup.procs; }' >/dev/null 2>&1
+# Its own cgroup2 mount where LXC's is read-only (cgroup v1 beside v2 here);
+# under AppArmor (the host lab's trixie) LXC's profile allows cgroup2 mounts
+# only on /sys/fs/cgroup, where LXC mounts it writable on cgroup v2 alone.
+attach sh -c 'd=/sys/fs/cgroup; mkdir $d/lxc.monitor.fake 2>/dev/null ||
+              { d=/tmp/cg; mkdir -p $d && mount -t cgroup2 none $d && mkdir $d/lxc.monitor.fake; } &&
+              { sleep 1000 </dev/null >/dev/null 2>&1 & echo $! >$d/lxc.monitor.fake/cgroup.procs; }' >/dev/null 2>&1
 if [ -d "/sys/fs/cgroup/unified/lxc.payload.$name/lxc.monitor.fake" ] || [ -d "/sys/fs/cgroup/lxc.payload.$name/lxc.monitor.fake" ]; then
     same "a cgroup the container names lxc.monitor.fake names no container" \
         "$("$NSKIT" docker-enter --list | awk '$2 == "fake"')" ""
