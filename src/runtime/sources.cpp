@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
+
 #include "base/buffer.h"
 #include "base/sys.h"
 #include "runtime/container.h"
@@ -26,6 +28,29 @@ bool is_sandboxed(std::string_view task_dir)
     std::string_view shim = text.ok() ? text.value() : std::string_view();
     shim = shim.substr(shim.rfind('/') + 1);
     return shim.find("kata") != std::string_view::npos || shim.find("runsc") != std::string_view::npos;
+}
+
+// "A, B, C": the NUL-separated names in byte order, so that a message
+// naming them is the same whatever order the state directories were read in.
+Text<400> in_order(std::string_view names)
+{
+    std::string_view each[16];
+    std::size_t count = 0, more = 0;
+    for (std::size_t start = 0; start < names.size();) {
+        std::string_view one = names.substr(start, names.find('\0', start) - start);
+        start += one.size() + 1;
+        if (count < std::size(each))
+            each[count++] = one;
+        else
+            ++more;
+    }
+    std::sort(each, each + count);
+    Text<400> out;
+    for (std::size_t i = 0; i < count; ++i)
+        out.append(i ? ", " : "", each[i]);
+    if (more)
+        out.append(" and ", more, " more");
+    return out;
 }
 
 }  // namespace
@@ -81,7 +106,7 @@ Result<Named> find(std::string_view query, const state::Places& places)
     std::string_view name = only ? query.substr(only->prefix.size() + 1) : query.substr(query.starts_with('/'));
     Named match;
     std::size_t count = 0;
-    Text<200> all_named;  // SOURCE:NAME of each
+    Buffer all_named;  // "SOURCE:NAME\0" of each
     for_each(places, [&](const Named& named) {
         const Source* by = named.by;
         std::string_view given = named.name.view();
@@ -91,12 +116,13 @@ Result<Named> find(std::string_view query, const state::Places& places)
             return true;
         if (count++ == 0)
             match = named;
-        all_named.append(count > 1 ? ", " : "", named.source, ':', given);
+        Text<300> full(named.source, ':', given);
+        (void)(all_named.append(full.view()) && all_named.append("\0"sv));
         return true;
     });
     if (count > 1)
         return Error::because("name one of them in full, as SOURCE:NAME", "'", query, "' names ", count,
-                              " containers: ", all_named);
+                              " containers: ", in_order(all_named.view()));
     if (match.refused)
         return Error::because(match.refused, "container ", query);
     return match;
