@@ -6,7 +6,10 @@
  *
  *   hostile race SECONDS
  *       Watches /proc for processes that are not its own (saying which it
- *       saw, by their command line), and takes what
+ *       saw, by their command line), for SECONDS at most: it ends a second
+ *       after the last process that appeared while it raced has gone (a
+ *       slow host, an emulated one, gets the whole time to bring one in),
+ *       and takes what
  *       it can of each: its /proc/PID/exe (an O_PATH handle, kept), each of
  *       its descriptors through /proc/PID/fd and through pidfd_getfd. A handle
  *       on the host's nskit binary (HOSTILE_EXE="DEV:INODE", the host's own
@@ -200,7 +203,10 @@ static int race(double seconds)
     marker = getenv("HOSTILE_MARKER");
     setvbuf(stdout, NULL, _IOLBF, 0);
     int self = getpid();
-    printf("racing for %.1f s\n", seconds);
+    printf("racing for %.1f s at most\n", seconds);
+    /* Nothing else starts in the container while it races (race.sh), so a
+     * process newer than the racer is the one entering it. */
+    double last_new = 0;
     for (double end = now() + seconds; now() < end;) {
         DIR *proc = opendir("/proc");
         if (!proc)
@@ -208,10 +214,15 @@ static int race(double seconds)
         struct dirent *entry;
         while ((entry = readdir(proc)) != NULL) {
             int pid = atoi(entry->d_name);
-            if (pid > 1 && pid != self && pid < 4194305)
+            if (pid > 1 && pid != self && pid < 4194305) {
+                if (pid > self)
+                    last_new = now();
                 take_from(pid);
+            }
         }
         closedir(proc);
+        if (last_new > 0 && now() - last_new > 1.0)
+            break;
     }
     /* CVE-2019-5736: once nothing runs it, the binary can be opened for writing. */
     const char *rewrite = getenv("HOSTILE_REWRITE");

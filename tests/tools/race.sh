@@ -3,9 +3,11 @@
 # tests/tools/hostile.c's racer whenever the host writes /tmp/go into its
 # root; the host reads what it found from /tmp/race.out there. No process is
 # started in the container for it, so nothing but the entering command
-# itself is new there while the race runs.
+# itself is new there while the race runs. The racer ends a second after
+# that command has gone, or after 20 s (a guest under emulation, slowed
+# further by two others beside it, once took more than 4 s to bring one in).
 RACER_INIT='while :; do if [ -e /tmp/go ]; then . /tmp/go; rm /tmp/go;
-    /hostile race 4 >/tmp/race.out 2>&1; touch /tmp/race.done; fi; sleep 0.05; done'
+    /hostile race 20 >/tmp/race.out 2>&1; touch /tmp/race.done; fi; sleep 0.05; done'
 
 # race ROOT EXE REWRITE -- COMMAND...: the racer in the container whose root
 # is ROOT (/proc/INIT/root) looks for handles on EXE and for $MARKER (and
@@ -19,7 +21,7 @@ race() {
     wait_for 200 grep -q racing "$root/tmp/race.out"
     timeout 60 strace -f -o /dev/null -e trace=execve -e inject=execve:delay_enter=700000 "$@" \
         >/dev/null 2>&1 </dev/null
-    wait_for 300 test -e "$root/tmp/race.done"
+    wait_for 600 test -e "$root/tmp/race.done"
     cat "$root/tmp/race.out"
 }
 
