@@ -32,6 +32,11 @@ mkdir -p "$inputs"
 gcc -static -O2 -o "$inputs/hostile" "$TOP/tests/tools/hostile.c" || { fail "the host lab" "cannot build hostile.c"; exit 0; }
 gcc -static -O2 -o "$inputs/pretend-kernel" "$TOP/tests/tools/pretend-kernel.c" ||
     { fail "the host lab" "cannot build pretend-kernel.c"; exit 0; }
+# What tests/integration/lxc.sh builds for itself where there is a compiler (NSKIT_TEST_TOOLS).
+gcc -static -O1 -o "$inputs/seccomp-probe" "$TOP/tests/tools/seccomp-probe.c" &&
+    gcc -static -O1 -o "$inputs/seccomp-dump" "$TOP/tests/tools/seccomp-dump.c" &&
+    make -s -C "$TOP" build/tests/seccomp-load >/dev/null && cp "$TOP/build/tests/seccomp-load" "$inputs/" ||
+    { fail "the host lab" "cannot build the seccomp tools"; exit 0; }
 "$TOP/tests/host-lab/installer-image" "$NSKIT" "$inputs/nskit-image.tar" || { fail "the host lab" "cannot make the installer image"; exit 0; }
 cp "$NSKIT" "$inputs/nskit"
 

@@ -23,7 +23,12 @@
 #   attacks         tests/e2e/hostile.sh, in its lab mode
 #   userns-remap    the engine restarted with --userns-remap: a container in a
 #                   user namespace of its own
-#   daemonless      the engine stopped: state files and the runtime's record
+#   daemonless      the engine frozen, then stopped: state files and the
+#                   runtime's record
+#   other engines   where the release has them (trixie: Podman 5, LXC 6,
+#                   containerd 1.7's CRI): tests/integration/podman.sh,
+#                   lxc.sh and cri.sh, as on the host, against podman exec,
+#                   lxc-attach and the CRI's ExecSync
 TOP=${TOP:-/lab}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/e2e/docker.sh"
@@ -191,10 +196,17 @@ echo "-- attacks (tests/e2e/hostile.sh)"
 NSKIT_LAB=1 SUITE=host-lab bash "$TOP/tests/e2e/hostile.sh"
 clock "attacks"
 
-echo "-- daemonless: the engine stopped"
-kill -9 "$(pidof dockerd)"
+echo "-- daemonless: the engine frozen, then stopped"
+# Frozen (SIGSTOP): its socket takes the connection and never answers; the
+# state files and the record answer after --timeout.
+dockerd_pid=$(pidof dockerd)
+kill -STOP "$dockerd_pid"
+compare "daemonless, the engine frozen (SIGSTOP)" "ids caps nnp seccomp limits cwd env cgroup member label ns" \
+    "$(cat "$DOCKER_DIR/plain.probe")" "$(timeout 60 "$NSKIT" docker-enter --timeout 1 lab-plain sh -c "$PROBE" 2>&1 </dev/null)"
+kill -CONT "$dockerd_pid"
+kill -9 "$dockerd_pid"
 for i in $(seq 1 100); do pidof dockerd >/dev/null || break; sleep 0.1; done
-compare "daemonless, through the state files and the record" "ids caps nnp seccomp limits cwd env cgroup member label ns" \
+compare "daemonless, the engine stopped (SIGKILL)" "ids caps nnp seccomp limits cwd env cgroup member label ns" \
     "$(cat "$DOCKER_DIR/plain.probe")" "$(timeout 60 "$NSKIT" docker-enter --timeout 1 lab-plain sh -c "$PROBE" 2>&1 </dev/null)"
 clock "daemonless"
 
@@ -219,3 +231,16 @@ else
     fail "userns-remap" "the engine did not start with --userns-remap: $(tail -3 /run/dockerd-remap.log | tr '\n' ' ')"
 fi
 clock "userns-remap"
+
+# The integration suites of the engines this release has, run as on the
+# host; their cases named "host-lab: SUITE: ...". The engine started above
+# is stopped first: it has nothing to do with them.
+if command -v podman >/dev/null || command -v lxc-start >/dev/null; then
+    kill -9 "$(pidof dockerd)" 2>/dev/null
+    for suite in podman lxc cri; do
+        echo "-- $suite (tests/integration/$suite.sh)"
+        NSKIT_TEST_TOOLS=$TOP/build/host-lab SUITE="host-lab: $suite" bash "$TOP/tests/integration/$suite.sh" ||
+            fail "$suite" "the suite exited with status $?"
+        clock "$suite"
+    done
+fi
