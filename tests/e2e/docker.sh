@@ -6,9 +6,12 @@
 #   docker run --rm --network none nskit-test/busybox true
 #
 # What it gives a suite:
-#   docker_start CASE       installs docker.io/debootstrap/busybox-static when missing, starts
+#   docker_start CASE [DOCKERD_OPTION...]
+#                           installs docker.io/debootstrap/busybox-static when missing, starts
 #                           a dockerd of its own (own --data-root, --exec-root, --pidfile, socket,
-#                           --iptables=false --bridge=none) and waits until it answers. Exports
+#                           --iptables=false --bridge=none, and the options given: --userns-remap
+#                           makes its directory one the remapped root may pass through) and
+#                           waits until it answers. Exports
 #                           DOCKER_HOST (its socket), DOCKER_CONFIG, and puts a `docker` matching
 #                           the engine first in PATH. Everything it starts is stopped at exit
 #                           (at_exit): containers, dockerd, containerd, mounts, its directory.
@@ -37,11 +40,13 @@ _docker_deps() {
 
 docker_start() {
     local case=$1
+    shift
     if [ "$(id -u)" != 0 ]; then skip "$case" "a private dockerd needs root"; return 1; fi
     if ! _docker_deps; then skip "$case" "docker.io could not be installed"; return 1; fi
     # Short paths: containerd's and the shims' sockets live under the exec root (108-byte limit).
     DOCKER_DIR=$(mktemp -d /tmp/nskd.XXXXXX) || return 1
     mkdir -p "$DOCKER_DIR/bin" "$DOCKER_DIR/cfg"
+    case " $* " in *" --userns-remap"*) chmod 711 "$DOCKER_DIR" ;; esac
     # The client that belongs to this engine (docker.io's); another one may come first in PATH.
     local client=/usr/bin/docker
     [ -x "$client" ] || client=$(command -v docker)
@@ -54,7 +59,7 @@ docker_start() {
         --data-root "$DOCKER_DIR/d" --exec-root "$DOCKER_DIR/x" --pidfile "$DOCKER_DIR/pid" \
         -H "$DOCKER_HOST" --iptables=false --ip-masq=false --bridge=none --userland-proxy=false \
         --containerd-namespace "$name" --containerd-plugins-namespace "$name-plugins" \
-        --log-level warn >"$DOCKER_DIR/dockerd.log" 2>&1 </dev/null &
+        --log-level warn "$@" >"$DOCKER_DIR/dockerd.log" 2>&1 </dev/null &
     echo $! >"$DOCKER_DIR/started"
     local i
     for i in $(seq 1 120); do
