@@ -3,7 +3,7 @@
 # container and an LXC container that share one name, and two pods laid out
 # as containerd's CRI and as CRI-O lay them out. --list shows each container
 # once; SOURCE:NAME enters each; with no engine answering, the bare name is an
-# error that lists all three.
+# error that lists all three, in order.
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/e2e/docker.sh"
@@ -41,7 +41,7 @@ same "--list, no engine answering: each container once, by its source's name" \
 same "--list: no ID twice" "$(awk 'NR > 1 && $3 != "-" {print $3}' <<<"$listed" | sort | uniq -d)" ""
 
 expect "twin, with no engine answering: an error that lists the three" --rc 1 \
-    --err "'twin' names 3 containers: docker:twin, podman:twin, lxc:twin: name one of them in full, as SOURCE:NAME" \
+    --err "'twin' names 3 containers: docker:twin, lxc:twin, podman:twin: name one of them in full, as SOURCE:NAME" \
     -- "${dead[@]}" "$NSKIT" docker-enter "${from_state[@]}" twin true
 expect "twin, the engine answering: Docker's (the engine is asked first, as docker exec asks it)" --out docker -- \
     "$NSKIT" docker-enter "${from_state[@]}" twin sh -c 'echo $WHO'

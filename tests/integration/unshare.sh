@@ -20,6 +20,11 @@ USER_ID=$(id -u "$USER_NAME" 2>/dev/null)
 AS_USER="setpriv --reuid=$USER_NAME --regid=$USER_NAME --init-groups"
 unprivileged_ok=
 if [ -n "$USER_ID" ] && $AS_USER "$UL" -U true 2>/dev/null; then unprivileged_ok=1; fi
+# Its subordinate ids as /etc/subuid and /etc/subgid give them: useradd's
+# range, which is the next free one (100000 on a machine with no other).
+SUB_UIDS=$(awk -F: -v u="$USER_NAME" '$1 == u {print $2, $3; exit}' /etc/subuid 2>/dev/null)
+SUB_GIDS=$(awk -F: -v u="$USER_NAME" '$1 == u {print $2, $3; exit}' /etc/subgid 2>/dev/null)
+SUB_UID_FIRST=${SUB_UIDS% *}
 need_user() {
     [ -n "$unprivileged_ok" ] && return 0
     skip "$1" "unprivileged user namespaces are not available (user $USER_NAME, $UL -U)"; return 1
@@ -250,9 +255,9 @@ if need_user "unprivileged cases"; then
         same "unprivileged maps as util-linux: $args" "$ours" "$theirs"
     done
     expect "unprivileged -r is root inside" --rc 0 --out "0 0" -- $AS_USER $U -r sh -c 'echo $(id -u) $(id -g)'
-    expect "unprivileged --map-auto via newuidmap" --rc 0 --out "0 100000 65536|0 100000 65536" -- $AS_USER $U --map-auto sh -c 'cat /proc/self/uid_map /proc/self/gid_map | tr -s " " | sed "s/^ //" | paste -sd"|"'
-    expect "unprivileged --map-auto -r punches the hole" --rc 0 --out "0 $USER_ID 1|1 100000 65535" -- $AS_USER $U --map-auto -r sh -c 'tr -s " " </proc/self/uid_map | sed "s/^ //" | paste -sd"|"'
-    expect "unprivileged --map-users=subids" --rc 0 --out "100000 100000 65536" -- $AS_USER $U --map-users=subids sh -c 'tr -s " " </proc/self/uid_map | sed "s/^ //"'
+    expect "unprivileged --map-auto via newuidmap" --rc 0 --out "0 $SUB_UIDS|0 $SUB_GIDS" -- $AS_USER $U --map-auto sh -c 'cat /proc/self/uid_map /proc/self/gid_map | tr -s " " | sed "s/^ //" | paste -sd"|"'
+    expect "unprivileged --map-auto -r punches the hole" --rc 0 --out "0 $USER_ID 1|1 $SUB_UID_FIRST $((${SUB_UIDS#* } - 1))" -- $AS_USER $U --map-auto -r sh -c 'tr -s " " </proc/self/uid_map | sed "s/^ //" | paste -sd"|"'
+    expect "unprivileged --map-users=subids" --rc 0 --out "$SUB_UID_FIRST $SUB_UIDS" -- $AS_USER $U --map-users=subids sh -c 'tr -s " " </proc/self/uid_map | sed "s/^ //"'
     same "unprivileged -c --map-auto as util-linux" "$($AS_USER $U -c --map-auto cat /proc/self/uid_map /proc/self/gid_map)" "$($AS_USER $UL -c --map-auto cat /proc/self/uid_map /proc/self/gid_map)"
     same "unprivileged --map-auto -r as util-linux" "$($AS_USER $U --map-auto -r cat /proc/self/uid_map /proc/self/gid_map)" "$($AS_USER $UL --map-auto -r cat /proc/self/uid_map /proc/self/gid_map)"
     expect "unprivileged --map-users outside the subuid range" --rc 1 --err "newuidmap" -- $AS_USER $U --map-users=0:500000:10 true
