@@ -11,7 +11,7 @@
 # case, as the other suites' do, named with the release.
 #   NSKIT_LAB_RELEASE="trixie ..."     the releases to boot, in order (default: all three)
 #   NSKIT_LAB_KERNEL=linux-image-...   another kernel package the release offers (one release)
-#   NSKIT_LAB_TIMEOUT=SECONDS          a hung guest is stopped after this (default 1500)
+#   NSKIT_LAB_TIMEOUT=SECONDS          a hung guest is stopped after this (default 1800)
 #   NSKIT_LAB_ACCEL=kvm                try KVM (nested, it is slower than emulation here)
 #   NSKIT_LAB_KEEP=DIR                 keep each guest's console and logs in DIR/RELEASE
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -70,7 +70,7 @@ boot_guest() {
             quiet_since=$SECONDS
         fi
         local verdict=
-        [ $((SECONDS - started)) -ge "${NSKIT_LAB_TIMEOUT:-1500}" ] && verdict=124
+        [ $((SECONDS - started)) -ge "${NSKIT_LAB_TIMEOUT:-1800}" ] && verdict=124
         [ $((SECONDS - quiet_since)) -ge "$stall_limit" ] && grep -qE "$stall_pattern" "$results/console.log" && verdict=125
         if [ -n "$verdict" ]; then
             kill "$qemu" 2>/dev/null
@@ -144,7 +144,7 @@ lab_release() {
     fi
     if [ ! -e "$results/complete" ]; then
         local why="the guest did not finish"
-        [ "$status" = 124 ] && why="the guest was stopped after ${NSKIT_LAB_TIMEOUT:-1500} s"
+        [ "$status" = 124 ] && why="the guest was stopped after ${NSKIT_LAB_TIMEOUT:-1800} s"
         [ "$status" = 125 ] && why="the guest's kernel locked up on both boots (no case for ${stall_limit} s)"
         fail "$release: the host lab" "$why: $(tail -c 600 "$results/console.log" | tr '\n' ' ')"
     fi
