@@ -17,8 +17,10 @@
 #include "applets/enter.h"
 #include "base/options.h"
 #include "base/output.h"
+#include "base/buffer.h"
 #include "base/sys.h"
 #include "ns/process.h"
+#include "runtime/sources.h"
 #include "version.h"
 
 namespace nskit {
@@ -246,12 +248,74 @@ Result<int> run(std::string_view name, const Request& request, int argc, char** 
     return mirror_exit(end.status);
 }
 
+// Completion as docker's CLI asks it of a plugin (cobra's protocol): argv is
+// "enter", the words before the one being completed, and that one last.
+// Answered with one candidate a line and then ":4" (cobra's "no file
+// names": the host's files are not the container's): our long options for
+// a word that starts with '-', the running containers the state files know
+// (as --list finds them, with the line's --state-dir and --data-root,
+// without asking the engine, which may hang) for the container, nothing
+// after it or for an option's value.
+int complete_for_docker(int argc, char** argv)
+{
+    std::string_view current = argv[argc - 1];
+    Writer out(1);
+    Request request;
+    int before = argc - 1;  // "enter" and the words before the current one
+    OptionParser parser(options, before, argv);
+    OptionHit hit;
+    bool operand_given = true;
+    for (;;) {
+        auto more = parser.next(hit);
+        if (!more.ok() || (more.value() && (hit.id == HELP || hit.id == VERSION)))
+            break;  // an option's value is being completed, or no container will be asked for
+        if (!more.value()) {
+            operand_given = parser.index() < before;
+            break;
+        }
+        if (hit.id == STATE_DIR && request.state_dir_count < request.state_dirs.size())
+            request.state_dirs[request.state_dir_count++] = hit.value;
+        else if (hit.id == DATA_ROOT)
+            request.find.places.data_root = hit.value;
+    }
+    request.find.places.state_dirs = {request.state_dirs.data(), request.state_dir_count};
+    if (current.starts_with('-')) {
+        for (const Option& option : options)
+            if (!option.long_name.empty() && Text<64>("--", option.long_name).view().starts_with(current))
+                out.put("--", option.long_name, '\n');
+    } else if (!operand_given) {
+        if (::geteuid() != 0) {  // as parse_command_line: a rootless engine's state is its user's
+            request.find.places.user_runtime_dir = ::getenv("XDG_RUNTIME_DIR");
+            if (std::string_view(request.find.places.data_root) == state::Places().data_root)
+                use_own_data_root(request);
+        }
+        Buffer seen;  // "\0NAME\0...": a name once, whatever sources have it
+        (void)seen.append("\0"sv);
+        sources::for_each(request.find.places, [&](const sources::Named& c) {
+            std::string_view name = c.name.view();
+            Text<300> key('\0', name, '\0');
+            bool plain = !name.empty();
+            for (char ch : name)
+                plain = plain && static_cast<unsigned char>(ch) > 0x20 && ch != 0x7f;
+            if (plain && name.starts_with(current) && seen.view().find(key.view()) == std::string_view::npos) {
+                (void)seen.append(key.view().substr(1));
+                out.put(name, '\n');
+            }
+            return true;
+        });
+    }
+    out.put(":4\n");
+    return 0;
+}
+
 }  // namespace
 
 int enter_main(std::string_view name, int argc, char** argv)
 {
     if (answer_plugin_metadata(argc, argv))
         return 0;
+    if (int at = docker_plugin_completion(argc, argv))
+        return complete_for_docker(argc - at, argv + at);
     Request request;
     auto plugin = docker_plugin_start(argc, argv, request);
     if (!plugin.ok()) {

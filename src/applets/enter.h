@@ -131,6 +131,10 @@ bool answer_plugin_metadata(int argc, char** argv);
 // docker's global flags before it read and the docker CLI's endpoint in
 // `request`; else 0.
 Result<int> docker_plugin_start(int argc, char** argv, EnterRequest& request);
+// When docker's own completion (`docker completion bash|zsh|fish`, the CLI
+// of Docker 23 and later) asks the plugin, "docker-enter __complete enter
+// [WORD...] CURRENT": the index of "enter"; else 0.
+int docker_plugin_completion(int argc, char** argv);
 
 // enter_worker.cpp: runs in the worker and never returns.
 [[noreturn]] void run_worker(std::string_view name, const EnterRequest& request, EnterPlan& plan, Session& session,

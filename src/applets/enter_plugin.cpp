@@ -36,6 +36,14 @@ bool answer_plugin_metadata(int argc, char** argv)
     return true;
 }
 
+int docker_plugin_completion(int argc, char** argv)
+{
+    if (!::getenv("DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND") || argc < 4 || argv[1] != "__complete"sv ||
+        argv[2] != "enter"sv)
+        return 0;
+    return 2;
+}
+
 Result<int> docker_plugin_start(int argc, char** argv, EnterRequest& request)
 {
     if (!::getenv("DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND"))

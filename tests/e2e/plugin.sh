@@ -39,6 +39,20 @@ expect "docker enter: the command's exit status" --rc 3 -- docker enter web sh -
 expect "docker enter -e and -w, docker-enter's options" --out "1 /tmp" -- docker enter -e X=1 -w /tmp web sh -c 'echo $X $(pwd)'
 expect "docker enter: an unknown container" --rc 1 --err "docker enter: " -- docker enter no-such-container true
 
+echo "-- completion, as the CLI of Docker 23 and later asks its plugins"
+# "docker __complete enter WORD..." runs "docker-enter __complete enter
+# WORD...": the answer is cobra's, candidates then ":4" (no file names).
+# This engine's state is not where docker-enter looks by itself: the line
+# names it, as a user would.
+asked() { env DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND=docker "$PLUGINS/docker-enter" __complete enter "$@" 2>&1; }
+at=(--state-dir "$DOCKER_DIR/x" --data-root "$DOCKER_DIR/d")
+same "completion: the running containers" "$(asked "${at[@]}" "")" "$(printf 'web\n:4')"
+same "completion: ...those whose name starts with the word" "$(asked "${at[@]}" we)" "$(printf 'web\n:4')"
+same "completion: ...none" "$(asked "${at[@]}" zz)" ":4"
+same "completion: an option" "$(asked --st)" "$(printf -- '--state-dir\n:4')"
+same "completion: an option's value: nothing" "$(asked "${at[@]}" -u "")" ":4"
+same "completion: the command after the container: nothing" "$(asked "${at[@]}" web "")" ":4"
+
 echo "-- the endpoint, as the CLI finds it"
 ID=$(docker inspect -f '{{.Id}}' web)
 docker context create other --docker "host=$HOST" >/dev/null 2>&1
