@@ -17,6 +17,9 @@
 #   nsenter         -t PID -a, -Z, PID:INODE (as the kernel has pidfs or not)
 #                   and thread targets; unshare
 #   installer       the image, loaded into this engine, installs
+#   docker CLI      docker enter through this release's CLI (listed by docker
+#                   --help, as docker exec; its completion where the CLI
+#                   asks plugins, 23 and later); --list against docker ps
 #   shapes          a container whose cgroup is not a leaf (subtree_control set)
 #   the command     alone in the container's cgroups: docker top, cgroup.procs,
 #                   paused (the v2 freezer), at its pids limit, out of memory
@@ -171,6 +174,28 @@ else
     fail "the installer image" "docker load failed"
 fi
 clock "installer"
+
+echo "-- this release's docker CLI: docker enter, its completion; --list against docker ps"
+plugin_config=$(mktemp -d)
+mkdir -p "$plugin_config/cli-plugins"
+"$NSKIT" install --plugin-dir "$plugin_config/cli-plugins" "$(mktemp -d)" >/dev/null
+expect "docker --help lists docker enter" --out-has "Run a command in a running container with its own context" \
+    -- env DOCKER_CONFIG="$plugin_config" docker --help
+same "docker enter NAME: what docker exec gives" "$(docker exec lab-plain id)" \
+    "$(DOCKER_CONFIG="$plugin_config" docker enter lab-plain id 2>&1)"
+cli=$(docker version --format '{{.Client.Version}}')
+if [ "${cli%%.*}" -ge 23 ]; then
+    # docker __complete is what `docker completion bash|zsh|fish` runs; the CLI hands a plugin's word to it.
+    completed=$(DOCKER_CONFIG="$plugin_config" docker __complete enter "" 2>/dev/null)
+    same "docker __complete enter: the CLI asks the plugin, which names the running containers" \
+        "$(grep -x -e lab-plain -e ':4' <<<"$completed")" "$(printf 'lab-plain\n:4')"
+else
+    skip "docker __complete enter" "docker CLI $cli does not ask its plugins to complete (23 and later do)"
+fi
+same "--list: the engine's running containers by name, with their PID, as docker ps has them" \
+    "$("$NSKIT" docker-enter --list | awk '$1 == "docker" {print $2, $4}' | sort)" \
+    "$(docker ps --format '{{.Names}}' | while read -r name; do echo "$name $(pid_of "$name")"; done | sort)"
+clock "docker CLI"
 
 echo "-- a container whose cgroup is not a leaf"
 # The init moved into a child cgroup and a controller enabled below: the
