@@ -114,6 +114,20 @@ void use_own_data_root(Request& request)
         request.find.places.data_root = request.own_data_root.c_str();
 }
 
+// Where the state files are: the --state-dir options given, and for a user
+// who is not root, that user's runtime directory and (unless --data-root
+// named one) data root: rootless Podman, runc, crun or dockerd keep their
+// state there.
+void settle_places(Request& request, bool data_root_given)
+{
+    request.find.places.state_dirs = {request.state_dirs.data(), request.state_dir_count};
+    if (::geteuid() != 0) {
+        request.find.places.user_runtime_dir = ::getenv("XDG_RUNTIME_DIR");
+        if (!data_root_given)
+            use_own_data_root(request);
+    }
+}
+
 // False when --help or --version was answered.
 Result<bool> parse_command_line(std::string_view name, int argc, char** argv, Request& request)
 {
@@ -172,12 +186,7 @@ Result<bool> parse_command_line(std::string_view name, int argc, char** argv, Re
         case VERSION: Writer(1).put(name, " from nskit ", version, '\n'); return false;
         }
     }
-    request.find.places.state_dirs = {request.state_dirs.data(), request.state_dir_count};
-    if (::geteuid() != 0) {  // rootless Podman, runc, crun or dockerd: their state is the user's
-        request.find.places.user_runtime_dir = ::getenv("XDG_RUNTIME_DIR");
-        if (!data_root_given)
-            use_own_data_root(request);
-    }
+    settle_places(request, data_root_given);
     if (request.list && parser.index() < argc)
         return Error::because("--list takes no container", "unexpected '", argv[parser.index()], "'");
     if (request.list)
@@ -264,7 +273,7 @@ int complete_for_docker(int argc, char** argv)
     int before = argc - 1;  // "enter" and the words before the current one
     OptionParser parser(options, before, argv);
     OptionHit hit;
-    bool operand_given = true;
+    bool operand_given = true, data_root_given = false;
     for (;;) {
         auto more = parser.next(hit);
         if (!more.ok() || (more.value() && (hit.id == HELP || hit.id == VERSION)))
@@ -275,20 +284,17 @@ int complete_for_docker(int argc, char** argv)
         }
         if (hit.id == STATE_DIR && request.state_dir_count < request.state_dirs.size())
             request.state_dirs[request.state_dir_count++] = hit.value;
-        else if (hit.id == DATA_ROOT)
+        if (hit.id == DATA_ROOT) {
             request.find.places.data_root = hit.value;
+            data_root_given = true;
+        }
     }
-    request.find.places.state_dirs = {request.state_dirs.data(), request.state_dir_count};
+    settle_places(request, data_root_given);
     if (current.starts_with('-')) {
         for (const Option& option : options)
             if (!option.long_name.empty() && Text<64>("--", option.long_name).view().starts_with(current))
                 out.put("--", option.long_name, '\n');
     } else if (!operand_given) {
-        if (::geteuid() != 0) {  // as parse_command_line: a rootless engine's state is its user's
-            request.find.places.user_runtime_dir = ::getenv("XDG_RUNTIME_DIR");
-            if (std::string_view(request.find.places.data_root) == state::Places().data_root)
-                use_own_data_root(request);
-        }
         Buffer seen;  // "\0NAME\0...": a name once, whatever sources have it
         (void)seen.append("\0"sv);
         sources::for_each(request.find.places, [&](const sources::Named& c) {
